@@ -1,0 +1,10 @@
+namespace OrleansMemory.Runtime;
+
+internal enum ActivationStatus
+{
+    Created,
+    Activating,
+    Valid,
+    Deactivating,
+    Invalid,
+}

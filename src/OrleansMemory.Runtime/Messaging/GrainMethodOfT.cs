@@ -1,0 +1,57 @@
+using System.Linq.Expressions;
+using System.Reflection;
+
+namespace OrleansMemory.Runtime;
+
+/// <summary>Calls a grain method and awaits its result as <typeparamref name="TResult"/>.</summary>
+internal delegate ValueTask<TResult> GrainMethodInvoker<TResult>(object grain, object?[] arguments);
+
+internal sealed class GrainMethod<TResult>(MethodInfo method, ReturnKind kind) : GrainMethod(method, typeof(TResult))
+{
+    private static readonly MethodInfo FromTaskMethod = typeof(GrainMethod<TResult>).GetMethod(nameof(FromTask), BindingFlags.NonPublic | BindingFlags.Static)!;
+    private static readonly MethodInfo FromValueTaskMethod = typeof(GrainMethod<TResult>).GetMethod(nameof(FromValueTask), BindingFlags.NonPublic | BindingFlags.Static)!;
+
+    public ReturnKind Kind { get; } = kind;
+
+    public override object InvokeFromReference(GrainRuntime runtime, GrainId target, object?[] arguments)
+    {
+        var task = runtime.InvokeAsync(target, this, arguments);
+        return Kind switch
+        {
+            ReturnKind.TaskOfT or ReturnKind.Task => task,
+            ReturnKind.ValueTaskOfT => new ValueTask<TResult>(task),
+            _ => new ValueTask(task),
+        };
+    }
+
+    public override Delegate CreateInvoker(MethodInfo implementation)
+    {
+        var grain = Expression.Parameter(typeof(object), "grain");
+        var arguments = Expression.Parameter(typeof(object?[]), "arguments");
+        var parameters = implementation.GetParameters();
+        var call = Expression.Call(
+            Expression.Convert(grain, implementation.DeclaringType!),
+            implementation,
+            parameters.Select((p, i) => (Expression)Expression.Convert(Expression.ArrayIndex(arguments, Expression.Constant(i)), p.ParameterType)));
+        Expression body = Kind switch
+        {
+            ReturnKind.TaskOfT => Expression.New(typeof(ValueTask<TResult>).GetConstructor([typeof(Task<TResult>)])!, call),
+            ReturnKind.ValueTaskOfT => call,
+            ReturnKind.Task => Expression.Call(FromTaskMethod, call),
+            _ => Expression.Call(FromValueTaskMethod, call),
+        };
+        return Expression.Lambda<GrainMethodInvoker<TResult>>(body, grain, arguments).Compile();
+    }
+
+    private static async ValueTask<TResult> FromTask(Task task)
+    {
+        await task;
+        return default!;
+    }
+
+    private static async ValueTask<TResult> FromValueTask(ValueTask task)
+    {
+        await task;
+        return default!;
+    }
+}

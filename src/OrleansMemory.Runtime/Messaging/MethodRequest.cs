@@ -1,0 +1,57 @@
+using System.Diagnostics;
+
+namespace OrleansMemory.Runtime;
+
+/// <summary>A call of a grain method, completed through a task the caller awaits.</summary>
+internal sealed class MethodRequest<TResult>(GrainId target, GrainMethod<TResult> method, object?[] arguments, GrainRequest? parent, long deadline, GrainRuntime runtime)
+    : GrainRequest(parent, deadline)
+{
+    private readonly TaskCompletionSource<TResult> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly long _startTimestamp = runtime.Instruments.MeasureCallDuration ? Stopwatch.GetTimestamp() : 0;
+    private ActivationMethod? _target;
+
+    public Task<TResult> Task => _completion.Task;
+
+    public override bool IsCompleted => _completion.Task.IsCompleted;
+
+    public override bool IsReadOnly => _target!.IsReadOnly;
+
+    public override bool IsAlwaysInterleave => _target!.IsAlwaysInterleave;
+
+    public override void Bind(ActivationData activation)
+    {
+        Activation = activation;
+        _target = activation.GrainClass.GetMethod(method);
+    }
+
+    public override void Execute() => _ = RunAsync();
+
+    public override void Fail(Exception exception) => _completion.TrySetException(exception);
+
+    public override string Describe() => $"{target}.{method.InterfaceMethod.Name}";
+
+    private async Task RunAsync()
+    {
+        var activation = Activation!;
+        RuntimeContext.CurrentRequest = this;
+        var failed = false;
+        try
+        {
+            var filters = runtime.Filters;
+            var result = filters.Length == 0
+                ? await ((GrainMethodInvoker<TResult>)_target!.Invoker)(activation.Instance!, arguments)
+                : await new IncomingCallContext<TResult>(activation, _target!, arguments, filters).RunAsync();
+            _completion.TrySetResult(method.ResultNeedsCopy ? DeepCopier.Copy(result) : result);
+        }
+        catch (Exception ex)
+        {
+            failed = true;
+            _completion.TrySetException(ex);
+        }
+        finally
+        {
+            runtime.Instruments.CallCompleted(target.Type, method.Name, _startTimestamp, failed);
+            activation.OnRequestCompleted(this);
+        }
+    }
+}

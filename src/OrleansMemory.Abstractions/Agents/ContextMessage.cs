@@ -1,0 +1,6 @@
+namespace OrleansMemory.Abstractions;
+
+/// <summary>A chat message for an LLM prompt.</summary>
+/// <param name="Role">The role (<see cref="MessageRoles"/>).</param>
+/// <param name="Content">The text.</param>
+public sealed record ContextMessage(string Role, string Content);

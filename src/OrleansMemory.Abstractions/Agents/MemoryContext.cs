@@ -1,0 +1,14 @@
+namespace OrleansMemory.Abstractions;
+
+/// <summary>An agent's recent reasoning as chat messages, oldest first, cut to a token budget (newest kept).</summary>
+/// <param name="Messages">The messages, oldest first.</param>
+/// <param name="EstimatedTokens">The estimated tokens of <paramref name="Messages"/>.</param>
+/// <param name="ChainsIncluded">How many reasoning chains the messages come from.</param>
+/// <param name="Truncated">Whether older reasoning was left out to fit the budget.</param>
+/// <param name="TokenEstimate">How tokens were estimated.</param>
+public sealed record MemoryContext(
+    IReadOnlyList<ContextMessage> Messages,
+    int EstimatedTokens,
+    int ChainsIncluded,
+    bool Truncated,
+    string TokenEstimate);

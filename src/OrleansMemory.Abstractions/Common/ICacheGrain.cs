@@ -1,0 +1,24 @@
+using System.Text.Json;
+
+namespace OrleansMemory.Abstractions;
+
+/// <summary>One LLM generation cache entry (key = cache key) with a time to live. An expired entry reads as absent
+/// and its record is deleted from storage.</summary>
+[GrainType("cache")]
+public interface ICacheGrain : IGrainWithStringKey
+{
+    /// <summary>Stores a value, replacing any previous one.</summary>
+    /// <param name="value">The value (any JSON).</param>
+    /// <param name="ttl">How long the entry lives; null for no expiry. Must be positive.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task SetAsync(JsonElement value, TimeSpan? ttl = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads the entry; counts a hit or a miss. An expired entry is deleted and reads as not found.</summary>
+    Task<CacheLookup> GetAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes the entry.</summary>
+    Task RemoveAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Hit and miss counters of this entry.</summary>
+    Task<CacheStats> GetStatsAsync(CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,54 @@
+using System.Text.Json;
+
+namespace OrleansMemory.Abstractions;
+
+/// <summary>A conversation (key = conversation id): its document, raw message history, chunks and memory formation records.</summary>
+[GrainType("conversation")]
+public interface IConversationGrain : IGrainWithStringKey
+{
+    /// <summary>Stores the conversation document (the agent framework's own format), replacing the previous one.</summary>
+    /// <exception cref="MemoryValidationException">The document is undefined or larger than the configured limit.</exception>
+    Task StoreDocumentAsync(JsonElement document, CancellationToken cancellationToken = default);
+
+    /// <summary>The conversation document, or null when none is stored.</summary>
+    Task<JsonElement?> LoadDocumentAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Appends one raw message; returns its sequence number.</summary>
+    Task<long> AppendMessageAsync(RawMessage message, CancellationToken cancellationToken = default);
+
+    /// <summary>Appends raw messages in order; returns their sequence numbers.</summary>
+    Task<IReadOnlyList<long>> AppendMessagesAsync(IReadOnlyList<RawMessage> messages, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads up to <paramref name="limit"/> messages whose sequence is greater than <paramref name="afterSequence"/>.</summary>
+    Task<MessagePage> GetMessagesAsync(long afterSequence = 0, int limit = 100, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads the messages with <paramref name="from"/> &lt;= timestamp &lt; <paramref name="to"/>, in sequence order.</summary>
+    Task<IReadOnlyList<RawMessage>> GetMessagesInRangeAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
+
+    /// <summary>The number of raw messages.</summary>
+    Task<long> GetMessageCountAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Replaces the whole raw history (sequences restart at 1).</summary>
+    Task ReplaceMessagesAsync(IReadOnlyList<RawMessage> messages, CancellationToken cancellationToken = default);
+
+    /// <summary>Replaces the chunking decisions.</summary>
+    Task StoreChunksAsync(IReadOnlyList<ConversationChunk> chunks, CancellationToken cancellationToken = default);
+
+    /// <summary>Every chunk, in the order stored.</summary>
+    Task<IReadOnlyList<ConversationChunk>> LoadChunksAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>One chunk by id, or null.</summary>
+    Task<ConversationChunk?> GetChunkAsync(string chunkId, CancellationToken cancellationToken = default);
+
+    /// <summary>Stores a memory formation record; a record with the same id is replaced.</summary>
+    Task StoreFormationRecordAsync(MemoryFormationRecord record, CancellationToken cancellationToken = default);
+
+    /// <summary>Memory formation records in the order first stored, from <paramref name="offset"/>, at most <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<MemoryFormationRecord>> LoadFormationRecordsAsync(int offset = 0, int limit = 1000, CancellationToken cancellationToken = default);
+
+    /// <summary>Figures of this conversation.</summary>
+    Task<ConversationStats> GetStatsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes everything of this conversation from storage: document, every message page, chunks, formation records.</summary>
+    Task DeleteAsync(CancellationToken cancellationToken = default);
+}

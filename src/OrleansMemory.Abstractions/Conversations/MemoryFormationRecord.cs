@@ -1,0 +1,18 @@
+using System.Text.Json;
+
+namespace OrleansMemory.Abstractions;
+
+/// <summary>A compressed memory formed from a range of the raw history.</summary>
+/// <param name="MemoryId">The memory's id, unique within the conversation; storing the same id again replaces it.</param>
+/// <param name="SourceStartSequence">The first raw message sequence the memory was formed from.</param>
+/// <param name="SourceEndSequence">The last raw message sequence the memory was formed from.</param>
+/// <param name="Content">The compressed content.</param>
+/// <param name="CreatedAt">When the memory was formed; default lets the grain use the time it was stored.</param>
+/// <param name="Metadata">Free-form metadata.</param>
+public sealed record MemoryFormationRecord(
+    string MemoryId,
+    long SourceStartSequence,
+    long SourceEndSequence,
+    string Content,
+    DateTimeOffset CreatedAt = default,
+    IReadOnlyDictionary<string, JsonElement>? Metadata = null);

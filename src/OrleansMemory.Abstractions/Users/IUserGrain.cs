@@ -1,0 +1,98 @@
+using System.Text.Json;
+
+namespace OrleansMemory.Abstractions;
+
+/// <summary>A user (key = user id): long-term semantic memories with embeddings, memory conflicts, and a short-term FIFO
+/// of recent messages.</summary>
+[GrainType("user")]
+public interface IUserGrain : IGrainWithStringKey
+{
+    /// <summary>Adds a memory, detecting duplicates and conflicts with the user's existing memories.</summary>
+    /// <param name="text">What is remembered.</param>
+    /// <param name="embedding">Its embedding; null to have the configured embedding generator compute it. The first
+    /// memory fixes the user's dimension; NaN, infinite values and zero vectors are rejected.</param>
+    /// <param name="type">The memory type (see <see cref="MemoryTypes"/>).</param>
+    /// <param name="importance">0..1.</param>
+    /// <param name="metadata">Free-form metadata.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task<AddMemoryResult> AddMemoryAsync(
+        string text,
+        float[]? embedding = null,
+        string type = MemoryTypes.Fact,
+        double importance = 0.5,
+        IReadOnlyDictionary<string, JsonElement>? metadata = null,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>Adds memories as given, without duplicate or conflict detection (migration, seeding); returns their ids.</summary>
+    Task<IReadOnlyList<string>> ImportMemoriesAsync(IReadOnlyList<ImportedMemory> memories, CancellationToken cancellationToken = default);
+
+    /// <summary>The <paramref name="topK"/> (1..1000) memories most similar to the query with a score of at least
+    /// <paramref name="minScore"/> (0..1), best first.</summary>
+    Task<IReadOnlyList<MemorySearchResult>> SearchAsync(
+        float[] queryEmbedding,
+        int topK = 10,
+        double minScore = 0,
+        MemoryFilter? filter = null,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>Like <see cref="SearchAsync"/> with the query embedded by the configured embedding generator.</summary>
+    Task<IReadOnlyList<MemorySearchResult>> SearchTextAsync(
+        string query,
+        int topK = 10,
+        double minScore = 0,
+        MemoryFilter? filter = null,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>One memory by id (archived ones too), or null.</summary>
+    Task<SemanticMemory?> GetMemoryAsync(string memoryId, CancellationToken cancellationToken = default);
+
+    /// <summary>The normalised embedding of a memory, or null.</summary>
+    Task<float[]?> GetEmbeddingAsync(string memoryId, CancellationToken cancellationToken = default);
+
+    /// <summary>Changes a memory.</summary>
+    /// <exception cref="MemoryNotFoundException">No such memory.</exception>
+    Task<SemanticMemory> UpdateMemoryAsync(string memoryId, MemoryUpdate update, CancellationToken cancellationToken = default);
+
+    /// <summary>Archives a memory (soft delete: excluded from search by default).</summary>
+    Task<SemanticMemory> ArchiveMemoryAsync(string memoryId, string? supersededBy = null, string? reason = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a memory: its text, embedding and metadata are removed from storage; its history keeps the deletion.</summary>
+    /// <returns>Whether the memory existed.</returns>
+    Task<bool> DeleteMemoryAsync(string memoryId, string? reason = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Memories oldest first, from <paramref name="offset"/>, at most <paramref name="limit"/>.</summary>
+    Task<MemoryPage> ListMemoriesAsync(int offset = 0, int limit = 100, bool includeArchived = false, CancellationToken cancellationToken = default);
+
+    /// <summary>Every add / duplicate / update / archive / delete / conflict event of a memory, oldest first.</summary>
+    Task<IReadOnlyList<MemoryHistoryEvent>> GetHistoryAsync(string memoryId, CancellationToken cancellationToken = default);
+
+    /// <summary>Conflicts waiting for a decision.</summary>
+    Task<IReadOnlyList<MemoryConflict>> GetPendingConflictsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Conflicts with the given status, or all.</summary>
+    Task<IReadOnlyList<MemoryConflict>> GetConflictsAsync(ConflictStatus? status = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Resolves a pending or escalated conflict; archives the loser.</summary>
+    Task<MemoryConflict> ResolveConflictAsync(string conflictId, ConflictResolution resolution, CancellationToken cancellationToken = default);
+
+    /// <summary>Escalates a pending conflict.</summary>
+    Task<MemoryConflict> EscalateConflictAsync(string conflictId, string? reason = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Adds messages to the short-term FIFO; the oldest beyond the capacity are dropped.</summary>
+    Task AddShortTermMessagesAsync(IReadOnlyList<ShortTermMessage> messages, CancellationToken cancellationToken = default);
+
+    /// <summary>The most recent <paramref name="count"/> short-term messages (all when null), oldest first.</summary>
+    Task<IReadOnlyList<ShortTermMessage>> GetShortTermMessagesAsync(int? count = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Empties short-term memory.</summary>
+    Task ClearShortTermAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Sets this user's short-term capacity (1..10,000), dropping the oldest messages beyond it.</summary>
+    Task SetShortTermCapacityAsync(int maxMessages, CancellationToken cancellationToken = default);
+
+    /// <summary>Figures of this user.</summary>
+    Task<UserMemoryStats> GetStatsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Erases every record of this user: memories, embeddings, conflicts, history, short-term, every page.</summary>
+    Task DeleteAllDataAsync(CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,16 @@
+namespace OrleansMemory.Abstractions;
+
+/// <summary>One event in the history of a memory.</summary>
+/// <param name="MemoryId">The memory.</param>
+/// <param name="Kind">What happened.</param>
+/// <param name="At">When.</param>
+/// <param name="Reason">Why, in words.</param>
+/// <param name="ConflictId">The conflict involved, if any.</param>
+/// <param name="RelatedMemoryId">The other memory involved (the superseding one, the conflicting one), if any.</param>
+public sealed record MemoryHistoryEvent(
+    string MemoryId,
+    MemoryEventKind Kind,
+    DateTimeOffset At,
+    string? Reason = null,
+    string? ConflictId = null,
+    string? RelatedMemoryId = null);

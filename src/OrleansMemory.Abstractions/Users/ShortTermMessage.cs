@@ -1,0 +1,7 @@
+namespace OrleansMemory.Abstractions;
+
+/// <summary>A recent message in a user's short-term memory.</summary>
+/// <param name="Role">The role (<see cref="MessageRoles"/>).</param>
+/// <param name="Content">The text.</param>
+/// <param name="Timestamp">When it was said; default lets the grain use the time it was stored.</param>
+public sealed record ShortTermMessage(string Role, string Content, DateTimeOffset Timestamp = default);

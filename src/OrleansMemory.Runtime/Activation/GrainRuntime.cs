@@ -129,6 +129,11 @@ internal sealed partial class GrainRuntime : IDisposable
                 await Task.WhenAll(pending).WaitAsync(cancellationToken).ConfigureAwait(false);
             }
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // A request that never completes keeps its activation from deactivating; the host's shutdown time is up.
+            LogAbandoned(Logger, _activations.Count, string.Join(", ", _activations.Keys.Take(10)));
+        }
         finally
         {
             _status = RuntimeStatus.Stopped;
@@ -209,6 +214,9 @@ internal sealed partial class GrainRuntime : IDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Grain runtime stopped in {ElapsedMs:F0} ms; {Remaining} activations left")]
     private static partial void LogStopped(ILogger logger, double elapsedMs, int remaining);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Shutdown time ran out with {Count} activations still busy (first: {GrainIds}); they were abandoned without OnDeactivateAsync")]
+    private static partial void LogAbandoned(ILogger logger, int count, string grainIds);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Collected {Count} idle activations")]
     private static partial void LogCollected(ILogger logger, int count);

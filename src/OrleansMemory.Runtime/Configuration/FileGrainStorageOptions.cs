@@ -8,4 +8,26 @@ public sealed class FileGrainStorageOptions
 
     /// <summary>Write indented, human-readable JSON.</summary>
     public bool PrettyPrintJson { get; set; } = true;
+
+    /// <summary>Before overwriting a record, keep a timestamped copy of the previous version under the grain's
+    /// <c>.backups</c> directory.</summary>
+    public bool CreateBackups { get; set; } = true;
+
+    /// <summary>How many backups to keep per record (oldest are deleted first). At least 1.</summary>
+    public int MaxBackupFiles { get; set; } = 5;
+
+    /// <summary>The directory name used for a grain type; types not listed use their escaped name.
+    /// Names must be plain segments (letters, digits, <c>-</c>, <c>_</c>, non-leading <c>.</c>).</summary>
+    public Dictionary<string, string> GrainTypeDirectories { get; set; } = new(StringComparer.Ordinal)
+    {
+        ["conversation"] = "conversations",
+        ["agent"] = "agents",
+        ["user"] = "users",
+        ["cache"] = "cache",
+        ["system"] = "system",
+    };
+
+    /// <summary>The file name (without <c>.json</c>) used for a state name; states not listed use their escaped name.
+    /// Same naming rule as <see cref="GrainTypeDirectories"/>.</summary>
+    public Dictionary<string, string> StateFileNames { get; set; } = new(StringComparer.Ordinal);
 }

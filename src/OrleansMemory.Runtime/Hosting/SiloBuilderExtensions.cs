@@ -1,5 +1,6 @@
 using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansMemory.Configuration;
@@ -32,24 +33,28 @@ public static class SiloBuilderExtensions
         return builder;
     }
 
-    /// <summary>Registers a grain storage provider under <paramref name="name"/> (a keyed <see cref="IGrainStorage"/>).</summary>
+    /// <summary>Registers a grain storage provider under <paramref name="name"/> (a keyed <see cref="IGrainStorage"/>,
+    /// and a keyed <see cref="IGrainStorageCatalog"/> when the provider implements it).</summary>
     public static ISiloBuilder AddGrainStorage(this ISiloBuilder builder, string name, Func<IServiceProvider, string, IGrainStorage> factory)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(factory);
         builder.Services.AddKeyedSingleton(name, (sp, key) => factory(sp, (string)key!));
+        builder.Services.AddKeyedSingleton(name, static (sp, key) => sp.GetRequiredKeyedService<IGrainStorage>(key) as IGrainStorageCatalog
+            ?? throw new InvalidOperationException($"Grain storage '{key}' does not implement {nameof(IGrainStorageCatalog)}."));
         return builder;
     }
 
     /// <summary>Keeps grain state in memory under the provider name <paramref name="name"/>.</summary>
     public static ISiloBuilder AddMemoryGrainStorage(this ISiloBuilder builder, string name = PersistentStateAttribute.DefaultStorageName) =>
-        builder.AddGrainStorage(name, static (sp, _) => new MemoryGrainStorage(sp.GetRequiredService<IGrainStorageSerializer>()));
+        builder.AddGrainStorage(name, static (sp, key) => new MemoryGrainStorage(sp.GetRequiredService<IGrainStorageSerializer>(), key));
 
     /// <summary>Keeps memory grain storage as the default provider.</summary>
     public static ISiloBuilder AddMemoryGrainStorageAsDefault(this ISiloBuilder builder) => builder.AddMemoryGrainStorage();
 
-    /// <summary>Keeps grain state in JSON files under the provider name <paramref name="name"/>.</summary>
+    /// <summary>Keeps grain state in JSON files under the provider name <paramref name="name"/>. The options are
+    /// validated when the host starts (every failure reported at once).</summary>
     public static ISiloBuilder AddFileGrainStorage(this ISiloBuilder builder, string name, Action<FileGrainStorageOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -59,7 +64,8 @@ public static class SiloBuilderExtensions
             optionsBuilder.Configure(configure);
         }
 
-        optionsBuilder.Validate(o => !string.IsNullOrWhiteSpace(o.BaseDirectory), $"File storage '{name}': BaseDirectory must be set.");
+        optionsBuilder.ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FileGrainStorageOptions>, FileGrainStorageOptionsValidator>());
         return builder.AddGrainStorage(name, static (sp, key) => new FileGrainStorage(
             key,
             sp.GetRequiredService<IOptionsMonitor<FileGrainStorageOptions>>().Get(key),

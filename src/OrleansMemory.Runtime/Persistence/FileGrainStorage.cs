@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -5,31 +6,45 @@ using OrleansMemory.Configuration;
 
 namespace OrleansMemory.Storage;
 
-/// <summary>Keeps each state record as a JSON file <c>{base}/{grain type}/{key}/{state name}.json</c>, every segment
-/// escaped with <see cref="StorageKeyEscaper"/> so that no key can name a path outside the base directory. Writes are
-/// atomic (temporary file, flush to disk, rename over the old file). The ETag is a digest of the file's content, so a
-/// change made by anyone (another process, an operator's editor) is detected. Writers in this process are serialised
-/// per file; run one silo per directory.</summary>
-public sealed partial class FileGrainStorage : IGrainStorage
+/// <summary>Keeps each state record as a JSON file <c>{base}/{grain type dir}/{key}/{state file}.json</c> (for example
+/// <c>conversations/c1/current.json</c>), every segment escaped so that no key can name a path outside the base
+/// directory (<see cref="FileGrainStorageOptions.GrainTypeDirectories"/>, <see cref="FileGrainStorageOptions.StateFileNames"/>).
+/// Writes are atomic (temporary file, flush to disk, rename over the old file) and, with
+/// <see cref="FileGrainStorageOptions.CreateBackups"/>, keep the previous version under <c>.backups</c>. The ETag is a
+/// digest of the file's content, so a change made by anyone (another process, an operator's editor) is detected.
+/// Writers in this process are serialised per file; run one silo per directory.</summary>
+public sealed partial class FileGrainStorage : IGrainStorage, IGrainStorageCatalog
 {
     private const int LockStripes = 64;
     private readonly SemaphoreSlim[] _locks = [.. Enumerable.Range(0, LockStripes).Select(_ => new SemaphoreSlim(1, 1))];
-    private readonly string _name;
     private readonly string _root;
+    private readonly FileGrainStorageOptions _options;
+    private readonly FileStorageLayout _layout;
     private readonly IGrainStorageSerializer _serializer;
     private readonly ILogger _logger;
 
     /// <summary>Creates the provider and its base directory.</summary>
+    /// <exception cref="ArgumentException">The options are invalid; the message lists every failure.</exception>
     public FileGrainStorage(string name, FileGrainStorageOptions options, IGrainStorageSerializer? serializer = null, ILogger<FileGrainStorage>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentException.ThrowIfNullOrWhiteSpace(options.BaseDirectory);
-        _name = name;
-        _root = Path.GetFullPath(options.BaseDirectory);
+        var failures = FileGrainStorageOptionsValidator.Failures(name, options).ToList();
+        if (failures.Count > 0)
+        {
+            throw new ArgumentException(string.Join(" ", failures), nameof(options));
+        }
+
+        Name = name;
+        _options = options;
+        _root = Path.GetFullPath(options.BaseDirectory).TrimEnd(Path.DirectorySeparatorChar);
+        _layout = new FileStorageLayout(_root, options);
         _serializer = serializer ?? new JsonGrainStorageSerializer(options.PrettyPrintJson);
         _logger = logger ?? NullLogger<FileGrainStorage>.Instance;
         Directory.CreateDirectory(_root);
     }
+
+    /// <inheritdoc />
+    public string Name { get; }
 
     /// <summary>The absolute base directory.</summary>
     public string RootDirectory => _root;
@@ -38,15 +53,9 @@ public sealed partial class FileGrainStorage : IGrainStorage
     public string GetPath(string stateName, GrainId grainId)
     {
         ArgumentNullException.ThrowIfNull(stateName);
-        var path = Path.Combine(_root, StorageKeyEscaper.Escape(grainId.Type), StorageKeyEscaper.Escape(grainId.Key),
-            StorageKeyEscaper.Escape(stateName) + ".json");
-        var full = Path.GetFullPath(path);
-        if (!full.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-        {
-            throw new InvalidOperationException($"Refusing a storage path outside '{_root}' for grain {grainId}.");
-        }
-
-        return full;
+        ArgumentNullException.ThrowIfNull(grainId.Type);
+        ArgumentNullException.ThrowIfNull(grainId.Key);
+        return _layout.StatePath(grainId, stateName);
     }
 
     /// <inheritdoc />
@@ -56,14 +65,14 @@ public sealed partial class FileGrainStorage : IGrainStorage
         var path = GetPath(stateName, grainId);
         try
         {
-            var bytes = await ReadIfExistsAsync(path).ConfigureAwait(false);
+            var bytes = await ReadIfExistsAsync(path, CancellationToken.None).ConfigureAwait(false);
             grainState.State = bytes is null ? GrainStateFactory.CreateDefault<T>() : _serializer.Deserialize<T>(bytes);
             grainState.ETag = bytes is null ? null : ComputeETag(bytes);
             grainState.RecordExists = bytes is not null;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
         {
-            throw GrainStorageException.For(_name, "read", grainId, stateName, ex);
+            throw GrainStorageException.For(Name, "read", grainId, stateName, ex);
         }
     }
 
@@ -71,41 +80,8 @@ public sealed partial class FileGrainStorage : IGrainStorage
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         ArgumentNullException.ThrowIfNull(grainState);
-        var path = GetPath(stateName, grainId);
-        var bytes = _serializer.Serialize(grainState.State);
-        var gate = LockFor(path);
-        await gate.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            await CheckETagAsync(path, grainState.ETag, "write", stateName, grainId).ConfigureAwait(false);
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
-            try
-            {
-                await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.Asynchronous))
-                {
-                    await stream.WriteAsync(bytes).ConfigureAwait(false);
-                    stream.Flush(flushToDisk: true);
-                }
-
-                File.Move(temp, path, overwrite: true);
-            }
-            finally
-            {
-                File.Delete(temp);
-            }
-
-            grainState.ETag = ComputeETag(bytes);
-            grainState.RecordExists = true;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw GrainStorageException.For(_name, "write", grainId, stateName, ex);
-        }
-        finally
-        {
-            gate.Release();
-        }
+        grainState.ETag = await WriteBytesAsync(stateName, grainId, _serializer.Serialize(grainState.State), grainState.ETag, CancellationToken.None).ConfigureAwait(false);
+        grainState.RecordExists = true;
     }
 
     /// <inheritdoc />
@@ -117,7 +93,7 @@ public sealed partial class FileGrainStorage : IGrainStorage
         await gate.WaitAsync().ConfigureAwait(false);
         try
         {
-            await CheckETagAsync(path, grainState.ETag, "clear", stateName, grainId).ConfigureAwait(false);
+            await CheckETagAsync(path, grainState.ETag, "clear", stateName, grainId, CancellationToken.None).ConfigureAwait(false);
             File.Delete(path);
             grainState.State = GrainStateFactory.CreateDefault<T>();
             grainState.ETag = null;
@@ -125,7 +101,7 @@ public sealed partial class FileGrainStorage : IGrainStorage
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw GrainStorageException.For(_name, "clear", grainId, stateName, ex);
+            throw GrainStorageException.For(Name, "clear", grainId, stateName, ex);
         }
         finally
         {
@@ -136,24 +112,99 @@ public sealed partial class FileGrainStorage : IGrainStorage
     /// <summary>The ETag of a record's bytes: 32 hex digits of their SHA-256.</summary>
     public static string ComputeETag(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes)[..16]);
 
-    private async Task CheckETagAsync(string path, string? expected, string operation, string stateName, GrainId grainId)
+    private async Task<string> WriteBytesAsync(string stateName, GrainId grainId, ReadOnlyMemory<byte> bytes, string? eTag, CancellationToken cancellationToken)
     {
-        var current = await ReadIfExistsAsync(path).ConfigureAwait(false);
-        var stored = current is null ? null : ComputeETag(current);
-        if (stored != expected)
+        var path = GetPath(stateName, grainId);
+        var gate = LockFor(path);
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            LogETagConflict(_logger, _name, operation, stateName, grainId, expected, stored);
-            throw new InconsistentStateException(
-                $"ETag mismatch on {operation} of state '{stateName}' of grain {grainId} in '{_name}': expected '{expected ?? "<none>"}', stored '{stored ?? "<none>"}'.",
-                stored, expected);
+            var previous = await CheckETagAsync(path, eTag, "write", stateName, grainId, cancellationToken).ConfigureAwait(false);
+            _layout.EnsureSidecars(grainId, stateName);
+            if (previous is not null && _options.CreateBackups)
+            {
+                await BackupAsync(path, previous, cancellationToken).ConfigureAwait(false);
+            }
+
+            var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
+            try
+            {
+                await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.Asynchronous))
+                {
+                    await stream.WriteAsync(bytes, CancellationToken.None).ConfigureAwait(false);
+                    stream.Flush(flushToDisk: true);
+                }
+
+                File.Move(temp, path, overwrite: true);
+            }
+            finally
+            {
+                File.Delete(temp);
+            }
+
+            return ComputeETag(bytes.Span);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw GrainStorageException.For(Name, "write", grainId, stateName, ex);
+        }
+        finally
+        {
+            gate.Release();
         }
     }
 
-    private static async Task<byte[]?> ReadIfExistsAsync(string path)
+    private async Task BackupAsync(string path, byte[] previous, CancellationToken cancellationToken)
+    {
+        var directory = Path.Combine(Path.GetDirectoryName(path)!, FileStorageLayout.BackupDirectory);
+        Directory.CreateDirectory(directory);
+        var fileBase = Path.GetFileNameWithoutExtension(path);
+        var stamp = DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmssfffffff'Z'", CultureInfo.InvariantCulture);
+        var backup = Path.Combine(directory, $"{fileBase}.{stamp}{FileStorageLayout.Extension}");
+        if (File.Exists(backup))
+        {
+            backup = Path.Combine(directory, $"{fileBase}.{stamp}-{Guid.NewGuid():N}{FileStorageLayout.Extension}");
+        }
+
+        await File.WriteAllBytesAsync(backup, previous, cancellationToken).ConfigureAwait(false);
+        var prefix = fileBase + ".";
+        var stale = Directory.EnumerateFiles(directory, prefix + "*" + FileStorageLayout.Extension)
+            .Where(f => IsBackupOf(Path.GetFileName(f), prefix))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        foreach (var file in stale.Take(Math.Max(0, stale.Count - _options.MaxBackupFiles)))
+        {
+            File.Delete(file);
+        }
+
+        LogDebugBackup(_logger, Name, backup);
+    }
+
+    // A backup of "a" is "a.{yyyyMMddTHHmmss + 7 digits}Z[-guid].json"; this keeps "a.b"'s backups out of "a"'s.
+    private static bool IsBackupOf(string fileName, string prefix) =>
+        fileName.Length > prefix.Length + 23 && fileName[prefix.Length + 8] == 'T' && fileName[prefix.Length + 22] == 'Z'
+        && fileName.Substring(prefix.Length, 8).All(char.IsAsciiDigit);
+
+    private async Task<byte[]?> CheckETagAsync(string path, string? expected, string operation, string stateName, GrainId grainId, CancellationToken cancellationToken)
+    {
+        var current = await ReadIfExistsAsync(path, cancellationToken).ConfigureAwait(false);
+        var stored = current is null ? null : ComputeETag(current);
+        if (stored != expected)
+        {
+            LogDebugETagConflict(_logger, Name, operation, stateName, grainId, expected, stored);
+            throw new InconsistentStateException(
+                $"ETag mismatch on {operation} of state '{stateName}' of grain {grainId} in '{Name}': expected '{expected ?? "<none>"}', stored '{stored ?? "<none>"}'.",
+                stored, expected);
+        }
+
+        return current;
+    }
+
+    private static async Task<byte[]?> ReadIfExistsAsync(string path, CancellationToken cancellationToken)
     {
         try
         {
-            return await File.ReadAllBytesAsync(path).ConfigureAwait(false);
+            return await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -164,5 +215,8 @@ public sealed partial class FileGrainStorage : IGrainStorage
     private SemaphoreSlim LockFor(string path) => _locks[(uint)StringComparer.Ordinal.GetHashCode(path) % LockStripes];
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "File storage {Provider}: ETag conflict on {Operation} of {StateName} of {GrainId}: expected {Expected}, stored {Stored}")]
-    private static partial void LogETagConflict(ILogger logger, string provider, string operation, string stateName, GrainId grainId, string? expected, string? stored);
+    private static partial void LogDebugETagConflict(ILogger logger, string provider, string operation, string stateName, GrainId grainId, string? expected, string? stored);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "File storage {Provider}: kept backup {Path}")]
+    private static partial void LogDebugBackup(ILogger logger, string provider, string path);
 }

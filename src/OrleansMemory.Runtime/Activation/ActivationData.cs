@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace OrleansMemory.Runtime;
 
 /// <summary>One activation of a grain: its instance, its queue of requests and its lifecycle
@@ -10,8 +8,6 @@ internal sealed partial class ActivationData
     [ThreadStatic]
     private static ActivationData? t_constructing;
 
-    private static readonly Action<object?> ExecuteRequest = static state => ((GrainRequest)state!).Execute();
-
     private readonly object _lock = new();
     private readonly Queue<GrainRequest> _waiting = new();
     private readonly List<GrainRequest> _running = new(1);
@@ -20,7 +16,7 @@ internal sealed partial class ActivationData
     private ActivationStatus _status = ActivationStatus.Created;
     private DeactivationReason? _pendingDeactivation;
     private IPersistentStateLoader[] _states = [];
-    private long _lastActive = Stopwatch.GetTimestamp();
+    private long _lastActive = Environment.TickCount64;
 
     public ActivationData(GrainId grainId, GrainClass grainClass, GrainRuntime runtime)
     {
@@ -42,7 +38,7 @@ internal sealed partial class ActivationData
 
     public GrainRuntime Runtime { get; }
 
-    public ActivationTaskScheduler Scheduler { get; } = new();
+    public ActivationScheduler Scheduler { get; } = new();
 
     public Grain? Instance { get; private set; }
 
@@ -82,20 +78,15 @@ internal sealed partial class ActivationData
             {
                 _waiting.Enqueue(request);
             }
-
-            if (request.KeepsAlive)
-            {
-                _lastActive = Stopwatch.GetTimestamp();
-            }
         }
 
         if (activate)
         {
-            new Task(static state => _ = ((ActivationData)state!).ActivateAsync(), this).Start(Scheduler);
+            Scheduler.Queue(new LifecycleRequest(this, static a => a.ActivateAsync(), "activate"));
         }
         else if (start)
         {
-            Scheduler.RunInlineOrQueue(new Task(ExecuteRequest, request), Runtime.MaxInlineCallDepth);
+            Scheduler.RunInlineOrQueue(request, Runtime.MaxInlineCallDepth);
         }
 
         return true;
@@ -111,7 +102,7 @@ internal sealed partial class ActivationData
             _running.Remove(request);
             if (request.KeepsAlive)
             {
-                _lastActive = Stopwatch.GetTimestamp();
+                _lastActive = Environment.TickCount64;
             }
 
             (toStart, deactivate) = Pump();
@@ -146,7 +137,7 @@ internal sealed partial class ActivationData
         return Deactivated;
     }
 
-    /// <summary>Deactivates the activation if it has had no request since <paramref name="idleSince"/>.</summary>
+    /// <summary>Deactivates the activation if it has had no request since <paramref name="idleSince"/> (a <see cref="Environment.TickCount64"/> value).</summary>
     public bool TryCollect(long idleSince)
     {
         lock (_lock)
@@ -280,12 +271,12 @@ internal sealed partial class ActivationData
     {
         foreach (var request in toStart ?? [])
         {
-            new Task(ExecuteRequest, request).Start(Scheduler);
+            Scheduler.Queue(request);
         }
 
         if (deactivate)
         {
-            new Task(static state => _ = ((ActivationData)state!).DeactivateAsync(), this).Start(Scheduler);
+            Scheduler.Queue(new LifecycleRequest(this, static a => a.DeactivateAsync(), "deactivate"));
         }
     }
 

@@ -29,7 +29,21 @@ internal sealed class GrainClass
     public bool IsReentrant { get; }
 
     /// <summary>The implementation of an interface method on this class.</summary>
-    public ActivationMethod GetMethod(GrainMethod method) => _methods.GetOrAdd(method.InterfaceMethod, static (_, state) =>
+    public ActivationMethod GetMethod(GrainMethod method)
+    {
+        // Most methods are implemented by one class: remember the last answer on the method itself.
+        var last = method.LastImplementation;
+        if (last is not null && ReferenceEquals(last.Class, this))
+        {
+            return last.Method;
+        }
+
+        var found = Resolve(method);
+        method.LastImplementation = new ClassMethod(this, found);
+        return found;
+    }
+
+    private ActivationMethod Resolve(GrainMethod method) => _methods.GetOrAdd(method.InterfaceMethod, static (_, state) =>
     {
         var (self, grainMethod) = state;
         var interfaceType = grainMethod.InterfaceMethod.DeclaringType!;
@@ -105,6 +119,9 @@ internal sealed class GrainClass
         return (IPersistentStateLoader)Activator.CreateInstance(stateType, attribute.StateName, attribute.StorageName, activation.GrainId, storage, activation.Runtime.Instruments)!;
     }
 }
+
+/// <summary>A grain class and its implementation of one method.</summary>
+internal sealed record ClassMethod(GrainClass Class, ActivationMethod Method);
 
 /// <summary>An interface method as implemented by one grain class.</summary>
 internal sealed record ActivationMethod(GrainMethod Method, MethodInfo Implementation, Delegate Invoker, bool IsReadOnly, bool IsAlwaysInterleave);

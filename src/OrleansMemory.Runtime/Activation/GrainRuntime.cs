@@ -68,7 +68,7 @@ internal sealed partial class GrainRuntime : IDisposable
     /// <summary>Sends a call to its grain's activation, creating the activation if needed.</summary>
     public Task<TResult> InvokeAsync<TResult>(GrainId target, GrainMethod<TResult> method, object?[] arguments)
     {
-        var parent = RuntimeContext.CurrentRequest;
+        var parent = GrainRequest.CurrentRequest;
         if (_status != RuntimeStatus.Running && !(_status == RuntimeStatus.Stopping && parent is not null))
         {
             return Task.FromException<TResult>(Unavailable(target, method.Name));
@@ -177,7 +177,7 @@ internal sealed partial class GrainRuntime : IDisposable
 
     private void ExpireRequests()
     {
-        var now = Stopwatch.GetTimestamp();
+        var now = Environment.TickCount64;
         foreach (var activation in _activations.Values)
         {
             activation.ExpireRequests(now, ResponseTimeout);
@@ -186,7 +186,7 @@ internal sealed partial class GrainRuntime : IDisposable
 
     private void CollectIdle()
     {
-        var idleSince = Stopwatch.GetTimestamp() - (long)(_collection.CollectionAge.TotalSeconds * Stopwatch.Frequency);
+        var idleSince = Environment.TickCount64 - (long)_collection.CollectionAge.TotalMilliseconds;
         var collected = 0;
         foreach (var activation in _activations.Values)
         {

@@ -120,7 +120,6 @@ internal sealed class GrainTimer : IGrainTimer
 
         private async Task RunAsync()
         {
-            RuntimeContext.CurrentRequest = this;
             try
             {
                 await timer.TickAsync();

@@ -33,6 +33,11 @@ internal sealed class RuntimeInstruments
 
     public void CallCompleted(string grainType, string method, long startTimestamp, bool failed)
     {
+        if (!_calls.Enabled && !_failedCalls.Enabled && startTimestamp == 0)
+        {
+            return;
+        }
+
         var tags = new TagList { { "grain.type", grainType }, { "method", method } };
         _calls.Add(1, tags);
         if (failed)

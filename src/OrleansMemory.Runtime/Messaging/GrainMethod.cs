@@ -40,6 +40,9 @@ internal abstract class GrainMethod
 
     public bool IsAlwaysInterleave { get; }
 
+    /// <summary>The class that implemented this method last time, and its implementation.</summary>
+    public ClassMethod? LastImplementation { get; set; }
+
     public static GrainMethod Get(MethodInfo method) => Cache.GetOrAdd(method, Create);
 
     /// <summary>Starts the call through the runtime and returns what the interface method returns.</summary>

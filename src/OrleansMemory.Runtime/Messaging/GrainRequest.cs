@@ -1,10 +1,10 @@
-using System.Diagnostics;
-
 namespace OrleansMemory.Runtime;
 
-/// <summary>One unit of work for an activation: a method call or a timer tick. Requests form the call chain through
-/// <see cref="Parent"/>, which is how deadlocks are recognised.</summary>
-internal abstract class GrainRequest
+/// <summary>One unit of work for an activation: a method call, a timer tick or a lifecycle step. Requests form the call
+/// chain through <see cref="Parent"/>, which is how deadlocks are recognised. While a request's code runs, the request
+/// is <see cref="SynchronizationContext.Current"/>: awaits post their continuations back to the activation, and calls
+/// made from the request know their parent.</summary>
+internal abstract class GrainRequest : SynchronizationContext
 {
     protected GrainRequest(GrainRequest? parent, long deadline)
     {
@@ -15,7 +15,7 @@ internal abstract class GrainRequest
     /// <summary>The request whose turn made this call; null for calls from outside any grain.</summary>
     public GrainRequest? Parent { get; }
 
-    /// <summary>The <see cref="Stopwatch"/> timestamp after which the caller gets a timeout.</summary>
+    /// <summary>The <see cref="Environment.TickCount64"/> value after which the caller gets a timeout.</summary>
     public long Deadline { get; }
 
     /// <summary>The activation the request was delivered to.</summary>
@@ -69,6 +69,20 @@ internal abstract class GrainRequest
         return false;
     }
 
+    /// <summary>The <see cref="Environment.TickCount64"/> value after <paramref name="timeout"/>.</summary>
     public static long DeadlineAfter(TimeSpan timeout) =>
-        timeout == Timeout.InfiniteTimeSpan ? long.MaxValue : Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        timeout == Timeout.InfiniteTimeSpan ? long.MaxValue : Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+
+    /// <summary>The request on whose behalf the current code runs, if it runs in a grain turn.</summary>
+    public static GrainRequest? CurrentRequest => SynchronizationContext.Current as GrainRequest;
+
+    /// <inheritdoc />
+    public override void Post(SendOrPostCallback d, object? state) => Activation!.Scheduler.Post(d, state, this);
+
+    /// <inheritdoc />
+    public override void Send(SendOrPostCallback d, object? state) =>
+        throw new NotSupportedException("Grain code cannot block on its own activation (SynchronizationContext.Send).");
+
+    /// <inheritdoc />
+    public override SynchronizationContext CreateCopy() => this;
 }

@@ -33,7 +33,6 @@ internal sealed class MethodRequest<TResult>(GrainId target, GrainMethod<TResult
     private async Task RunAsync()
     {
         var activation = Activation!;
-        RuntimeContext.CurrentRequest = this;
         var failed = false;
         try
         {

@@ -1,0 +1,121 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using OrleansMemory.Abstractions;
+using OrleansMemory.Grains.Storage;
+
+namespace OrleansMemory.Grains;
+
+/// <summary>One cache entry (state <c>entry</c>) with a TTL. An expired entry is deleted from storage when it is read,
+/// when the activation starts, and by a timer at its expiry time while the grain is active. Hit and miss counters are
+/// kept by the activation and saved with the entry.</summary>
+public sealed class CacheGrain : MemoryGrainBase, ICacheGrain
+{
+    private readonly StateRecord<CacheEntryState> _entry;
+    private IGrainTimer? _expiryTimer;
+    private long _hits;
+    private long _misses;
+
+    /// <summary>Creates the grain.</summary>
+    public CacheGrain(IOptions<MemoryGrainOptions> options) : base(options) => _entry = Record<CacheEntryState>("entry");
+
+    /// <inheritdoc />
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        await _entry.ReadAsync();
+        _hits = _entry.State.Hits;
+        _misses = _entry.State.Misses;
+        if (!await RemoveIfExpiredAsync())
+        {
+            ScheduleExpiry();
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task SetAsync(JsonElement value, TimeSpan? ttl = null, CancellationToken cancellationToken = default)
+    {
+        Guard.Json(value, nameof(value));
+        if (ttl is { } t)
+        {
+            Guard.Positive(t, nameof(ttl));
+        }
+
+        _entry.State.Value = value.Clone();
+        _entry.State.ExpiresAt = ttl is { } live ? Now + live : null;
+        _entry.State.Hits = _hits;
+        _entry.State.Misses = _misses;
+        await _entry.WriteAsync();
+        ScheduleExpiry();
+    }
+
+    /// <inheritdoc />
+    public async Task<CacheLookup> GetAsync(CancellationToken cancellationToken = default)
+    {
+        if (await RemoveIfExpiredAsync() || !_entry.Exists)
+        {
+            _misses++;
+            return new CacheLookup(false, null, null);
+        }
+
+        _hits++;
+        return new CacheLookup(true, _entry.State.Value, _entry.State.ExpiresAt);
+    }
+
+    /// <inheritdoc />
+    public async Task RemoveAsync(CancellationToken cancellationToken = default)
+    {
+        _expiryTimer?.Dispose();
+        await _entry.ClearAsync();
+    }
+
+    /// <inheritdoc />
+    public async Task<CacheStats> GetStatsAsync(CancellationToken cancellationToken = default)
+    {
+        await RemoveIfExpiredAsync();
+        return new CacheStats(_hits, _misses, _entry.Exists, _entry.Exists ? _entry.State.ExpiresAt : null);
+    }
+
+    /// <inheritdoc />
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_entry.Exists && (_entry.State.Hits != _hits || _entry.State.Misses != _misses))
+        {
+            _entry.State.Hits = _hits;
+            _entry.State.Misses = _misses;
+            await _entry.WriteAsync();
+        }
+    }
+
+    private async Task<bool> RemoveIfExpiredAsync()
+    {
+        if (_entry.Exists && _entry.State.ExpiresAt is { } expires && expires <= Now)
+        {
+            _expiryTimer?.Dispose();
+            await _entry.ClearAsync();
+            return true;
+        }
+
+        return false;
+    }
+
+    private void ScheduleExpiry()
+    {
+        _expiryTimer?.Dispose();
+        _expiryTimer = null;
+        if (_entry.Exists && _entry.State.ExpiresAt is { } expires)
+        {
+            var due = expires - Now;
+            _expiryTimer = RegisterGrainTimer(_ => RemoveIfExpiredAsync(), due < TimeSpan.Zero ? TimeSpan.Zero : due, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    internal sealed class CacheEntryState
+    {
+        public JsonElement? Value { get; set; }
+
+        public DateTimeOffset? ExpiresAt { get; set; }
+
+        public long Hits { get; set; }
+
+        public long Misses { get; set; }
+    }
+}

@@ -1,0 +1,42 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using OrleansMemory.Grains.Storage;
+
+namespace OrleansMemory.Grains;
+
+/// <summary>What every memory grain needs: its options, the clock, and the configured storage provider for its records
+/// and paged logs.</summary>
+public abstract class MemoryGrainBase : Grain
+{
+    /// <summary>Binds the grain to its options and storage provider.</summary>
+    /// <param name="options">The memory grain options.</param>
+    protected MemoryGrainBase(IOptions<MemoryGrainOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Options = options.Value;
+        Clock = ServiceProvider.GetService<TimeProvider>() ?? TimeProvider.System;
+        Storage = ServiceProvider.GetKeyedService<IGrainStorage>(Options.StorageProviderName)
+            ?? throw new InvalidOperationException(
+                $"{GetType().Name}: no grain storage provider named '{Options.StorageProviderName}' is registered " +
+                "(MemoryGrainOptions.StorageProviderName). Register one with silo.AddMemoryGrainStorage(name) or AddFileGrainStorage(name, ...).");
+    }
+
+    /// <summary>The memory grain options.</summary>
+    protected MemoryGrainOptions Options { get; }
+
+    /// <summary>The clock used for timestamps and expiry.</summary>
+    protected TimeProvider Clock { get; }
+
+    /// <summary>The storage provider named by <see cref="MemoryGrainOptions.StorageProviderName"/>.</summary>
+    private protected IGrainStorage Storage { get; }
+
+    /// <summary>The current time.</summary>
+    protected DateTimeOffset Now => Clock.GetUtcNow();
+
+    private protected StateRecord<T> Record<T>(string stateName) where T : class, new() => new(Storage, GrainId, stateName);
+
+    private protected PagedLog<T> Log<T>(string name, int pageSize) => new(Storage, GrainId, name, pageSize);
+
+    /// <summary>A new id for an item the caller did not name.</summary>
+    protected static string NewId() => Guid.NewGuid().ToString("N");
+}

@@ -1,0 +1,82 @@
+using Microsoft.Extensions.Options;
+using OrleansMemory.Abstractions;
+using OrleansMemory.Grains.Storage;
+
+namespace OrleansMemory.Grains.Conversations;
+
+/// <summary>An index of conversations kept as a paged log of entries (<c>entries</c>); touching an entry rewrites only
+/// its page, removing one leaves a tombstone.</summary>
+public sealed class ConversationDirectoryGrain : MemoryGrainBase, IConversationDirectoryGrain
+{
+    private readonly PagedLog<DirectoryEntry> _log;
+    private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
+    private List<DirectoryEntry> _entries = [];
+    private int _live;
+
+    /// <summary>Creates the grain.</summary>
+    public ConversationDirectoryGrain(IOptions<MemoryGrainOptions> options) : base(options) =>
+        _log = Log<DirectoryEntry>("entries", Options.RecordPageSize);
+
+    /// <inheritdoc />
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _entries = await _log.ReadAllAsync();
+        for (var i = 0; i < _entries.Count; i++)
+        {
+            if (!_entries[i].Removed)
+            {
+                _index[_entries[i].ConversationId] = i;
+                _live++;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task TouchAsync(string conversationId, CancellationToken cancellationToken = default)
+    {
+        Guard.Id(conversationId, nameof(conversationId), Options);
+        var now = Now;
+        if (_index.TryGetValue(conversationId, out var i))
+        {
+            var updated = _entries[i] with { UpdatedAt = now };
+            await _log.SetAsync(i, updated);
+            _entries[i] = updated;
+            return;
+        }
+
+        var entry = new DirectoryEntry(conversationId, now, now, Removed: false);
+        await _log.AppendAsync([entry]);
+        _index[conversationId] = _entries.Count;
+        _entries.Add(entry);
+        _live++;
+    }
+
+    /// <inheritdoc />
+    public async Task RemoveAsync(string conversationId, CancellationToken cancellationToken = default)
+    {
+        Guard.Id(conversationId, nameof(conversationId), Options);
+        if (_index.Remove(conversationId, out var i))
+        {
+            var removed = _entries[i] with { Removed = true, UpdatedAt = Now };
+            await _log.SetAsync(i, removed);
+            _entries[i] = removed;
+            _live--;
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ConversationEntry>> ListAsync(int offset = 0, int limit = 1000, CancellationToken cancellationToken = default)
+    {
+        Guard.Range(offset, 0, int.MaxValue, nameof(offset));
+        Guard.Range(limit, 1, Options.MaxItemsPerCall, nameof(limit));
+        IReadOnlyList<ConversationEntry> page = [.. _entries.Where(e => !e.Removed).Skip(offset).Take(limit)
+            .Select(e => new ConversationEntry(e.ConversationId, e.CreatedAt, e.UpdatedAt))];
+        return Task.FromResult(page);
+    }
+
+    /// <inheritdoc />
+    public Task<int> CountAsync(CancellationToken cancellationToken = default) => Task.FromResult(_live);
+
+    /// <summary>A stored directory entry; removed entries stay as tombstones so that positions do not move.</summary>
+    internal sealed record DirectoryEntry(string ConversationId, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, bool Removed);
+}

@@ -1,0 +1,62 @@
+namespace OrleansMemory.Grains;
+
+/// <summary>Limits, thresholds, page sizes and the storage provider of the memory grains.</summary>
+public sealed class MemoryGrainOptions
+{
+    /// <summary>The name of the grain storage provider the memory grains keep their records in.</summary>
+    public string StorageProviderName { get; set; } = PersistentStateAttribute.DefaultStorageName;
+
+    /// <summary>The largest conversation document, in UTF-8 bytes of its JSON.</summary>
+    public int MaxDocumentBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>The longest id (message, memory, chunk, conversation, chain), in characters.</summary>
+    public int MaxIdLength { get; set; } = 256;
+
+    /// <summary>The longest raw message content, in characters.</summary>
+    public int MaxMessageLength { get; set; } = 1_000_000;
+
+    /// <summary>The longest memory text (semantic memory, formation record, short-term message, reasoning step), in characters.</summary>
+    public int MaxMemoryTextLength { get; set; } = 100_000;
+
+    /// <summary>The most items one call may append or replace.</summary>
+    public int MaxItemsPerCall { get; set; } = 10_000;
+
+    /// <summary>The largest embedding dimension accepted.</summary>
+    public int MaxEmbeddingDimension { get; set; } = 8192;
+
+    /// <summary>Raw messages per page record.</summary>
+    public int MessagePageSize { get; set; } = 100;
+
+    /// <summary>Reasoning chains per page record.</summary>
+    public int ChainPageSize { get; set; } = 50;
+
+    /// <summary>Semantic memories (with their binary embeddings) per page record.</summary>
+    public int MemoryPageSize { get; set; } = 64;
+
+    /// <summary>Memory formation records, conflicts, history events and directory entries per page record.</summary>
+    public int RecordPageSize { get; set; } = 200;
+
+    /// <summary>Similarity at or above which a new memory is a duplicate of an existing one.</summary>
+    public double DuplicateThreshold { get; set; } = 0.95;
+
+    /// <summary>Similarity at or above which (and below <see cref="DuplicateThreshold"/>) the classifier checks for a conflict.</summary>
+    public double ConflictThreshold { get; set; } = 0.8;
+
+    /// <summary>The most similar existing memories the classifier is asked about per added memory.</summary>
+    public int MaxConflictCandidates { get; set; } = 5;
+
+    /// <summary>In a singleton category, a newer memory at least as important supersedes the older one (auto-resolved).</summary>
+    public bool AutoResolveSingletonConflicts { get; set; } = true;
+
+    /// <summary>Conflicts pending longer than this escalate by themselves.</summary>
+    public TimeSpan ConflictEscalationAge { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>How often an active user grain looks for conflicts to escalate.</summary>
+    public TimeSpan EscalationCheckPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Default short-term memory capacity per user (each user may set its own).</summary>
+    public int ShortTermMaxMessages { get; set; } = 20;
+
+    /// <summary>The largest token budget <c>GetMemoryContextAsync</c> accepts.</summary>
+    public int MaxContextTokens { get; set; } = 1_000_000;
+}

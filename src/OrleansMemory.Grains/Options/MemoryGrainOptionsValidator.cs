@@ -1,0 +1,65 @@
+using Microsoft.Extensions.Options;
+
+namespace OrleansMemory.Grains;
+
+/// <summary>Validates <see cref="MemoryGrainOptions"/> at startup, reporting every failure at once.</summary>
+public sealed class MemoryGrainOptionsValidator : IValidateOptions<MemoryGrainOptions>
+{
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? name, MemoryGrainOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        List<string> failures = [];
+        if (string.IsNullOrWhiteSpace(options.StorageProviderName))
+        {
+            failures.Add("MemoryGrainOptions.StorageProviderName must be set.");
+        }
+
+        Positive(failures, options.MaxDocumentBytes, nameof(options.MaxDocumentBytes));
+        Positive(failures, options.MaxIdLength, nameof(options.MaxIdLength));
+        Positive(failures, options.MaxMessageLength, nameof(options.MaxMessageLength));
+        Positive(failures, options.MaxMemoryTextLength, nameof(options.MaxMemoryTextLength));
+        Positive(failures, options.MaxItemsPerCall, nameof(options.MaxItemsPerCall));
+        Positive(failures, options.MaxEmbeddingDimension, nameof(options.MaxEmbeddingDimension));
+        Positive(failures, options.MessagePageSize, nameof(options.MessagePageSize));
+        Positive(failures, options.ChainPageSize, nameof(options.ChainPageSize));
+        Positive(failures, options.MemoryPageSize, nameof(options.MemoryPageSize));
+        Positive(failures, options.RecordPageSize, nameof(options.RecordPageSize));
+        Positive(failures, options.MaxConflictCandidates, nameof(options.MaxConflictCandidates));
+        Positive(failures, options.ShortTermMaxMessages, nameof(options.ShortTermMaxMessages));
+        Positive(failures, options.MaxContextTokens, nameof(options.MaxContextTokens));
+        if (options.DuplicateThreshold is < 0 or > 1 || double.IsNaN(options.DuplicateThreshold))
+        {
+            failures.Add($"MemoryGrainOptions.DuplicateThreshold must be within 0..1 (is {options.DuplicateThreshold}).");
+        }
+
+        if (options.ConflictThreshold is < 0 or > 1 || double.IsNaN(options.ConflictThreshold))
+        {
+            failures.Add($"MemoryGrainOptions.ConflictThreshold must be within 0..1 (is {options.ConflictThreshold}).");
+        }
+        else if (options.ConflictThreshold > options.DuplicateThreshold)
+        {
+            failures.Add("MemoryGrainOptions.ConflictThreshold must not exceed DuplicateThreshold.");
+        }
+
+        if (options.ConflictEscalationAge <= TimeSpan.Zero)
+        {
+            failures.Add("MemoryGrainOptions.ConflictEscalationAge must be positive.");
+        }
+
+        if (options.EscalationCheckPeriod <= TimeSpan.Zero)
+        {
+            failures.Add("MemoryGrainOptions.EscalationCheckPeriod must be positive.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void Positive(List<string> failures, int value, string name)
+    {
+        if (value <= 0)
+        {
+            failures.Add($"MemoryGrainOptions.{name} must be positive (is {value}).");
+        }
+    }
+}

@@ -1,0 +1,15 @@
+namespace OrleansMemory.Grains.Storage;
+
+/// <summary>The head record of a paged log: how many items it holds and the page size they were written with.</summary>
+internal sealed class LogHead
+{
+    public long Count { get; set; }
+
+    public int PageSize { get; set; }
+}
+
+/// <summary>One page of a paged log.</summary>
+internal sealed class LogPage<T>
+{
+    public List<T> Items { get; set; } = [];
+}

@@ -1,0 +1,166 @@
+using System.Globalization;
+
+namespace OrleansMemory.Grains.Storage;
+
+/// <summary>A long, ordered log of a grain kept as fixed-size pages, each its own state record
+/// (<c>{name}/000000</c>, <c>{name}/000001</c>, ...), plus a small head record (<c>{name}/head</c>) with the item count.
+/// Appending rewrites only the tail page and the head, so its cost does not grow with the log's length; changing an
+/// item rewrites only its page. Readers trust the head: items a failed append left beyond the count are ignored and
+/// overwritten. The page size is fixed when the log is first written (kept in the head), so later configuration
+/// changes do not misread an existing log. Not thread-safe: use it from grain turns only.</summary>
+/// <typeparam name="T">The item type; it must round-trip through the provider's JSON serializer.</typeparam>
+internal sealed class PagedLog<T>
+{
+    private readonly IGrainStorage _storage;
+    private readonly GrainId _grainId;
+    private readonly string _name;
+    private readonly int _configuredPageSize;
+    private readonly StateRecord<LogHead> _head;
+    private (long Index, GrainState<LogPage<T>> State)? _tail;
+
+    /// <summary>Creates a log; nothing is read until <see cref="LoadAsync"/>.</summary>
+    /// <param name="storage">The storage provider.</param>
+    /// <param name="grainId">The owning grain.</param>
+    /// <param name="name">The log's name, the prefix of its state names.</param>
+    /// <param name="pageSize">Items per page for a new log.</param>
+    public PagedLog(IGrainStorage storage, GrainId grainId, string name, int pageSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        _storage = storage;
+        _grainId = grainId;
+        _name = name;
+        _configuredPageSize = pageSize;
+        _head = new StateRecord<LogHead>(storage, grainId, name + "/head");
+    }
+
+    /// <summary>The number of items.</summary>
+    public long Count => _head.State.Count;
+
+    /// <summary>Items per page.</summary>
+    public int PageSize => _head.State.PageSize > 0 ? _head.State.PageSize : _configuredPageSize;
+
+    /// <summary>The state name of page <paramref name="pageIndex"/>.</summary>
+    public string PageName(long pageIndex) => string.Create(CultureInfo.InvariantCulture, $"{_name}/{pageIndex:D6}");
+
+    /// <summary>Reads the head record.</summary>
+    public Task LoadAsync() => _head.ReadAsync();
+
+    /// <summary>Reads every item, page by page.</summary>
+    public async Task<List<T>> ReadAllAsync()
+    {
+        await _head.EnsureLoadedAsync();
+        var count = Count;
+        var size = PageSize;
+        var items = new List<T>((int)Math.Min(count, int.MaxValue));
+        for (long page = 0; page * size < count; page++)
+        {
+            var state = await ReadPageAsync(page);
+            var take = (int)Math.Min(state.State.Items.Count, count - (page * size));
+            items.AddRange(take == state.State.Items.Count ? state.State.Items : state.State.Items.Take(take));
+        }
+
+        return items;
+    }
+
+    /// <summary>Appends items: writes the tail page (and any new pages) and then the head.</summary>
+    public async Task AppendAsync(IReadOnlyList<T> items)
+    {
+        if (items.Count == 0)
+        {
+            return;
+        }
+
+        await _head.EnsureLoadedAsync();
+        var size = PageSize;
+        var count = Count;
+        var next = 0;
+        while (next < items.Count)
+        {
+            var pageIndex = count / size;
+            var offset = (int)(count % size);
+            var page = await GetTailAsync(pageIndex);
+            var pageItems = page.State.Items;
+            if (pageItems.Count > offset)
+            {
+                pageItems.RemoveRange(offset, pageItems.Count - offset); // left over by a failed append
+            }
+
+            var take = Math.Min(size - offset, items.Count - next);
+            for (var i = 0; i < take; i++)
+            {
+                pageItems.Add(items[next + i]);
+            }
+
+            await _storage.WriteStateAsync(PageName(pageIndex), _grainId, page);
+            count += take;
+            next += take;
+        }
+
+        _head.State.PageSize = size;
+        _head.State.Count = count;
+        await _head.WriteAsync();
+    }
+
+    /// <summary>Replaces the item at <paramref name="index"/>, rewriting only its page.</summary>
+    public async Task SetAsync(long index, T item)
+    {
+        await _head.EnsureLoadedAsync();
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
+        var size = PageSize;
+        var pageIndex = index / size;
+        var page = _tail is { } tail && tail.Index == pageIndex ? tail.State : await ReadPageAsync(pageIndex);
+        page.State.Items[(int)(index % size)] = item;
+        await _storage.WriteStateAsync(PageName(pageIndex), _grainId, page);
+    }
+
+    /// <summary>Replaces every item. The head is emptied first, so a failure part-way leaves an empty log rather than a mix.</summary>
+    public async Task ReplaceAllAsync(IReadOnlyList<T> items)
+    {
+        await ClearAsync();
+        await AppendAsync(items);
+    }
+
+    /// <summary>Deletes every page record and the head record.</summary>
+    public async Task ClearAsync()
+    {
+        await _head.EnsureLoadedAsync();
+        var size = PageSize;
+        var count = Count;
+        if (_head.Exists && count > 0)
+        {
+            _head.State.Count = 0;
+            await _head.WriteAsync();
+        }
+
+        // Pages up to and including the one after the last full page: a failed append may have left it behind.
+        for (long pageIndex = 0; pageIndex <= count / size; pageIndex++)
+        {
+            var page = new GrainState<LogPage<T>>();
+            await _storage.ReadStateAsync(PageName(pageIndex), _grainId, page);
+            if (page.RecordExists)
+            {
+                await _storage.ClearStateAsync(PageName(pageIndex), _grainId, page);
+            }
+        }
+
+        _tail = null;
+        await _head.ClearAsync();
+        _head.State.PageSize = 0;
+    }
+
+    private async Task<GrainState<LogPage<T>>> GetTailAsync(long pageIndex) =>
+        _tail is { } tail && tail.Index == pageIndex ? tail.State : await ReadPageAsync(pageIndex);
+
+    private async Task<GrainState<LogPage<T>>> ReadPageAsync(long pageIndex)
+    {
+        var state = new GrainState<LogPage<T>>();
+        await _storage.ReadStateAsync(PageName(pageIndex), _grainId, state);
+        state.State.Items ??= [];
+        if (pageIndex >= (Count - 1) / PageSize)
+        {
+            _tail = (pageIndex, state); // the page appends go to next
+        }
+
+        return state;
+    }
+}

@@ -1,0 +1,249 @@
+using Microsoft.Extensions.Logging;
+using OrleansMemory.Abstractions;
+
+namespace OrleansMemory.Grains.Users;
+
+/// <summary>Conflict detection, resolution and escalation.</summary>
+public sealed partial class UserGrain
+{
+    private readonly List<MemoryConflict> _conflicts = [];
+    private readonly Dictionary<string, int> _conflictIndex = new(StringComparer.Ordinal);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<MemoryConflict>> GetPendingConflictsAsync(CancellationToken cancellationToken = default) =>
+        GetConflictsAsync(ConflictStatus.Pending, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<MemoryConflict>> GetConflictsAsync(ConflictStatus? status = null, CancellationToken cancellationToken = default)
+    {
+        if (status is { } s && !Enum.IsDefined(s))
+        {
+            throw new MemoryValidationException($"{(int)s} is not a conflict status.", nameof(status));
+        }
+
+        return Task.FromResult<IReadOnlyList<MemoryConflict>>([.. _conflicts.Where(c => status is null || c.Status == status)]);
+    }
+
+    /// <inheritdoc />
+    public async Task<MemoryConflict> ResolveConflictAsync(string conflictId, ConflictResolution resolution, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(resolution);
+        var index = ConflictIndexOf(conflictId);
+        var conflict = _conflicts[index];
+        if (conflict.Status is not (ConflictStatus.Pending or ConflictStatus.Escalated))
+        {
+            throw new MemoryValidationException($"Conflict '{conflictId}' is already {conflict.Status}.", nameof(conflictId));
+        }
+
+        if (!Enum.IsDefined(resolution.Kind))
+        {
+            throw new MemoryValidationException($"{(int)resolution.Kind} is not a resolution.", nameof(resolution));
+        }
+
+        var reason = resolution.Reason ?? $"Conflict {conflictId} resolved: {resolution.Kind}.";
+        List<MemoryHistoryEvent> events = [];
+        switch (resolution.Kind)
+        {
+            case ConflictResolutionKind.KeepA:
+                await ArchiveIfLiveAsync(conflict.MemoryBId, conflict.MemoryAId, reason, events);
+                break;
+            case ConflictResolutionKind.KeepB:
+                await ArchiveIfLiveAsync(conflict.MemoryAId, conflict.MemoryBId, reason, events);
+                break;
+            case ConflictResolutionKind.Merge:
+                await MergeAsync(conflict, resolution, reason, events, cancellationToken);
+                break;
+            default:
+                break;
+        }
+
+        var now = Now;
+        var resolved = conflict with { Status = ConflictStatus.Resolved, ResolvedAt = now, Resolution = resolution.Kind };
+        await _conflictLog.SetAsync(index, resolved);
+        _conflicts[index] = resolved;
+        events.Add(new MemoryHistoryEvent(conflict.MemoryAId, MemoryEventKind.ConflictResolved, now, reason, conflictId, conflict.MemoryBId));
+        events.Add(new MemoryHistoryEvent(conflict.MemoryBId, MemoryEventKind.ConflictResolved, now, reason, conflictId, conflict.MemoryAId));
+        await AddHistoryAsync(events);
+        return resolved;
+    }
+
+    /// <inheritdoc />
+    public async Task<MemoryConflict> EscalateConflictAsync(string conflictId, string? reason = null, CancellationToken cancellationToken = default)
+    {
+        var index = ConflictIndexOf(conflictId);
+        if (_conflicts[index].Status != ConflictStatus.Pending)
+        {
+            throw new MemoryValidationException($"Conflict '{conflictId}' is {_conflicts[index].Status}; only pending conflicts escalate.", nameof(conflictId));
+        }
+
+        List<MemoryHistoryEvent> events = [];
+        var escalated = await EscalateAtAsync(index, reason ?? "Escalated by a caller.", events);
+        await AddHistoryAsync(events);
+        return escalated;
+    }
+
+    private async Task LoadConflictsAsync()
+    {
+        _conflicts.AddRange(await _conflictLog.ReadAllAsync());
+        for (var i = 0; i < _conflicts.Count; i++)
+        {
+            _conflictIndex[_conflicts[i].Id] = i;
+        }
+    }
+
+    /// <summary>Asks the classifier about the similar memories and records conflicts; supersedes older singleton values
+    /// when the policy allows.</summary>
+    private async Task<List<MemoryConflict>> DetectConflictsAsync(SemanticMemory memory, int newRow, List<(int Row, float Score)> similar,
+        List<MemoryHistoryEvent> events, CancellationToken cancellationToken)
+    {
+        var conflicts = new List<MemoryConflict>();
+        foreach (var (row, score) in similar.Take(Options.MaxConflictCandidates))
+        {
+            if (row == newRow || _memories[row] is not { IsArchived: false } existing || score >= Options.DuplicateThreshold)
+            {
+                continue;
+            }
+
+            var verdict = await _classifier.ClassifyAsync(new ConflictCandidate(existing.Text, memory.Text, score, existing.Type, memory.Type), cancellationToken);
+            if (!verdict.IsConflict)
+            {
+                continue;
+            }
+
+            var now = Now;
+            var auto = verdict.IsSingletonCategory && Options.AutoResolveSingletonConflicts && memory.Importance >= existing.Importance;
+            var conflict = new MemoryConflict(NewId(), UserId, existing.Id, memory.Id, verdict.Category, score,
+                (existing.Importance + memory.Importance) / 2, verdict.ClarificationHint, verdict.IsSingletonCategory,
+                auto ? ConflictStatus.AutoResolved : ConflictStatus.Pending, now, auto ? now : null, verdict.Explanation,
+                auto ? ConflictResolutionKind.KeepB : null);
+            events.Add(new MemoryHistoryEvent(existing.Id, MemoryEventKind.ConflictDetected, now, verdict.Explanation, conflict.Id, memory.Id));
+            events.Add(new MemoryHistoryEvent(memory.Id, MemoryEventKind.ConflictDetected, now, verdict.Explanation, conflict.Id, existing.Id));
+            if (auto)
+            {
+                var reason = $"Superseded by a newer, at least as important {verdict.Category} memory (auto-resolved).";
+                await ArchiveRowAsync(row, memory.Id, reason, events);
+                events.Add(new MemoryHistoryEvent(existing.Id, MemoryEventKind.ConflictResolved, now, reason, conflict.Id, memory.Id));
+                events.Add(new MemoryHistoryEvent(memory.Id, MemoryEventKind.ConflictResolved, now, reason, conflict.Id, existing.Id));
+            }
+
+            LogInformationConflict(_logger, UserId, conflict.Id, verdict.Category, conflict.Status);
+            conflicts.Add(conflict);
+        }
+
+        await _conflictLog.AppendAsync(conflicts);
+        foreach (var conflict in conflicts)
+        {
+            _conflictIndex[conflict.Id] = _conflicts.Count;
+            _conflicts.Add(conflict);
+        }
+
+        return conflicts;
+    }
+
+    private async Task ArchiveIfLiveAsync(string memoryId, string supersededBy, string reason, List<MemoryHistoryEvent> events)
+    {
+        if (_memoryIndex.TryGetValue(memoryId, out var row) && _memories[row] is { IsArchived: false })
+        {
+            await ArchiveRowAsync(row, supersededBy, reason, events);
+        }
+    }
+
+    private async Task MergeAsync(MemoryConflict conflict, ConflictResolution resolution, string reason, List<MemoryHistoryEvent> events,
+        CancellationToken cancellationToken)
+    {
+        var text = Guard.Text(resolution.MergedText, Options.MaxMemoryTextLength, "resolution.MergedText");
+        _memoryIndex.TryGetValue(conflict.MemoryAId, out var rowA);
+        _memoryIndex.TryGetValue(conflict.MemoryBId, out var rowB);
+        var a = _memoryIndex.ContainsKey(conflict.MemoryAId) ? _memories[rowA] : null;
+        var b = _memoryIndex.ContainsKey(conflict.MemoryBId) ? _memories[rowB] : null;
+        float[] vector;
+        if (resolution.MergedEmbedding is not null || _generator is not null)
+        {
+            vector = await NormalizedEmbeddingAsync(resolution.MergedEmbedding, text, "resolution.MergedEmbedding", cancellationToken);
+        }
+        else
+        {
+            var mean = new float[_matrix.Dimension];
+            foreach (var row in new[] { a is null ? -1 : rowA, b is null ? -1 : rowB }.Where(r => r >= 0))
+            {
+                System.Numerics.Tensors.TensorPrimitives.Add(mean, _matrix.Row(row), mean);
+            }
+
+            vector = EmbeddingMatrix.Normalize(mean, _matrix.Dimension, Options.MaxEmbeddingDimension, "resolution.MergedEmbedding");
+        }
+
+        var now = Now;
+        var merged = new SemanticMemory(NewId(), text, a?.Type ?? b?.Type ?? MemoryTypes.Fact, Math.Max(a?.Importance ?? 0, b?.Importance ?? 0),
+            a?.Metadata ?? b?.Metadata, now, now, now, 1);
+        await AppendMemoriesAsync([(merged, vector)]);
+        events.Add(new MemoryHistoryEvent(merged.Id, MemoryEventKind.Added, now, $"Merged from {conflict.MemoryAId} and {conflict.MemoryBId}.", conflict.Id));
+        await ArchiveIfLiveAsync(conflict.MemoryAId, merged.Id, reason, events);
+        await ArchiveIfLiveAsync(conflict.MemoryBId, merged.Id, reason, events);
+    }
+
+    /// <summary>Closes open conflicts that involve a deleted memory: the other memory wins.</summary>
+    private async Task CloseConflictsOfDeletedAsync(string memoryId, List<MemoryHistoryEvent> events)
+    {
+        var now = Now;
+        for (var i = 0; i < _conflicts.Count; i++)
+        {
+            var c = _conflicts[i];
+            if (c.Status is ConflictStatus.Pending or ConflictStatus.Escalated && (c.MemoryAId == memoryId || c.MemoryBId == memoryId))
+            {
+                var closed = c with
+                {
+                    Status = ConflictStatus.Resolved,
+                    ResolvedAt = now,
+                    Resolution = c.MemoryAId == memoryId ? ConflictResolutionKind.KeepB : ConflictResolutionKind.KeepA,
+                };
+                await _conflictLog.SetAsync(i, closed);
+                _conflicts[i] = closed;
+                var other = c.MemoryAId == memoryId ? c.MemoryBId : c.MemoryAId;
+                events.Add(new MemoryHistoryEvent(other, MemoryEventKind.ConflictResolved, now, $"The conflicting memory {memoryId} was deleted.", c.Id, memoryId));
+            }
+        }
+    }
+
+    /// <summary>Escalates conflicts pending longer than <see cref="MemoryGrainOptions.ConflictEscalationAge"/>.</summary>
+    private async Task EscalateOverdueAsync()
+    {
+        var cutoff = Now - Options.ConflictEscalationAge;
+        List<MemoryHistoryEvent> events = [];
+        for (var i = 0; i < _conflicts.Count; i++)
+        {
+            if (_conflicts[i].Status == ConflictStatus.Pending && _conflicts[i].CreatedAt <= cutoff)
+            {
+                await EscalateAtAsync(i, $"Pending longer than {Options.ConflictEscalationAge}.", events);
+            }
+        }
+
+        await AddHistoryAsync(events);
+    }
+
+    private async Task<MemoryConflict> EscalateAtAsync(int index, string reason, List<MemoryHistoryEvent> events)
+    {
+        var now = Now;
+        var c = _conflicts[index];
+        var escalated = c with { Status = ConflictStatus.Escalated, EscalatedAt = now };
+        await _conflictLog.SetAsync(index, escalated);
+        _conflicts[index] = escalated;
+        events.Add(new MemoryHistoryEvent(c.MemoryAId, MemoryEventKind.ConflictEscalated, now, reason, c.Id, c.MemoryBId));
+        events.Add(new MemoryHistoryEvent(c.MemoryBId, MemoryEventKind.ConflictEscalated, now, reason, c.Id, c.MemoryAId));
+        LogInformationEscalated(_logger, UserId, c.Id, reason);
+        return escalated;
+    }
+
+    private int ConflictIndexOf(string conflictId)
+    {
+        Guard.Id(conflictId, nameof(conflictId), Options);
+        return _conflictIndex.TryGetValue(conflictId, out var index)
+            ? index
+            : throw new MemoryNotFoundException($"Conflict '{conflictId}' does not exist for this user.");
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "User {UserId}: conflict {ConflictId} ({Category}) recorded as {Status}")]
+    private static partial void LogInformationConflict(ILogger logger, string userId, string conflictId, string category, ConflictStatus status);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "User {UserId}: conflict {ConflictId} escalated: {Reason}")]
+    private static partial void LogInformationEscalated(ILogger logger, string userId, string conflictId, string reason);
+}

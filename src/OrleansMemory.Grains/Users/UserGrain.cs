@@ -1,0 +1,416 @@
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OrleansMemory.Abstractions;
+using OrleansMemory.Grains.Storage;
+
+namespace OrleansMemory.Grains.Users;
+
+/// <summary>A user: semantic memories (paged log <c>memories</c> with binary embeddings, held as one contiguous matrix),
+/// conflicts (paged log <c>conflicts</c>), history (paged log <c>history</c>), short-term FIFO (state <c>short_term</c>)
+/// and a small head (state <c>profile</c>).</summary>
+public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
+{
+    private const int MaxTypeLength = 64;
+    private readonly IMemoryClassifier _classifier;
+    private readonly IEmbeddingGenerator<string, Embedding<float>>? _generator;
+    private readonly ILogger<UserGrain> _logger;
+    private readonly StateRecord<UserProfileState> _profile;
+    private readonly PagedLog<StoredMemory> _memoryLog;
+    private readonly PagedLog<MemoryConflict> _conflictLog;
+    private readonly PagedLog<MemoryHistoryEvent> _historyLog;
+    private readonly StateRecord<ShortTermState> _shortTerm;
+    private readonly EmbeddingMatrix _matrix = new();
+    private readonly List<SemanticMemory?> _memories = [];
+    private readonly Dictionary<string, int> _memoryIndex = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<MemoryHistoryEvent>> _history = new(StringComparer.Ordinal);
+    private IGrainTimer? _escalationTimer;
+
+    /// <summary>Creates the grain.</summary>
+    public UserGrain(IOptions<MemoryGrainOptions> options, IMemoryClassifier classifier, ILogger<UserGrain> logger,
+        IEmbeddingGenerator<string, Embedding<float>>? generator = null) : base(options)
+    {
+        _classifier = classifier;
+        _generator = generator;
+        _logger = logger;
+        _profile = Record<UserProfileState>("profile");
+        _shortTerm = Record<ShortTermState>("short_term");
+        _memoryLog = Log<StoredMemory>("memories", Options.MemoryPageSize);
+        _conflictLog = Log<MemoryConflict>("conflicts", Options.RecordPageSize);
+        _historyLog = Log<MemoryHistoryEvent>("history", Options.RecordPageSize);
+    }
+
+    private string UserId => this.GetPrimaryKeyString();
+
+    /// <inheritdoc />
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        await _profile.ReadAsync();
+        await _shortTerm.ReadAsync();
+        foreach (var stored in await _memoryLog.ReadAllAsync())
+        {
+            var state = stored.Memory is null ? RowState.Deleted : stored.Memory.IsArchived ? RowState.Archived : RowState.Live;
+            var row = _matrix.AddEncoded(stored.Embedding, _profile.State.Dimension, state);
+            _memories.Add(_matrix.GetState(row) == RowState.Deleted ? null : stored.Memory);
+            if (stored.Memory is not null)
+            {
+                _memoryIndex[stored.Id] = row;
+            }
+        }
+
+        foreach (var e in await _historyLog.ReadAllAsync())
+        {
+            AddHistoryInMemory(e);
+        }
+
+        await LoadConflictsAsync();
+        await EscalateOverdueAsync();
+        _escalationTimer = RegisterGrainTimer(_ => EscalateOverdueAsync(), Options.EscalationCheckPeriod, Options.EscalationCheckPeriod);
+    }
+
+    /// <inheritdoc />
+    public async Task<AddMemoryResult> AddMemoryAsync(string text, float[]? embedding = null, string type = MemoryTypes.Fact, double importance = 0.5,
+        IReadOnlyDictionary<string, JsonElement>? metadata = null, CancellationToken cancellationToken = default)
+    {
+        Guard.Text(text, Options.MaxMemoryTextLength, nameof(text));
+        Guard.Text(type, MaxTypeLength, nameof(type));
+        Guard.UnitInterval(importance, nameof(importance));
+        Guard.Metadata(metadata, nameof(metadata));
+        var vector = await NormalizedEmbeddingAsync(embedding, text, nameof(embedding), cancellationToken);
+        var now = Now;
+        var similar = _matrix.Count == 0
+            ? []
+            : _matrix.Search(vector, Options.MaxConflictCandidates + 1, (float)Options.ConflictThreshold, includeArchived: false, accept: null);
+        if (similar.Count > 0 && similar[0].Score >= Options.DuplicateThreshold)
+        {
+            var (row, score) = similar[0];
+            var existing = _memories[row]! with { MentionCount = _memories[row]!.MentionCount + 1, LastSeenAt = now };
+            await SaveMemoryAsync(row, existing);
+            await AddHistoryAsync([new MemoryHistoryEvent(existing.Id, MemoryEventKind.DuplicateSeen, now, $"Added again (similarity {score:F3}).")]);
+            return new AddMemoryResult(AddMemoryOutcome.Duplicate, existing, existing.Id, score, []);
+        }
+
+        var memory = new SemanticMemory(NewId(), text, type, importance, metadata, now, now, now, 1);
+        var newRow = await AppendMemoriesAsync([(memory, vector)]);
+        List<MemoryHistoryEvent> events = [new(memory.Id, MemoryEventKind.Added, now, "Added.")];
+        var conflicts = await DetectConflictsAsync(memory, newRow, similar, events, cancellationToken);
+        await AddHistoryAsync(events);
+        var outcome = conflicts.Count == 0 ? AddMemoryOutcome.Added
+            : conflicts.Any(c => c.Status == ConflictStatus.Pending) ? AddMemoryOutcome.AddedWithConflicts
+            : AddMemoryOutcome.Superseded;
+        return new AddMemoryResult(outcome, memory, null, null, conflicts);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<string>> ImportMemoriesAsync(IReadOnlyList<ImportedMemory> memories, CancellationToken cancellationToken = default)
+    {
+        Guard.Items(memories, nameof(memories), Options);
+        var now = Now;
+        var prepared = new List<(SemanticMemory, float[])>(memories.Count);
+        var dimension = _matrix.Dimension;
+        for (var i = 0; i < memories.Count; i++)
+        {
+            var m = memories[i];
+            var name = $"memories[{i}]";
+            Guard.Text(m.Text, Options.MaxMemoryTextLength, name + ".Text");
+            Guard.Text(m.Type, MaxTypeLength, name + ".Type");
+            Guard.UnitInterval(m.Importance, name + ".Importance");
+            Guard.Metadata(m.Metadata, name + ".Metadata");
+            var vector = EmbeddingMatrix.Normalize(m.Embedding, dimension, Options.MaxEmbeddingDimension, name + ".Embedding");
+            dimension = vector.Length;
+            var created = m.CreatedAt == default ? now : m.CreatedAt;
+            prepared.Add((new SemanticMemory(NewId(), m.Text, m.Type, m.Importance, m.Metadata, created, now, created, 1), vector));
+        }
+
+        await AppendMemoriesAsync(prepared);
+        await AddHistoryAsync([.. prepared.Select(p => new MemoryHistoryEvent(p.Item1.Id, MemoryEventKind.Added, now, "Imported."))]);
+        return [.. prepared.Select(p => p.Item1.Id)];
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<MemorySearchResult>> SearchAsync(float[] queryEmbedding, int topK = 10, double minScore = 0,
+        MemoryFilter? filter = null, CancellationToken cancellationToken = default)
+    {
+        Guard.Range(topK, 1, 1000, nameof(topK));
+        Guard.UnitInterval(minScore, nameof(minScore));
+        var accept = CompileFilter(filter);
+        var query = EmbeddingMatrix.Normalize(queryEmbedding, _matrix.Dimension, Options.MaxEmbeddingDimension, nameof(queryEmbedding));
+        await Task.CompletedTask;
+        if (_matrix.Count == 0)
+        {
+            return [];
+        }
+
+        var hits = _matrix.Search(query, topK, (float)minScore, filter?.IncludeArchived ?? false, accept);
+        var results = new MemorySearchResult[hits.Count];
+        for (var i = 0; i < hits.Count; i++)
+        {
+            results[i] = new MemorySearchResult(_memories[hits[i].Row]!, hits[i].Score);
+        }
+
+        return results;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<MemorySearchResult>> SearchTextAsync(string query, int topK = 10, double minScore = 0,
+        MemoryFilter? filter = null, CancellationToken cancellationToken = default)
+    {
+        Guard.Text(query, Options.MaxMemoryTextLength, nameof(query));
+        var vector = await NormalizedEmbeddingAsync(null, query, nameof(query), cancellationToken);
+        return await SearchAsync(vector, topK, minScore, filter, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<SemanticMemory?> GetMemoryAsync(string memoryId, CancellationToken cancellationToken = default)
+    {
+        Guard.Id(memoryId, nameof(memoryId), Options);
+        return Task.FromResult(_memoryIndex.TryGetValue(memoryId, out var row) ? _memories[row] : null);
+    }
+
+    /// <inheritdoc />
+    public Task<float[]?> GetEmbeddingAsync(string memoryId, CancellationToken cancellationToken = default)
+    {
+        Guard.Id(memoryId, nameof(memoryId), Options);
+        return Task.FromResult(_memoryIndex.TryGetValue(memoryId, out var row) ? _matrix.Row(row).ToArray() : null);
+    }
+
+    /// <inheritdoc />
+    public async Task<SemanticMemory> UpdateMemoryAsync(string memoryId, MemoryUpdate update, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        var row = RowOf(memoryId);
+        if (update.Text is not null)
+        {
+            Guard.Text(update.Text, Options.MaxMemoryTextLength, "update.Text");
+        }
+
+        if (update.Importance is { } importance)
+        {
+            Guard.UnitInterval(importance, "update.Importance");
+        }
+
+        Guard.Metadata(update.Metadata, "update.Metadata");
+        float[]? vector = null;
+        if (update.Embedding is not null || (update.Text is not null && _generator is not null))
+        {
+            vector = await NormalizedEmbeddingAsync(update.Embedding, update.Text!, "update.Embedding", cancellationToken);
+        }
+
+        var now = Now;
+        var current = _memories[row]!;
+        var updated = current with
+        {
+            Text = update.Text ?? current.Text,
+            Importance = update.Importance ?? current.Importance,
+            Metadata = update.Metadata ?? current.Metadata,
+            UpdatedAt = now,
+        };
+        await SaveMemoryAsync(row, updated, vector);
+        await AddHistoryAsync([new MemoryHistoryEvent(memoryId, MemoryEventKind.Updated, now, update.Reason ?? "Updated.")]);
+        return updated;
+    }
+
+    /// <inheritdoc />
+    public async Task<SemanticMemory> ArchiveMemoryAsync(string memoryId, string? supersededBy = null, string? reason = null, CancellationToken cancellationToken = default)
+    {
+        var row = RowOf(memoryId);
+        Guard.OptionalId(supersededBy, nameof(supersededBy), Options);
+        List<MemoryHistoryEvent> events = [];
+        var archived = await ArchiveRowAsync(row, supersededBy, reason ?? "Archived.", events);
+        await AddHistoryAsync(events);
+        return archived;
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> DeleteMemoryAsync(string memoryId, string? reason = null, CancellationToken cancellationToken = default)
+    {
+        Guard.Id(memoryId, nameof(memoryId), Options);
+        if (!_memoryIndex.Remove(memoryId, out var row))
+        {
+            return false;
+        }
+
+        await _memoryLog.SetAsync(row, new StoredMemory(memoryId, null, null));
+        _memories[row] = null;
+        _matrix.SetState(row, RowState.Deleted);
+        List<MemoryHistoryEvent> events = [new(memoryId, MemoryEventKind.Deleted, Now, reason ?? "Deleted.")];
+        await CloseConflictsOfDeletedAsync(memoryId, events);
+        await AddHistoryAsync(events);
+        return true;
+    }
+
+    /// <inheritdoc />
+    public Task<MemoryPage> ListMemoriesAsync(int offset = 0, int limit = 100, bool includeArchived = false, CancellationToken cancellationToken = default)
+    {
+        Guard.Range(offset, 0, int.MaxValue, nameof(offset));
+        Guard.Range(limit, 1, Options.MaxItemsPerCall, nameof(limit));
+        var matching = _memories.OfType<SemanticMemory>().Where(m => includeArchived || !m.IsArchived).ToList();
+        return Task.FromResult(new MemoryPage([.. matching.Skip(offset).Take(limit)], matching.Count));
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<MemoryHistoryEvent>> GetHistoryAsync(string memoryId, CancellationToken cancellationToken = default)
+    {
+        Guard.Id(memoryId, nameof(memoryId), Options);
+        return Task.FromResult<IReadOnlyList<MemoryHistoryEvent>>(_history.TryGetValue(memoryId, out var events) ? [.. events] : []);
+    }
+
+    /// <inheritdoc />
+    public Task<UserMemoryStats> GetStatsAsync(CancellationToken cancellationToken = default)
+    {
+        var live = _memories.Count(m => m is { IsArchived: false });
+        var archived = _memories.Count(m => m is { IsArchived: true });
+        return Task.FromResult(new UserMemoryStats(live, archived, _matrix.Dimension,
+            _conflicts.Count(c => c.Status == ConflictStatus.Pending),
+            _conflicts.Count(c => c.Status == ConflictStatus.Escalated),
+            _conflicts.Count(c => c.Status is ConflictStatus.Resolved or ConflictStatus.AutoResolved),
+            _shortTerm.State.Messages.Count, ShortTermCapacity));
+    }
+
+    /// <inheritdoc />
+    public async Task DeleteAllDataAsync(CancellationToken cancellationToken = default)
+    {
+        await _memoryLog.ClearAsync();
+        await _conflictLog.ClearAsync();
+        await _historyLog.ClearAsync();
+        await _shortTerm.ClearAsync();
+        await _profile.ClearAsync();
+        _matrix.Clear();
+        _memories.Clear();
+        _memoryIndex.Clear();
+        _history.Clear();
+        _conflicts.Clear();
+        _conflictIndex.Clear();
+        LogInformationErased(_logger, UserId);
+        DeactivateOnIdle();
+    }
+
+    private int RowOf(string memoryId)
+    {
+        Guard.Id(memoryId, nameof(memoryId), Options);
+        return _memoryIndex.TryGetValue(memoryId, out var row)
+            ? row
+            : throw new MemoryNotFoundException($"Memory '{memoryId}' does not exist for this user.");
+    }
+
+    private async Task<float[]> NormalizedEmbeddingAsync(float[]? embedding, string text, string paramName, CancellationToken cancellationToken)
+    {
+        if (embedding is null)
+        {
+            if (_generator is null)
+            {
+                throw new MemoryValidationException(
+                    $"{paramName} is required: no IEmbeddingGenerator<string, Embedding<float>> is registered to embed text.", paramName);
+            }
+
+            embedding = (await _generator.GenerateVectorAsync(text, cancellationToken: cancellationToken)).ToArray();
+        }
+
+        return EmbeddingMatrix.Normalize(embedding, _matrix.Dimension, Options.MaxEmbeddingDimension, paramName);
+    }
+
+    /// <summary>Appends memories to the log and the matrix; fixes the dimension with the first one. Returns the first row.</summary>
+    private async Task<int> AppendMemoriesAsync(IReadOnlyList<(SemanticMemory Memory, float[] Vector)> memories)
+    {
+        if (memories.Count == 0)
+        {
+            return _matrix.Count;
+        }
+
+        if (_profile.State.Dimension == 0)
+        {
+            _profile.State.Dimension = memories[0].Vector.Length;
+            await _profile.WriteAsync();
+        }
+
+        await _memoryLog.AppendAsync([.. memories.Select(m => new StoredMemory(m.Memory.Id, m.Memory, EmbeddingMatrix.Encode(m.Vector)))]);
+        _matrix.Reserve(memories[0].Vector.Length, _matrix.Count + memories.Count);
+        var first = _matrix.Count;
+        foreach (var (memory, vector) in memories)
+        {
+            var row = _matrix.Add(vector, RowState.Live);
+            _memories.Add(memory);
+            _memoryIndex[memory.Id] = row;
+        }
+
+        return first;
+    }
+
+    /// <summary>Writes a changed memory (and optionally a new embedding) to its page and to memory.</summary>
+    private async Task SaveMemoryAsync(int row, SemanticMemory memory, float[]? vector = null)
+    {
+        var embedding = vector ?? _matrix.Row(row).ToArray();
+        await _memoryLog.SetAsync(row, new StoredMemory(memory.Id, memory, EmbeddingMatrix.Encode(embedding)));
+        _memories[row] = memory;
+        if (vector is not null)
+        {
+            _matrix.Set(row, vector);
+        }
+
+        _matrix.SetState(row, memory.IsArchived ? RowState.Archived : RowState.Live);
+    }
+
+    private async Task<SemanticMemory> ArchiveRowAsync(int row, string? supersededBy, string reason, List<MemoryHistoryEvent> events)
+    {
+        var now = Now;
+        var current = _memories[row]!;
+        var archived = current with { IsArchived = true, SupersededBy = supersededBy ?? current.SupersededBy, ArchivedAt = now, UpdatedAt = now };
+        await SaveMemoryAsync(row, archived);
+        events.Add(new MemoryHistoryEvent(current.Id, MemoryEventKind.Archived, now, reason, RelatedMemoryId: supersededBy));
+        return archived;
+    }
+
+    private async Task AddHistoryAsync(IReadOnlyList<MemoryHistoryEvent> events)
+    {
+        await _historyLog.AppendAsync(events);
+        foreach (var e in events)
+        {
+            AddHistoryInMemory(e);
+        }
+    }
+
+    private void AddHistoryInMemory(MemoryHistoryEvent e)
+    {
+        if (!_history.TryGetValue(e.MemoryId, out var list))
+        {
+            _history[e.MemoryId] = list = [];
+        }
+
+        list.Add(e);
+    }
+
+    private Func<int, bool>? CompileFilter(MemoryFilter? filter)
+    {
+        if (filter is null)
+        {
+            return null;
+        }
+
+        if (filter.MinImportance is { } min)
+        {
+            Guard.UnitInterval(min, "filter.MinImportance");
+        }
+
+        Guard.Metadata(filter.Metadata, "filter.Metadata");
+        var types = filter.Types is { Count: > 0 } t ? new HashSet<string>(t, StringComparer.Ordinal) : null;
+        if (types is null && filter.MinImportance is null && filter.CreatedAfter is null && filter.CreatedBefore is null && filter.Metadata is not { Count: > 0 })
+        {
+            return null;
+        }
+
+        return row =>
+        {
+            var m = _memories[row]!;
+            return (types is null || types.Contains(m.Type))
+                && (filter.MinImportance is not { } minImportance || m.Importance >= minImportance)
+                && (filter.CreatedAfter is not { } after || m.CreatedAt >= after)
+                && (filter.CreatedBefore is not { } before || m.CreatedAt < before)
+                && (filter.Metadata is not { Count: > 0 } wanted || wanted.All(w =>
+                    m.Metadata is not null && m.Metadata.TryGetValue(w.Key, out var value) && JsonElement.DeepEquals(value, w.Value)));
+        };
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Erased every record of user {UserId}")]
+    private static partial void LogInformationErased(ILogger logger, string userId);
+}

@@ -1,0 +1,21 @@
+using OrleansMemory.Abstractions;
+
+namespace OrleansMemory.Grains.Users;
+
+/// <summary>A memory as stored in a page of the <c>memories</c> log: the memory and its normalised embedding as base64
+/// of little-endian float32. A deleted memory is a tombstone without memory or embedding, so positions do not move.</summary>
+internal sealed record StoredMemory(string Id, SemanticMemory? Memory, string? Embedding);
+
+/// <summary>The user's small head record (state <c>profile</c>).</summary>
+internal sealed class UserProfileState
+{
+    public int Dimension { get; set; }
+
+    public int? ShortTermCapacity { get; set; }
+}
+
+/// <summary>The short-term FIFO (state <c>short_term</c>).</summary>
+internal sealed class ShortTermState
+{
+    public List<ShortTermMessage> Messages { get; set; } = [];
+}

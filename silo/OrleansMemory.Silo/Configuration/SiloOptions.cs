@@ -1,0 +1,88 @@
+namespace OrleansMemory.Silo.Configuration;
+
+/// <summary>The silo's settings: configuration section <c>OrleansMemory</c> (environment variables
+/// <c>OrleansMemory__Key__SubKey</c>, command line <c>--OrleansMemory:Key:SubKey=value</c>).</summary>
+public sealed class SiloOptions
+{
+    /// <summary>The configuration section bound to these options.</summary>
+    public const string SectionName = "OrleansMemory";
+
+    /// <summary>Silos with the same cluster id form one cluster.</summary>
+    public string ClusterId { get; set; } = "dev";
+
+    /// <summary>Stable across deployments; part of storage keys where providers share a database.</summary>
+    public string ServiceId { get; set; } = "orleansmemory";
+
+    /// <summary>This silo's name in logs, the dashboard and the membership table; default: machine name and HTTP port.</summary>
+    public string? SiloName { get; set; }
+
+    /// <summary>How silos find each other.</summary>
+    public ClusteringSettings Clustering { get; set; } = new();
+
+    /// <summary>Where the HTTP API, health, metrics and dashboard listen.</summary>
+    public HttpSettings Http { get; set; } = new();
+
+    /// <summary>The port silos use to talk to each other (cluster transport).</summary>
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>The port clients connect to (cluster transport).</summary>
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>The address other silos reach this one at; default: the HTTP listen address.</summary>
+    public string? AdvertisedAddress { get; set; }
+
+    /// <summary>Secret shared by the silos of a cluster; required for every clustering kind but <c>localhost</c>.</summary>
+    public string? SharedSecret { get; set; }
+
+    /// <summary>How long a graceful shutdown (SIGTERM: deactivate grains, flush state, leave the membership table) may take.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Grain storage: the default provider and per-grain-type overrides.</summary>
+    public StorageSettings Storage { get; set; } = new();
+
+    /// <summary>API keys and whether they are required.</summary>
+    public AuthSettings Auth { get; set; } = new();
+
+    /// <summary>Limits on what callers may send.</summary>
+    public LimitSettings Limits { get; set; } = new();
+
+    /// <summary>The name shown for this silo.</summary>
+    public string EffectiveSiloName => string.IsNullOrWhiteSpace(SiloName) ? $"{Environment.MachineName}:{Http.Port}" : SiloName;
+}
+
+/// <summary>Cluster membership settings.</summary>
+public sealed class ClusteringSettings
+{
+    /// <summary><c>localhost</c> (one silo, membership in memory), <c>sqlite</c>, <c>postgres</c> or <c>redis</c>.</summary>
+    public string Kind { get; set; } = "localhost";
+
+    /// <summary>The membership table's connection string (sqlite: a file path or connection string; postgres: an
+    /// Npgsql connection string; redis: host:port).</summary>
+    public string? ConnectionString { get; set; }
+}
+
+/// <summary>HTTP listener settings.</summary>
+public sealed class HttpSettings
+{
+    /// <summary>The address to bind; <c>127.0.0.1</c> keeps the silo private to this machine, <c>0.0.0.0</c> opens it.</summary>
+    public string ListenAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>The port; 0 picks a free one.</summary>
+    public int Port { get; set; } = 5080;
+}
+
+/// <summary>Limits on requests.</summary>
+public sealed class LimitSettings
+{
+    /// <summary>Largest request body accepted; larger ones get 413.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>Largest embedding dimension accepted.</summary>
+    public int MaxEmbeddingDimension { get; set; } = 4096;
+
+    /// <summary>Most items (messages, memories, chunks) in one request.</summary>
+    public int MaxBatchSize { get; set; } = 1000;
+
+    /// <summary>Largest page a read may ask for.</summary>
+    public int MaxPageSize { get; set; } = 1000;
+}

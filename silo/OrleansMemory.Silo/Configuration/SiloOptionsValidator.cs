@@ -1,0 +1,225 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+using OrleansMemory.Silo.Api;
+using OrleansMemory.Silo.Hosting;
+
+namespace OrleansMemory.Silo.Configuration;
+
+/// <summary>Validates <see cref="SiloOptions"/>, one message per problem, each naming its configuration key.</summary>
+public sealed class SiloOptionsValidator : IValidateOptions<SiloOptions>
+{
+    /// <summary>Storage types this build can run.</summary>
+    public static readonly IReadOnlyList<string> StorageTypes = ["file", "memory", "sqlite", "postgres", "redis"];
+
+    /// <summary>Clustering kinds this build can run.</summary>
+    public static readonly IReadOnlyList<string> ClusteringKinds = ["localhost", "sqlite", "postgres", "redis"];
+
+    private const string P = SiloOptions.SectionName;
+
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? name, SiloOptions options)
+    {
+        var failures = Failures(options).ToList();
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>Every problem of <paramref name="o"/>; empty when valid.</summary>
+    public static IEnumerable<string> Failures(SiloOptions o)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        if (string.IsNullOrWhiteSpace(o.ClusterId) || !Ids.IsValidTenant(o.ClusterId))
+        {
+            yield return $"{P}:ClusterId must be 1-64 characters of a-z, A-Z, 0-9, '-', '_' (was '{o.ClusterId}').";
+        }
+
+        if (string.IsNullOrWhiteSpace(o.ServiceId) || !Ids.IsValidTenant(o.ServiceId))
+        {
+            yield return $"{P}:ServiceId must be 1-64 characters of a-z, A-Z, 0-9, '-', '_' (was '{o.ServiceId}').";
+        }
+
+        var kind = o.Clustering.Kind;
+        if (!ClusteringKinds.Contains(kind))
+        {
+            yield return $"{P}:Clustering:Kind must be one of {string.Join(", ", ClusteringKinds)} (was '{kind}').";
+        }
+        else if (!SiloComposition.IsClusteringAvailable(kind))
+        {
+            yield return $"{P}:Clustering:Kind '{kind}' is not available in this build yet; use 'localhost'.";
+        }
+        else if (kind != "localhost")
+        {
+            if (string.IsNullOrWhiteSpace(o.Clustering.ConnectionString))
+            {
+                yield return $"{P}:Clustering:ConnectionString must be set for clustering kind '{kind}'.";
+            }
+
+            if (string.IsNullOrEmpty(o.SharedSecret) || o.SharedSecret.Length < 16)
+            {
+                yield return $"{P}:SharedSecret must be at least 16 characters for clustering kind '{kind}'.";
+            }
+        }
+
+        if (!IPAddress.TryParse(o.Http.ListenAddress, out _) && o.Http.ListenAddress is not ("localhost" or "*"))
+        {
+            yield return $"{P}:Http:ListenAddress must be an IP address, 'localhost' or '*' (was '{o.Http.ListenAddress}').";
+        }
+
+        foreach (var (key, port, allowZero) in new[] { ("Http:Port", o.Http.Port, true), ("SiloPort", o.SiloPort, true), ("GatewayPort", o.GatewayPort, true) })
+        {
+            if (port < (allowZero ? 0 : 1) || port > 65535)
+            {
+                yield return $"{P}:{key} must be 0-65535 (was {port}).";
+            }
+        }
+
+        if (o.SiloPort != 0 && (o.SiloPort == o.GatewayPort || o.SiloPort == o.Http.Port))
+        {
+            yield return $"{P}:SiloPort ({o.SiloPort}) must differ from {P}:GatewayPort and {P}:Http:Port.";
+        }
+
+        if (o.GatewayPort != 0 && o.GatewayPort == o.Http.Port)
+        {
+            yield return $"{P}:GatewayPort ({o.GatewayPort}) must differ from {P}:Http:Port.";
+        }
+
+        if (o.ShutdownTimeout <= TimeSpan.Zero || o.ShutdownTimeout > TimeSpan.FromMinutes(10))
+        {
+            yield return $"{P}:ShutdownTimeout must be between 00:00:00.001 and 00:10:00 (was {o.ShutdownTimeout}).";
+        }
+
+        foreach (var failure in StorageFailures(o.Storage))
+        {
+            yield return failure;
+        }
+
+        foreach (var failure in AuthFailures(o.Auth))
+        {
+            yield return failure;
+        }
+
+        foreach (var (key, value, min, max) in new (string, long, long, long)[]
+        {
+            ("MaxRequestBodyBytes", o.Limits.MaxRequestBodyBytes, 1024, 1L << 31),
+            ("MaxEmbeddingDimension", o.Limits.MaxEmbeddingDimension, 1, 65536),
+            ("MaxBatchSize", o.Limits.MaxBatchSize, 1, 100_000),
+            ("MaxPageSize", o.Limits.MaxPageSize, 1, 100_000),
+        })
+        {
+            if (value < min || value > max)
+            {
+                yield return $"{P}:Limits:{key} must be {min}-{max} (was {value}).";
+            }
+        }
+    }
+
+    private static IEnumerable<string> StorageFailures(StorageSettings storage)
+    {
+        foreach (var failure in ProviderFailures($"{P}:Storage", storage))
+        {
+            yield return failure;
+        }
+
+        foreach (var (name, provider) in storage.Providers)
+        {
+            if (!Ids.IsValidTenant(name) || name == "Default")
+            {
+                yield return $"{P}:Storage:Providers:{name}: the name must be 1-64 characters of a-z, A-Z, 0-9, '-', '_' and not 'Default'.";
+            }
+
+            foreach (var failure in ProviderFailures($"{P}:Storage:Providers:{name}", provider))
+            {
+                yield return failure;
+            }
+        }
+
+        foreach (var (grainType, providerName) in storage.GrainTypes)
+        {
+            if (providerName != "Default" && !storage.Providers.ContainsKey(providerName))
+            {
+                yield return $"{P}:Storage:GrainTypes:{grainType} names provider '{providerName}', which is not under {P}:Storage:Providers.";
+            }
+        }
+    }
+
+    private static IEnumerable<string> ProviderFailures(string prefix, StorageProviderSettings s)
+    {
+        if (!StorageTypes.Contains(s.Type))
+        {
+            yield return $"{prefix}:Type must be one of {string.Join(", ", StorageTypes)} (was '{s.Type}').";
+            yield break;
+        }
+
+        if (!SiloComposition.IsStorageAvailable(s.Type))
+        {
+            yield return $"{prefix}:Type '{s.Type}' is not available in this build yet; use 'file' or 'memory'.";
+        }
+
+        if (s.Type == "file" && string.IsNullOrWhiteSpace(s.BaseDirectory))
+        {
+            yield return $"{prefix}:BaseDirectory must be set for file storage.";
+        }
+
+        if (s.Type == "sqlite" && string.IsNullOrWhiteSpace(s.DbPath) && string.IsNullOrWhiteSpace(s.ConnectionString))
+        {
+            yield return $"{prefix}:DbPath must be set for sqlite storage.";
+        }
+
+        if (s.Type is "postgres" or "redis" && string.IsNullOrWhiteSpace(s.ConnectionString))
+        {
+            yield return $"{prefix}:ConnectionString must be set for {s.Type} storage.";
+        }
+
+        if (s.MaxBackups < 1)
+        {
+            yield return $"{prefix}:MaxBackups must be at least 1 (was {s.MaxBackups}).";
+        }
+
+        if (!(s.Timeout > 0) || s.Timeout > 3600)
+        {
+            yield return $"{prefix}:Timeout must be more than 0 and at most 3600 seconds (was {s.Timeout}).";
+        }
+    }
+
+    private static IEnumerable<string> AuthFailures(AuthSettings auth)
+    {
+        if (!Ids.IsValidTenant(auth.DevelopmentTenant))
+        {
+            yield return $"{P}:Auth:DevelopmentTenant must be 1-64 characters of a-z, A-Z, 0-9, '-', '_' (was '{auth.DevelopmentTenant}').";
+        }
+
+        if (auth.Mode == AuthMode.Required && auth.ApiKeys.Count == 0)
+        {
+            yield return $"{P}:Auth:ApiKeys must list at least one key when {P}:Auth:Mode is Required.";
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < auth.ApiKeys.Count; i++)
+        {
+            var key = auth.ApiKeys[i];
+            var prefix = $"{P}:Auth:ApiKeys:{i}";
+            if (key.Key is null || key.Key.Length < 16)
+            {
+                yield return $"{prefix}:Key must be at least 16 characters.";
+            }
+            else if (!seen.Add(key.Key))
+            {
+                yield return $"{prefix}:Key is the same as an earlier key.";
+            }
+
+            if (!Ids.IsValidTenant(key.Tenant))
+            {
+                yield return $"{prefix}:Tenant must be 1-64 characters of a-z, A-Z, 0-9, '-', '_' (was '{key.Tenant}').";
+            }
+
+            if (key.Scopes.Count == 0)
+            {
+                yield return $"{prefix}:Scopes must list at least one of read, write, admin.";
+            }
+
+            foreach (var scope in key.Scopes.Where(s => s is not (Scopes.Read or Scopes.Write or Scopes.Admin)))
+            {
+                yield return $"{prefix}:Scopes contains '{scope}'; allowed: read, write, admin.";
+            }
+        }
+    }
+}

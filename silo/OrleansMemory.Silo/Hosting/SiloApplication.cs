@@ -1,0 +1,133 @@
+using System.Net;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+using OrleansMemory.Hosting;
+using OrleansMemory.Silo.Api;
+using OrleansMemory.Silo.Auth;
+using OrleansMemory.Silo.Configuration;
+using OrleansMemory.Silo.Dashboard;
+using OrleansMemory.Silo.Health;
+using OrleansMemory.Silo.Metrics;
+
+namespace OrleansMemory.Silo.Hosting;
+
+/// <summary>Builds the silo's web application: configuration, silo, HTTP API, health, metrics, dashboard.</summary>
+public static class SiloApplication
+{
+    /// <summary>Creates the application from command-line arguments.</summary>
+    /// <exception cref="SiloConfigurationException">The configuration is invalid.</exception>
+    public static WebApplication Create(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        ConfigureBuilder(builder);
+        var app = builder.Build();
+        ConfigureApplication(app);
+        return app;
+    }
+
+    /// <summary>Registers everything on <paramref name="builder"/>.</summary>
+    public static void ConfigureBuilder(WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        SiloConfigurationLoader.AddSources(builder.Configuration, builder.Environment);
+        var options = SiloConfigurationLoader.Load(builder.Configuration);
+
+        builder.Logging.ClearProviders();
+        if (Console.IsOutputRedirected)
+        {
+            builder.Logging.AddJsonConsole(o => o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ");
+        }
+        else
+        {
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "HH:mm:ss ";
+            });
+        }
+
+        builder.Services.AddOptions<SiloOptions>().Bind(builder.Configuration.GetSection(SiloOptions.SectionName)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<SiloOptions>, SiloOptionsValidator>();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            var http = options.Http;
+            switch (http.ListenAddress)
+            {
+                case "localhost":
+                    kestrel.ListenLocalhost(http.Port);
+                    break;
+                case "*":
+                    kestrel.ListenAnyIP(http.Port);
+                    break;
+                default:
+                    kestrel.Listen(IPAddress.Parse(http.ListenAddress), http.Port);
+                    break;
+            }
+
+            kestrel.Limits.MaxRequestBodySize = options.Limits.MaxRequestBodyBytes;
+            kestrel.AddServerHeader = false;
+        });
+
+        builder.UseSilo(silo => SiloComposition.Configure(silo, options));
+
+        builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ApiExceptionHandler>();
+        builder.Services.AddOpenApi();
+
+        builder.Services.AddSingleton<ApiKeyStore>();
+        builder.Services.AddSingleton<ApiLimits>();
+        builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(Scopes.Read, p => p.RequireClaim(TenantContext.ScopeClaim, Scopes.Read, Scopes.Admin))
+            .AddPolicy(Scopes.Write, p => p.RequireClaim(TenantContext.ScopeClaim, Scopes.Write, Scopes.Admin))
+            .AddPolicy(Scopes.Admin, p => p.RequireClaim(TenantContext.ScopeClaim, Scopes.Admin));
+
+        builder.Services.AddSiloHealthChecks();
+        builder.Services.AddSiloMetrics();
+        builder.Services.AddHostedService<StartupReporter>();
+    }
+
+    /// <summary>Builds the request pipeline and maps every endpoint.</summary>
+    public static void ConfigureApplication(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var limits = app.Services.GetRequiredService<IOptions<SiloOptions>>().Value.Limits;
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.Use((context, next) =>
+        {
+            if (context.Request.ContentLength > limits.MaxRequestBodyBytes)
+            {
+                throw new BadHttpRequestException(
+                    $"The request body is {context.Request.ContentLength} bytes; the limit is {limits.MaxRequestBodyBytes} (OrleansMemory:Limits:MaxRequestBodyBytes).",
+                    StatusCodes.Status413PayloadTooLarge);
+            }
+
+            if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+            {
+                size.MaxRequestBodySize = limits.MaxRequestBodyBytes;
+            }
+
+            return next(context);
+        });
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapOpenApi("/openapi/{documentName}.json");
+        var v1 = app.MapGroup("/v1");
+        v1.MapConversationEndpoints();
+        v1.MapAgentEndpoints();
+        v1.MapUserMemoryEndpoints();
+        v1.MapUserConflictEndpoints();
+        v1.MapCacheEndpoints();
+        v1.MapSystemEndpoints();
+        app.MapSiloHealthEndpoints();
+        app.MapSiloMetricsEndpoint();
+        app.MapDashboard();
+    }
+}

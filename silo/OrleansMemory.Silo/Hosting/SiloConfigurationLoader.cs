@@ -1,0 +1,63 @@
+using Microsoft.Extensions.Configuration.CommandLine;
+using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.Configuration.Memory;
+using OrleansMemory.Silo.Auth;
+using OrleansMemory.Silo.Configuration;
+
+namespace OrleansMemory.Silo.Hosting;
+
+/// <summary>Completes the configuration sources (appsettings.json beside the executable, <c>CONNECTOME_STORAGE_*</c>
+/// aliases) and reads <see cref="SiloOptions"/>, reporting every problem at once.</summary>
+public static class SiloConfigurationLoader
+{
+    /// <summary>Adds the sources the default builder lacks: appsettings.json from the executable's directory when the
+    /// content root has none (<c>dotnet run --project</c> from the repository root), and the alias variables,
+    /// which override appsettings.json and <c>OrleansMemory__*</c> variables but not the command line.</summary>
+    public static void AddSources(IConfigurationManager configuration, IHostEnvironment environment)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(environment);
+        var sources = configuration.Sources;
+        var beside = Path.Combine(AppContext.BaseDirectory, "appsettings.json");
+        if (!File.Exists(Path.Combine(environment.ContentRootPath, "appsettings.json")) && File.Exists(beside))
+        {
+            var index = sources.ToList().FindIndex(s => s is JsonConfigurationSource);
+            var source = new JsonConfigurationSource { Path = beside, Optional = true, ReloadOnChange = false };
+            source.ResolveFileProvider();
+            sources.Insert(index < 0 ? 0 : index, source);
+        }
+
+        var aliases = ConnectomeAliases.FromEnvironment(Environment.GetEnvironmentVariables());
+        if (aliases.Count > 0)
+        {
+            var commandLine = sources.ToList().FindIndex(s => s is CommandLineConfigurationSource);
+            var aliasSource = new MemoryConfigurationSource { InitialData = aliases };
+            sources.Insert(commandLine < 0 ? sources.Count : commandLine, aliasSource);
+        }
+    }
+
+    /// <summary>Reads and validates the options.</summary>
+    /// <exception cref="SiloConfigurationException">One or more problems.</exception>
+    public static SiloOptions Load(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var section = configuration.GetSection(SiloOptions.SectionName);
+        var failures = ConfigurationTypeChecker.Failures(section, typeof(SiloOptions)).ToList();
+        if (failures.Count > 0)
+        {
+            throw new SiloConfigurationException(failures);
+        }
+
+        var options = new SiloOptions();
+        section.Bind(options);
+        failures.AddRange(SiloOptionsValidator.Failures(options));
+        if (ApiKeyStore.IsEnabled(options) && options.Auth.Mode == AuthMode.Auto && options.Auth.ApiKeys.Count == 0)
+        {
+            failures.Add($"{SiloOptions.SectionName}:Auth:ApiKeys must list at least one key: the silo listens on " +
+                $"'{options.Http.ListenAddress}' (not loopback only), so API keys are required. For development only, set " +
+                $"{SiloOptions.SectionName}:Auth:Mode to Disabled.");
+        }
+
+        return failures.Count > 0 ? throw new SiloConfigurationException(failures) : options;
+    }
+}

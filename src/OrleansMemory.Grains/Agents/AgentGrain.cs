@@ -116,7 +116,7 @@ public sealed class AgentGrain : MemoryGrainBase, IAgentGrain
 
     /// <inheritdoc />
     public Task<IReadOnlyList<AgentConversation>> GetConversationsAsync(CancellationToken cancellationToken = default) =>
-        Task.FromResult<IReadOnlyList<AgentConversation>>([.. _conversations.OrderByDescending(c => c.LastActivity)]);
+        Task.FromResult<IReadOnlyList<AgentConversation>>(_conversations.OrderByDescending(c => c.LastActivity).ToArray());
 
     /// <inheritdoc />
     public Task<AgentStats> GetStatsAsync(CancellationToken cancellationToken = default) => Task.FromResult(new AgentStats(

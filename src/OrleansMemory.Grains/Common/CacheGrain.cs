@@ -89,12 +89,21 @@ public sealed class CacheGrain : MemoryGrainBase, ICacheGrain
     {
         if (_entry.Exists && _entry.State.ExpiresAt is { } expires && expires <= Now)
         {
-            _expiryTimer?.Dispose();
             await _entry.ClearAsync();
             return true;
         }
 
         return false;
+    }
+
+    /// <summary>The expiry timer's tick: a timer may fire a little before the wall clock reaches the expiry time, so
+    /// an entry not yet expired gets a new timer.</summary>
+    private async Task ExpireAsync()
+    {
+        if (!await RemoveIfExpiredAsync() && _entry.Exists && _entry.State.ExpiresAt is not null)
+        {
+            ScheduleExpiry();
+        }
     }
 
     private void ScheduleExpiry()
@@ -103,8 +112,8 @@ public sealed class CacheGrain : MemoryGrainBase, ICacheGrain
         _expiryTimer = null;
         if (_entry.Exists && _entry.State.ExpiresAt is { } expires)
         {
-            var due = expires - Now;
-            _expiryTimer = RegisterGrainTimer(_ => RemoveIfExpiredAsync(), due < TimeSpan.Zero ? TimeSpan.Zero : due, Timeout.InfiniteTimeSpan);
+            var due = expires - Now + TimeSpan.FromMilliseconds(1);
+            _expiryTimer = RegisterGrainTimer(_ => ExpireAsync(), due < TimeSpan.Zero ? TimeSpan.Zero : due, Timeout.InfiniteTimeSpan);
         }
     }
 

@@ -69,8 +69,8 @@ public sealed class ConversationDirectoryGrain : MemoryGrainBase, IConversationD
     {
         Guard.Range(offset, 0, int.MaxValue, nameof(offset));
         Guard.Range(limit, 1, Options.MaxItemsPerCall, nameof(limit));
-        IReadOnlyList<ConversationEntry> page = [.. _entries.Where(e => !e.Removed).Skip(offset).Take(limit)
-            .Select(e => new ConversationEntry(e.ConversationId, e.CreatedAt, e.UpdatedAt))];
+        IReadOnlyList<ConversationEntry> page = _entries.Where(e => !e.Removed).Skip(offset).Take(limit)
+            .Select(e => new ConversationEntry(e.ConversationId, e.CreatedAt, e.UpdatedAt)).ToArray();
         return Task.FromResult(page);
     }
 

@@ -74,7 +74,7 @@ public sealed class ConversationGrain : MemoryGrainBase, IConversationGrain
         await _messageLog.AppendAsync(prepared);
         _messages.AddRange(prepared);
         _messageBytes += prepared.Sum(m => (long)Encoding.UTF8.GetByteCount(m.Content));
-        return [.. prepared.Select(m => m.Sequence)];
+        return prepared.Select(m => m.Sequence).ToArray();
     }
 
     /// <inheritdoc />
@@ -96,7 +96,7 @@ public sealed class ConversationGrain : MemoryGrainBase, IConversationGrain
             throw new MemoryValidationException($"The range ends ({to:O}) before it starts ({from:O}).", nameof(to));
         }
 
-        IReadOnlyList<RawMessage> result = [.. _messages.Where(m => m.Timestamp >= from && m.Timestamp < to)];
+        IReadOnlyList<RawMessage> result = _messages.Where(m => m.Timestamp >= from && m.Timestamp < to).ToArray();
         return Task.FromResult(result);
     }
 
@@ -179,7 +179,7 @@ public sealed class ConversationGrain : MemoryGrainBase, IConversationGrain
     {
         Guard.Range(offset, 0, int.MaxValue, nameof(offset));
         Guard.Range(limit, 1, Options.MaxItemsPerCall, nameof(limit));
-        IReadOnlyList<MemoryFormationRecord> page = [.. _formation.Skip(offset).Take(limit)];
+        IReadOnlyList<MemoryFormationRecord> page = _formation.Skip(offset).Take(limit).ToArray();
         return Task.FromResult(page);
     }
 

@@ -21,7 +21,7 @@ public sealed partial class UserGrain
             throw new MemoryValidationException($"{(int)s} is not a conflict status.", nameof(status));
         }
 
-        return Task.FromResult<IReadOnlyList<MemoryConflict>>([.. _conflicts.Where(c => status is null || c.Status == status)]);
+        return Task.FromResult<IReadOnlyList<MemoryConflict>>(_conflicts.Where(c => status is null || c.Status == status).ToArray());
     }
 
     /// <inheritdoc />

@@ -125,7 +125,7 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
 
         await AppendMemoriesAsync(prepared);
         await AddHistoryAsync([.. prepared.Select(p => new MemoryHistoryEvent(p.Item1.Id, MemoryEventKind.Added, now, "Imported."))]);
-        return [.. prepared.Select(p => p.Item1.Id)];
+        return prepared.Select(p => p.Item1.Id).ToArray();
     }
 
     /// <inheritdoc />
@@ -253,7 +253,7 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
     public Task<IReadOnlyList<MemoryHistoryEvent>> GetHistoryAsync(string memoryId, CancellationToken cancellationToken = default)
     {
         Guard.Id(memoryId, nameof(memoryId), Options);
-        return Task.FromResult<IReadOnlyList<MemoryHistoryEvent>>(_history.TryGetValue(memoryId, out var events) ? [.. events] : []);
+        return Task.FromResult<IReadOnlyList<MemoryHistoryEvent>>(_history.TryGetValue(memoryId, out var events) ? events.ToArray() : []);
     }
 
     /// <inheritdoc />

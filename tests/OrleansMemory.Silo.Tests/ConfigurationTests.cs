@@ -1,0 +1,80 @@
+using Microsoft.Extensions.Configuration;
+using OrleansMemory.Silo.Configuration;
+using OrleansMemory.Silo.Hosting;
+
+namespace OrleansMemory.Silo.Tests;
+
+public sealed class ConfigurationTests
+{
+    private static SiloOptions Load(params (string Key, string Value)[] values) =>
+        SiloConfigurationLoader.Load(new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build());
+
+    [Fact]
+    public void Defaults_are_a_loopback_silo_with_file_storage_and_auth_off()
+    {
+        var options = Load();
+        Assert.Equal(("127.0.0.1", 5080), (options.Http.ListenAddress, options.Http.Port));
+        Assert.Equal(("file", "./storage_data"), (options.Storage.Type, options.Storage.BaseDirectory));
+        Assert.False(Auth.ApiKeyStore.IsEnabled(options));
+    }
+
+    [Fact]
+    public void Every_unconvertible_value_is_reported_with_its_key()
+    {
+        var ex = Assert.Throws<SiloConfigurationException>(() => Load(
+            ("OrleansMemory:Http:Port", "eighty"), ("OrleansMemory:ShutdownTimeout", "soon"), ("OrleansMemory:Storage:CreateBackups", "perhaps"),
+            ("OrleansMemory:Auth:Mode", "Sometimes")));
+        Assert.Equal(4, ex.Failures.Count);
+        Assert.Contains(ex.Failures, f => f.StartsWith("OrleansMemory:Http:Port ", StringComparison.Ordinal));
+        Assert.Contains(ex.Failures, f => f.StartsWith("OrleansMemory:ShutdownTimeout ", StringComparison.Ordinal));
+        Assert.Contains(ex.Failures, f => f.StartsWith("OrleansMemory:Storage:CreateBackups ", StringComparison.Ordinal));
+        Assert.Contains(ex.Failures, f => f.StartsWith("OrleansMemory:Auth:Mode ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Every_invalid_setting_is_reported_at_once()
+    {
+        var ex = Assert.Throws<SiloConfigurationException>(() => Load(
+            ("OrleansMemory:Clustering:Kind", "zookeeper"), ("OrleansMemory:Storage:Type", "mongo"), ("OrleansMemory:Http:Port", "70000"),
+            ("OrleansMemory:Storage:GrainTypes:cache", "fast"), ("OrleansMemory:Auth:ApiKeys:0:Key", "short"),
+            ("OrleansMemory:Auth:ApiKeys:0:Tenant", "a/b"), ("OrleansMemory:Auth:ApiKeys:0:Scopes:0", "root"), ("OrleansMemory:Limits:MaxPageSize", "0")));
+        foreach (var key in new[]
+        {
+            "OrleansMemory:Clustering:Kind", "OrleansMemory:Storage:Type", "OrleansMemory:Http:Port", "OrleansMemory:Storage:GrainTypes:cache",
+            "OrleansMemory:Auth:ApiKeys:0:Key", "OrleansMemory:Auth:ApiKeys:0:Tenant", "OrleansMemory:Auth:ApiKeys:0:Scopes", "OrleansMemory:Limits:MaxPageSize",
+        })
+        {
+            Assert.Contains(ex.Failures, f => f.StartsWith(key, StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public void Listening_beyond_loopback_requires_keys()
+    {
+        var ex = Assert.Throws<SiloConfigurationException>(() => Load(("OrleansMemory:Http:ListenAddress", "0.0.0.0")));
+        Assert.StartsWith("OrleansMemory:Auth:ApiKeys", Assert.Single(ex.Failures));
+        var options = Load(("OrleansMemory:Http:ListenAddress", "0.0.0.0"), ("OrleansMemory:Auth:ApiKeys:0:Key", "0123456789abcdef0123"),
+            ("OrleansMemory:Auth:ApiKeys:0:Tenant", "t1"), ("OrleansMemory:Auth:ApiKeys:0:Scopes:0", "read"));
+        Assert.True(Auth.ApiKeyStore.IsEnabled(options));
+    }
+
+    [Fact]
+    public void Connectome_variables_map_onto_the_default_storage_provider()
+    {
+        var environment = new System.Collections.Hashtable
+        {
+            ["CONNECTOME_STORAGE_TYPE"] = "sqlite", ["CONNECTOME_STORAGE_DB_PATH"] = "/tmp/x.db", ["CONNECTOME_STORAGE_MAX_BACKUPS"] = "7", ["OTHER"] = "1",
+        };
+        var entries = ConnectomeAliases.FromEnvironment(environment);
+        Assert.Equal(3, entries.Count);
+        var options = SiloConfigurationLoader.Load(new ConfigurationBuilder().AddInMemoryCollection(entries).Build());
+        Assert.Equal(("sqlite", "/tmp/x.db", 7), (options.Storage.Type, options.Storage.DbPath, options.Storage.MaxBackups));
+    }
+
+    [Fact]
+    public void Per_grain_type_storage_needs_a_named_provider()
+    {
+        var options = Load(("OrleansMemory:Storage:Providers:fast:Type", "memory"), ("OrleansMemory:Storage:GrainTypes:cache", "fast"));
+        Assert.Equal("fast", options.Storage.GrainTypes["cache"]);
+    }
+}

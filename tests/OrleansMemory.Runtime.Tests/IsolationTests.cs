@@ -38,6 +38,18 @@ public sealed class IsolationTests
     }
 
     [Fact]
+    public void CompilerGeneratedCollections_AreCopiedAsPublicCollections()
+    {
+        IReadOnlyList<string> list = ["a", "b"];
+        IReadOnlyDictionary<string, int> map = new Dictionary<string, int> { ["x"] = 1 }.AsReadOnly();
+        var listCopy = DeepCopier.Copy(list);
+        var mapCopy = DeepCopier.Copy(map);
+        Assert.NotSame(list, listCopy);
+        Assert.Equal(list, listCopy);
+        Assert.Equal(1, mapCopy["x"]);
+    }
+
+    [Fact]
     public void ImmutabilityRules_CoverPrimitivesStringsAndStructsOfThem()
     {
         Assert.True(DeepCopier.IsImmutable(typeof(int)));

@@ -10,6 +10,7 @@ namespace OrleansMemory.Runtime;
 internal static class DeepCopier
 {
     private static readonly ConcurrentDictionary<Type, bool> ImmutableTypes = new();
+    private static readonly ConcurrentDictionary<Type, Type> CopyTargets = new();
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.General)
     {
         IncludeFields = true,
@@ -52,7 +53,45 @@ internal static class DeepCopier
             return value;
         }
 
-        return (T)JsonSerializer.Deserialize(JsonSerializer.SerializeToUtf8Bytes(value, type, Options), type, Options)!;
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(value, type, Options);
+        var target = CopyTargets.GetOrAdd(type, ChooseCopyTarget);
+        try
+        {
+            return (T)JsonSerializer.Deserialize(bytes, target, Options)!;
+        }
+        catch (NotSupportedException) when (target == type && SameShapeCollection(type) is { } collection)
+        {
+            // A public type System.Text.Json cannot construct (ReadOnlyDictionary, ReadOnlyCollection...).
+            CopyTargets[type] = collection;
+            return (T)JsonSerializer.Deserialize(bytes, collection, Options)!;
+        }
+    }
+
+    /// <summary>The type a copy is rebuilt as: the value's own type, unless it is compiler-generated or not public
+    /// (such as the list behind a collection expression typed <c>IReadOnlyList&lt;T&gt;</c>); then the public collection
+    /// type of the same shape.</summary>
+    private static Type ChooseCopyTarget(Type type)
+    {
+        if (type.IsVisible && !type.IsDefined(typeof(System.Runtime.CompilerServices.CompilerGeneratedAttribute), inherit: false))
+        {
+            return type;
+        }
+
+        return SameShapeCollection(type) ?? throw new NotSupportedException(
+            $"Cannot copy a value of the non-public type {type.FullName}: grain call arguments and results must be public, JSON-serializable types.");
+    }
+
+    private static Type? SameShapeCollection(Type type)
+    {
+        var interfaces = type.GetInterfaces().Where(i => i.IsGenericType).ToArray();
+        if (interfaces.FirstOrDefault(i => i.GetGenericTypeDefinition() is var d && (d == typeof(IDictionary<,>) || d == typeof(IReadOnlyDictionary<,>))) is { } dictionary)
+        {
+            return typeof(Dictionary<,>).MakeGenericType(dictionary.GetGenericArguments());
+        }
+
+        return interfaces.FirstOrDefault(i => i.GetGenericTypeDefinition() == typeof(IEnumerable<>)) is { } sequence
+            ? typeof(List<>).MakeGenericType(sequence.GetGenericArguments())
+            : null;
     }
 
     private static bool ComputeIsImmutable(Type type)

@@ -9,7 +9,7 @@ using OrleansMemory.Configuration;
 namespace OrleansMemory.Runtime;
 
 /// <summary>The silo's grain runtime: the catalog of activations, request dispatch, timeouts and idle collection.</summary>
-internal sealed partial class GrainRuntime : IDisposable
+internal sealed partial class GrainRuntime : IDisposable, IGrainCallInvoker
 {
     private readonly ConcurrentDictionary<GrainId, ActivationData> _activations = new();
     private readonly GrainTypeRegistry _registry;
@@ -74,6 +74,19 @@ internal sealed partial class GrainRuntime : IDisposable
             return Task.FromException<TResult>(Unavailable(target, method.Name));
         }
 
+        if (_cluster is { } cluster)
+        {
+            if (cluster.NotServingReason is { } reason)
+            {
+                return Task.FromException<TResult>(new SiloUnavailableException($"Call {target}.{method.Name} refused by silo {cluster.Self}: {reason}."));
+            }
+
+            if (!cluster.IsLocal(target))
+            {
+                return cluster.InvokeAsync(target, method, arguments, parent, GrainRequest.DeadlineAfter(ResponseTimeout));
+            }
+        }
+
         if (method.AnyArgumentNeedsCopy)
         {
             arguments = (object?[])arguments.Clone();
@@ -87,7 +100,7 @@ internal sealed partial class GrainRuntime : IDisposable
         }
 
         var request = new MethodRequest<TResult>(target, method, arguments, parent, GrainRequest.DeadlineAfter(ResponseTimeout), this);
-        Dispatch(target, request);
+        DispatchHere(target, request);
         return request.Task;
     }
 
@@ -150,6 +163,14 @@ internal sealed partial class GrainRuntime : IDisposable
     }
 
     private void Dispatch(GrainId target, GrainRequest request)
+    {
+        if (!TryRouteAway(target, request))
+        {
+            DispatchHere(target, request);
+        }
+    }
+
+    private void DispatchHere(GrainId target, GrainRequest request)
     {
         while (true)
         {

@@ -3,7 +3,7 @@ using System.Reflection;
 namespace OrleansMemory.Runtime;
 
 /// <summary>Creates grain references: proxies that turn interface calls into requests.</summary>
-internal sealed class GrainFactory(GrainRuntime runtime, GrainTypeRegistry registry) : IGrainFactory
+internal sealed class GrainFactory(IGrainCallInvoker runtime, GrainTypeRegistry registry) : IGrainFactory
 {
     public TGrainInterface GetGrain<TGrainInterface>(string primaryKey) where TGrainInterface : IGrainWithStringKey =>
         Create<TGrainInterface>(GrainId.Create(registry.GetGrainType(typeof(TGrainInterface)), primaryKey));
@@ -15,6 +15,14 @@ internal sealed class GrainFactory(GrainRuntime runtime, GrainTypeRegistry regis
         Create<TGrainInterface>(GrainId.Create(registry.GetGrainType(typeof(TGrainInterface)), primaryKey));
 
     public TGrainInterface GetGrain<TGrainInterface>(GrainId grainId) where TGrainInterface : IGrain => Create<TGrainInterface>(grainId);
+
+    /// <summary>A reference of the given interface type (for grain references that arrive over the wire).</summary>
+    public object CreateReference(Type grainInterface, GrainId grainId)
+    {
+        var proxy = DispatchProxy.Create(grainInterface, typeof(GrainReferenceProxy));
+        ((GrainReferenceProxy)proxy).Initialize(runtime, grainId, grainInterface);
+        return proxy;
+    }
 
     private TGrainInterface Create<TGrainInterface>(GrainId grainId)
     {
@@ -30,11 +38,11 @@ internal class GrainReferenceProxy : DispatchProxy
 #pragma warning restore CA1852
 {
     private static readonly MethodInfo GrainIdGetter = typeof(IAddressable).GetProperty(nameof(IAddressable.GrainId))!.GetMethod!;
-    private GrainRuntime _runtime = null!;
+    private IGrainCallInvoker _runtime = null!;
     private GrainId _grainId;
     private Type _interfaceType = null!;
 
-    public void Initialize(GrainRuntime runtime, GrainId grainId, Type interfaceType)
+    public void Initialize(IGrainCallInvoker runtime, GrainId grainId, Type interfaceType)
     {
         _runtime = runtime;
         _grainId = grainId;

@@ -20,6 +20,8 @@ internal abstract class GrainMethod
         ResultNeedsCopy = !method.ReturnParameter.IsDefined(typeof(ImmutableAttribute)) && !DeepCopier.IsImmutable(resultType);
         IsReadOnly = method.IsDefined(typeof(ReadOnlyAttribute));
         IsAlwaysInterleave = method.IsDefined(typeof(AlwaysInterleaveAttribute));
+        ParameterTypes = [.. parameters.Select(p => p.ParameterType)];
+        WireName = $"{method.DeclaringType.FullName}.{method.Name}({string.Join(",", ParameterTypes.Select(t => t.FullName))})";
     }
 
     public MethodInfo InterfaceMethod { get; }
@@ -43,10 +45,22 @@ internal abstract class GrainMethod
     /// <summary>The class that implemented this method last time, and its implementation.</summary>
     public ClassMethod? LastImplementation { get; set; }
 
+    /// <summary>The declared parameter types: how arguments are serialized between processes.</summary>
+    public Type[] ParameterTypes { get; }
+
+    /// <summary>How the method is named between processes: <c>Namespace.IInterface.Method(ParamType,...)</c>.</summary>
+    public string WireName { get; }
+
     public static GrainMethod Get(MethodInfo method) => Cache.GetOrAdd(method, Create);
 
-    /// <summary>Starts the call through the runtime and returns what the interface method returns.</summary>
-    public abstract object InvokeFromReference(GrainRuntime runtime, GrainId target, object?[] arguments);
+    /// <summary>Starts the call through the runtime (or a cluster client) and returns what the interface method returns.</summary>
+    public abstract object InvokeFromReference(IGrainCallInvoker invoker, GrainId target, object?[] arguments);
+
+    /// <summary>Delivers a call that arrived from another process to the runtime; the task completes with the result.</summary>
+    public abstract Task ReceiveAsync(GrainRuntime runtime, GrainId target, object?[] arguments, GrainRequest? parent, long deadline, int hops, bool force);
+
+    /// <summary>The result of a completed task returned by <see cref="ReceiveAsync"/>.</summary>
+    public abstract object? GetResult(Task completed);
 
     /// <summary>Builds the invoker that calls <paramref name="implementation"/> on a grain instance.</summary>
     public abstract Delegate CreateInvoker(MethodInfo implementation);

@@ -13,9 +13,10 @@ internal sealed class GrainMethod<TResult>(MethodInfo method, ReturnKind kind) :
 
     public ReturnKind Kind { get; } = kind;
 
-    public override object InvokeFromReference(GrainRuntime runtime, GrainId target, object?[] arguments)
+    public override object InvokeFromReference(IGrainCallInvoker invoker, GrainId target, object?[] arguments)
     {
-        var task = runtime.InvokeAsync(target, this, arguments);
+        // The silo's runtime is the common case: a type check keeps it a direct (non-virtual generic) call.
+        var task = invoker is GrainRuntime runtime ? runtime.InvokeAsync(target, this, arguments) : invoker.InvokeAsync(target, this, arguments);
         return Kind switch
         {
             ReturnKind.TaskOfT or ReturnKind.Task => task,
@@ -23,6 +24,11 @@ internal sealed class GrainMethod<TResult>(MethodInfo method, ReturnKind kind) :
             _ => new ValueTask(task),
         };
     }
+
+    public override Task ReceiveAsync(GrainRuntime runtime, GrainId target, object?[] arguments, GrainRequest? parent, long deadline, int hops, bool force) =>
+        runtime.ReceiveAsync(target, this, arguments, parent, deadline, hops, force);
+
+    public override object? GetResult(Task completed) => ((Task<TResult>)completed).Result;
 
     public override Delegate CreateInvoker(MethodInfo implementation)
     {

@@ -4,7 +4,7 @@ namespace OrleansMemory.Runtime;
 
 /// <summary>A call of a grain method, completed through a task the caller awaits.</summary>
 internal sealed class MethodRequest<TResult>(GrainId target, GrainMethod<TResult> method, object?[] arguments, GrainRequest? parent, long deadline, GrainRuntime runtime)
-    : GrainRequest(parent, deadline)
+    : GrainRequest(parent, deadline), IForwardableRequest
 {
     private readonly TaskCompletionSource<TResult> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly long _startTimestamp = runtime.Instruments.MeasureCallDuration ? Stopwatch.GetTimestamp() : 0;
@@ -29,6 +29,24 @@ internal sealed class MethodRequest<TResult>(GrainId target, GrainMethod<TResult
     public override void Fail(Exception exception) => _completion.TrySetException(exception);
 
     public override string Describe() => $"{target}.{method.InterfaceMethod.Name}";
+
+    /// <summary>How many times the call was forwarded between silos before it arrived here.</summary>
+    public int Hops { get; init; }
+
+    /// <summary>Sends the call to the silo that is now the grain's home; its answer completes this request.</summary>
+    public void Forward(ClusterRouter cluster, Membership.SiloAddress home, bool force) => _ = ForwardAsync(cluster, home, force);
+
+    private async Task ForwardAsync(ClusterRouter cluster, Membership.SiloAddress home, bool force)
+    {
+        try
+        {
+            _completion.TrySetResult(await cluster.InvokeAsync(target, method, arguments, Parent, Deadline, home, Hops + 1, force).ConfigureAwait(false));
+        }
+        catch (Exception ex)
+        {
+            _completion.TrySetException(ex);
+        }
+    }
 
     private async Task RunAsync()
     {

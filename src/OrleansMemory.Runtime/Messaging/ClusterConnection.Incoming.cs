@@ -1,0 +1,137 @@
+using System.Buffers;
+using Microsoft.Extensions.Logging;
+
+namespace OrleansMemory.Runtime;
+
+internal sealed partial class ClusterConnection
+{
+    /// <summary>Decodes a request, hands it to the runtime and sends the response when it completes. Waits (pausing the
+    /// read loop) when this connection already has the maximum number of requests running.</summary>
+    private ValueTask ReceiveRequest(WireHeader header, ReadOnlySequence<byte> body)
+    {
+        if (!_incomingLimit.Wait(0))
+        {
+            return ReceiveRequestSlowAsync(header, body);
+        }
+
+        ReceiveRequestCore(header, body);
+        return ValueTask.CompletedTask;
+    }
+
+    private async ValueTask ReceiveRequestSlowAsync(WireHeader header, ReadOnlySequence<byte> body)
+    {
+        // The frame's bytes stay valid: the read loop has not advanced past them yet.
+        await _incomingLimit.WaitAsync(_closed.Token).ConfigureAwait(false);
+        ReceiveRequestCore(header, body);
+    }
+
+    private void ReceiveRequestCore(WireHeader header, ReadOnlySequence<byte> body)
+    {
+        var id = header.Id;
+        GrainMethod? method = null;
+        Task task;
+        try
+        {
+            if (_transport.Runtime is not { } runtime)
+            {
+                throw new InvalidOperationException("This process is a cluster client; it takes no grain calls.");
+            }
+
+            method = _transport.ResolveMethod(header.Method);
+            var cancellation = CancellationToken.None;
+            if (Array.IndexOf(method.ParameterTypes, typeof(CancellationToken)) >= 0)
+            {
+                var source = new CancellationTokenSource();
+                _incomingCancellation[id] = source;
+                cancellation = source.Token;
+            }
+
+            var arguments = _transport.Codec.DecodeArguments(method, body, cancellation);
+            var deadline = header.TimeoutMs <= 0 ? long.MaxValue : Environment.TickCount64 + header.TimeoutMs;
+            var parent = header.Chain is { Length: > 0 } chain ? new RemoteCallerRequest(chain, deadline) : null;
+            task = method.ReceiveAsync(runtime, GrainId.Parse(header.Target!), arguments, parent, deadline, header.Hops, header.Force);
+        }
+        catch (Exception ex)
+        {
+            task = Task.FromException(ex);
+        }
+
+        if (task.IsCompleted)
+        {
+            Respond(id, method, task);
+        }
+        else
+        {
+            task.ContinueWith(
+                static (t, state) =>
+                {
+                    var (connection, id, method) = ((ClusterConnection, long, GrainMethod?))state!;
+                    connection.Respond(id, method, t);
+                },
+                (this, id, method),
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+        }
+    }
+
+    private void Respond(long id, GrainMethod? method, Task task)
+    {
+        _incomingLimit.Release();
+        if (_incomingCancellation.TryRemove(id, out var cancellation))
+        {
+            cancellation.Dispose();
+        }
+
+        if (IsClosed)
+        {
+            return;
+        }
+
+        PooledBuffer frame;
+        if (task.IsCompletedSuccessfully)
+        {
+            try
+            {
+                frame = _transport.Codec.EncodeResponse(new WireHeader { Kind = MessageKind.Response, Id = id }, method!.ResultType, method.GetResult(task));
+            }
+            catch (Exception ex)
+            {
+                frame = ErrorFrame(id, new InvalidOperationException($"The result of {method!.Name} could not be serialized: {ex.Message}", ex));
+            }
+        }
+        else
+        {
+            var exception = task.Exception?.InnerException ?? new TaskCanceledException();
+            frame = ErrorFrame(id, exception);
+        }
+
+        Enqueue(frame);
+    }
+
+    private PooledBuffer ErrorFrame(long id, Exception exception)
+    {
+        var refused = exception is SiloRefusedCallException;
+        if (refused)
+        {
+            exception = exception.InnerException ?? exception;
+        }
+        else if (exception is not (TimeoutException or InconsistentStateException or OperationCanceledException))
+        {
+            LogCallFailed(_transport.Logger, exception.GetType().Name, exception.Message);
+        }
+
+        return WireCodec.Encode(new WireHeader
+        {
+            Kind = MessageKind.Error,
+            Id = id,
+            Refused = refused,
+            ErrorType = exception.GetType().FullName,
+            ErrorMessage = exception.Message,
+            Chain = exception is DeadlockException deadlock ? [.. deadlock.CallChain] : null,
+        });
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Remote grain call failed with {ExceptionType}: {Message}")]
+    private static partial void LogCallFailed(ILogger logger, string exceptionType, string message);
+}

@@ -35,4 +35,39 @@ public sealed class KestrelSocketTests
             storage.Delete(recursive: true);
         }
     }
+
+    [Fact]
+    public async Task Grain_types_go_to_their_configured_providers()
+    {
+        var storage = Directory.CreateTempSubdirectory("omem-silo-");
+        try
+        {
+            await using var app = SiloApplication.Create(
+            [
+                "--OrleansMemory:Http:Port=0", "--OrleansMemory:Storage:Type=sqlite", $"--OrleansMemory:Storage:DbPath={storage.FullName}/silo.db",
+                "--OrleansMemory:Storage:Providers:fast:Type=memory", "--OrleansMemory:Storage:GrainTypes:cache=fast",
+            ]);
+            await app.StartAsync();
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+            using var client = new HttpClient { BaseAddress = new Uri(address) };
+            await client.PutAsync("/v1/cache/k1", Http.Body("""{"value":1}""")).Expect(204);
+            await client.PostAsync("/v1/users/u1/memories", Http.Body("""{"text":"t","embedding":[1,0]}""")).Expect(201);
+
+            var stats = await client.GetAsync("/v1/storage/stats").Expect(200);
+            var byProvider = stats.EnumerateArray().ToDictionary(
+                p => p.GetProperty("name").GetString()!,
+                p => p.GetProperty("grain_types").EnumerateArray().Select(t => t.GetProperty("grain_type").GetString()).ToList());
+            Assert.Equal(["Default.primary", "fast"], byProvider.Keys.Order());
+            Assert.Contains("user", byProvider["Default.primary"]);
+            Assert.DoesNotContain("cache", byProvider["Default.primary"]);
+            Assert.Equal(["cache"], byProvider["fast"]);
+            await client.GetAsync("/health/ready").Expect(200);
+            await app.StopAsync();
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            storage.Delete(recursive: true);
+        }
+    }
 }

@@ -10,7 +10,7 @@ public sealed class OperationsTests(SiloFactory silo)
     {
         var ready = await silo.Client(key: null).GetAsync("/health/ready").Expect(200);
         Assert.Equal("healthy", ready.GetProperty("status").GetString());
-        Assert.Equal("healthy", ready.GetProperty("checks").GetProperty("storage").GetProperty("status").GetString());
+        Assert.Equal("healthy", ready.GetProperty("checks").GetProperty("storage-Default").GetProperty("status").GetString());
         Assert.Equal("healthy", ready.GetProperty("checks").GetProperty("membership").GetProperty("status").GetString());
         var live = await silo.Client(key: null).GetAsync("/health/live").Expect(200);
         Assert.Empty(live.GetProperty("checks").EnumerateObject());

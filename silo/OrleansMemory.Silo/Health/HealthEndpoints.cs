@@ -13,7 +13,6 @@ internal static class HealthEndpoints
     public static IServiceCollection AddSiloHealthChecks(this IServiceCollection services)
     {
         services.AddHealthChecks()
-            .AddCheck<StorageHealthCheck>("storage", tags: [ReadyTag])
             .AddCheck<MembershipHealthCheck>("membership", tags: [ReadyTag]);
         return services;
     }

@@ -1,18 +1,21 @@
-using OrleansMemory.Hosting;
 using OrleansMemory.Grains;
+using OrleansMemory.Hosting;
 using OrleansMemory.Silo.Configuration;
 
 namespace OrleansMemory.Silo.Hosting;
 
 /// <summary>Turns <see cref="SiloOptions"/> into a silo: clustering, storage providers, grains. The one seam where
-/// providers of other packages (ADO.NET, Redis, clustering, memory grains) are wired in.</summary>
+/// providers of other packages (storage, clustering, memory grains) are wired in.</summary>
 public static class SiloComposition
 {
-    /// <summary>The name the default provider is registered under (grains without a provider name use it).</summary>
+    /// <summary>The name the default provider is registered under (the memory grains use it).</summary>
     public const string DefaultProvider = PersistentStateAttribute.DefaultStorageName;
 
+    private static readonly string[] ProviderKeys =
+        ["Type", "BaseDirectory", "DbPath", "CreateBackups", "PrettyJson", "WalMode", "Timeout", "MaxBackups", "ConnectionString", "KeyPrefix", "ServiceId", "Schema"];
+
     /// <summary>Whether this build can run storage of <paramref name="type"/>.</summary>
-    public static bool IsStorageAvailable(string type) => type is "file" or "memory" or "sqlite" or "postgres";
+    public static bool IsStorageAvailable(string type) => type is "file" or "memory" or "sqlite" or "postgres" or "redis";
 
     /// <summary>Whether this build can run clustering of <paramref name="kind"/>.</summary>
     public static bool IsClusteringAvailable(string kind) => kind is "localhost";
@@ -23,19 +26,21 @@ public static class SiloComposition
         ArgumentNullException.ThrowIfNull(silo);
         ArgumentNullException.ThrowIfNull(options);
         silo.UseLocalhostClustering(options.ClusterId, options.ServiceId);
-        silo.Services.AddSingleton(AddStorage(silo, options.Storage, options.ServiceId));
+        silo.Services.AddSingleton(AddStorage(silo, options));
         silo.AddMemoryGrains(o => o.MaxEmbeddingDimension = options.Limits.MaxEmbeddingDimension);
         silo.Services.Configure<MemoryGrainOptions>(silo.Configuration.GetSection(SiloOptions.SectionName + ":Grains"));
     }
 
-    private static StorageTopology AddStorage(ISiloBuilder silo, StorageSettings storage, string serviceId)
+    private static StorageTopology AddStorage(ISiloBuilder silo, SiloOptions options)
     {
+        var storage = options.Storage;
+        var section = silo.Configuration.GetSection(SiloOptions.SectionName + ":Storage");
         var routed = storage.GrainTypes.Where(r => r.Value != DefaultProvider).ToDictionary(r => r.Key, r => r.Value, StringComparer.Ordinal);
         var defaultName = routed.Count == 0 ? DefaultProvider : DefaultProvider + ".primary";
-        var providers = new List<StorageProviderInfo> { AddProvider(silo, defaultName, storage, serviceId) };
+        var providers = new List<StorageProviderInfo> { AddProvider(silo, defaultName, section, storage, options.ServiceId) };
         foreach (var (name, settings) in storage.Providers.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
-            providers.Add(AddProvider(silo, name, settings, serviceId));
+            providers.Add(AddProvider(silo, name, section.GetSection("Providers:" + name), settings, options.ServiceId));
         }
 
         if (routed.Count > 0)
@@ -48,45 +53,31 @@ public static class SiloComposition
         return new StorageTopology(providers, routed);
     }
 
-    private static StorageProviderInfo AddProvider(ISiloBuilder silo, string name, StorageProviderSettings s, string serviceId)
+    /// <summary>Registers one provider through the storage package's factory (<c>AddGrainStorageFromConfiguration</c>),
+    /// giving it exactly this provider's keys as <c>OrleansMemory:Storage:*</c>.</summary>
+    private static StorageProviderInfo AddProvider(ISiloBuilder silo, string name, IConfigurationSection section, StorageProviderSettings s, string serviceId)
     {
-        switch (s.Type)
+        var values = new Dictionary<string, string?>(StringComparer.Ordinal) { ["OrleansMemory:Storage:ServiceId"] = serviceId };
+        foreach (var key in ProviderKeys)
         {
-            case "memory":
-                silo.AddMemoryGrainStorage(name);
-                return new StorageProviderInfo(name, s.Type, "process memory");
-            case "file":
-                silo.AddFileGrainStorage(name, o =>
-                {
-                    o.BaseDirectory = s.BaseDirectory;
-                    o.PrettyPrintJson = s.PrettyJson;
-                    o.CreateBackups = s.CreateBackups;
-                    o.MaxBackupFiles = s.MaxBackups;
-                });
-                return new StorageProviderInfo(name, s.Type, Path.GetFullPath(s.BaseDirectory));
-            case "sqlite":
-                var dbPath = Path.GetFullPath(s.DbPath);
-                Directory.CreateDirectory(Path.GetDirectoryName(dbPath)!);
-                silo.AddSqliteGrainStorage(name, dbPath, o =>
-                {
-                    o.ServiceId = serviceId;
-                    o.EnableWalMode = s.WalMode;
-                    o.CommandTimeout = TimeSpan.FromSeconds(s.Timeout);
-                });
-                return new StorageProviderInfo(name, s.Type, dbPath);
-            case "postgres":
-                silo.AddPostgresGrainStorage(name, s.ConnectionString!, o =>
-                {
-                    o.ServiceId = serviceId;
-                    o.CommandTimeout = TimeSpan.FromSeconds(s.Timeout);
-                });
-                return new StorageProviderInfo(name, s.Type, Redact(s.ConnectionString!));
-            default:
-                throw new InvalidOperationException($"Storage type '{s.Type}' is not available in this build.");
+            if (section[key] is { } value)
+            {
+                values["OrleansMemory:Storage:" + key] = value;
+            }
         }
+
+        silo.AddGrainStorageFromConfiguration(name, new ConfigurationBuilder().AddInMemoryCollection(values).Build());
+        var location = s.Type switch
+        {
+            "memory" => "process memory",
+            "file" => Path.GetFullPath(s.BaseDirectory),
+            "sqlite" => s.ConnectionString is { } sqlite ? Redact(sqlite) : Path.GetFullPath(s.DbPath),
+            _ => Redact(s.ConnectionString ?? ""),
+        };
+        return new StorageProviderInfo(name, s.Type, location);
     }
 
     /// <summary>A connection string without its password.</summary>
-    public static string Redact(string connectionString) => string.Join(';', connectionString.Split(';')
+    public static string Redact(string connectionString) => string.Join(';', (connectionString ?? "").Split(';')
         .Where(part => !part.TrimStart().StartsWith("password", StringComparison.OrdinalIgnoreCase) && !part.TrimStart().StartsWith("pwd", StringComparison.OrdinalIgnoreCase)));
 }

@@ -5,9 +5,9 @@ namespace OrleansMemory.Storage.Tests;
 
 /// <summary>Names the environment variable holding the address of the server a test class needs.</summary>
 [AttributeUsage(AttributeTargets.Class)]
-public sealed class RequiresServerAttribute(string environmentVariable) : Attribute
+public sealed class RequiresServerAttribute(params string[] environmentVariables) : Attribute
 {
-    public string EnvironmentVariable { get; } = environmentVariable;
+    public IReadOnlyList<string> EnvironmentVariables { get; } = environmentVariables;
 }
 
 /// <summary>A fact that is skipped (with the reason) when its class needs a server that is not configured and CI is not set.</summary>
@@ -22,7 +22,8 @@ public sealed class StorageFactDiscoverer(IMessageSink diagnosticMessageSink) : 
     public IEnumerable<IXunitTestCase> Discover(ITestFrameworkDiscoveryOptions discoveryOptions, ITestMethod testMethod, IAttributeInfo factAttribute)
     {
         var requires = testMethod.TestClass.Class.GetCustomAttributes(typeof(RequiresServerAttribute)).FirstOrDefault();
-        if (requires?.GetConstructorArguments().FirstOrDefault() is string variable && TestServers.SkipReason(variable) is { } reason)
+        var variables = requires?.GetConstructorArguments().FirstOrDefault() as IEnumerable<string> ?? [];
+        if (variables.Select(TestServers.SkipReason).FirstOrDefault(r => r is not null) is { } reason)
         {
             return [new XunitSkippedDataRowTestCase(diagnosticMessageSink, discoveryOptions.MethodDisplayOrDefault(),
                 discoveryOptions.MethodDisplayOptionsOrDefault(), testMethod, reason)];

@@ -94,6 +94,14 @@ public sealed partial class FileGrainStorage
             Directory.Delete(directory, recursive: true);
         }
 
+        try
+        {
+            Directory.Delete(Path.GetDirectoryName(directory)!, recursive: false); // only succeeds when the type has nothing left
+        }
+        catch (IOException)
+        {
+        }
+
         return deleted;
     }
 

@@ -1,0 +1,109 @@
+using System.CommandLine;
+using OrleansMemory.Storage;
+using Spectre.Console;
+
+namespace OrleansMemory.Cli;
+
+/// <summary>The <c>omem</c> command line: migrate, stats, health, backup, inspect. Storage is named by a provider URI
+/// (<c>file:./storage_data</c>, <c>sqlite:./connectome.db</c>, <c>postgres:Host=...</c>, <c>redis:127.0.0.1:6379</c>,
+/// <c>memory:</c>) or, without <c>--storage</c>, by the environment (<c>CONNECTOME_STORAGE_*</c>, <c>OrleansMemory__Storage__*</c>).</summary>
+public static class OmemCli
+{
+    /// <summary>Exit code of a successful command.</summary>
+    public const int Success = 0;
+
+    /// <summary>Exit code when verification or a health check fails.</summary>
+    public const int Failed = 1;
+
+    /// <summary>Exit code for bad arguments or configuration.</summary>
+    public const int Usage = 2;
+
+    /// <summary>Parses and runs a command line, writing to <paramref name="console"/>; returns the exit code.</summary>
+    public static async Task<int> RunAsync(string[] args, IAnsiConsole console, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        var root = new RootCommand("omem: migrate, back up, inspect and check OrleansMemory grain storage.")
+        {
+            MigrateCommand(console),
+            StatsCommand(console),
+            HealthCommand(console),
+            BackupCommand(console),
+            InspectCommand(console),
+        };
+        var result = root.Parse(args);
+        if (result.Errors.Count > 0)
+        {
+            foreach (var error in result.Errors)
+            {
+                console.MarkupLineInterpolated($"[red]{error.Message}[/]");
+            }
+
+            return Usage;
+        }
+
+        try
+        {
+            return await result.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (GrainStorageConfigurationException ex)
+        {
+            console.MarkupLineInterpolated($"[red]{ex.Message}[/]");
+            return Usage;
+        }
+    }
+
+    private static Option<string?> StorageOption() => new("--storage", "-s")
+    {
+        Description = "Provider URI (file:, sqlite:, postgres:, redis:, memory:); default: CONNECTOME_STORAGE_* / OrleansMemory__Storage__* from the environment.",
+    };
+
+    private static Command MigrateCommand(IAnsiConsole console)
+    {
+        var from = new Option<string>("--from") { Description = "Source provider URI.", Required = true };
+        var to = new Option<string>("--to") { Description = "Target provider URI.", Required = true };
+        var grainType = new Option<string?>("--grain-type") { Description = "Copy only this grain type." };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Count what would be copied; write nothing." };
+        var command = new Command("migrate", "Copy every record from one provider to another; safe to re-run (resumes), verifies counts and checksums.")
+        {
+            from, to, grainType, dryRun,
+        };
+        command.SetAction((result, ct) => StorageCommands.MigrateAsync(console, result.GetValue(from)!, result.GetValue(to)!,
+            result.GetValue(grainType), result.GetValue(dryRun), ct));
+        return command;
+    }
+
+    private static Command StatsCommand(IAnsiConsole console)
+    {
+        var storage = StorageOption();
+        var command = new Command("stats", "Record counts and sizes by grain type.") { storage };
+        command.SetAction((result, ct) => StorageCommands.StatsAsync(console, result.GetValue(storage), ct));
+        return command;
+    }
+
+    private static Command HealthCommand(IAnsiConsole console)
+    {
+        var storage = StorageOption();
+        var command = new Command("health", "Prove a real round trip to the storage; exit 1 when it fails.") { storage };
+        command.SetAction((result, ct) => StorageCommands.HealthAsync(console, result.GetValue(storage), ct));
+        return command;
+    }
+
+    private static Command BackupCommand(IAnsiConsole console)
+    {
+        var storage = StorageOption();
+        var to = new Option<string>("--to") { Description = "Where to write the backup: a database file for SQLite (online backup API), a directory otherwise.", Required = true };
+        var command = new Command("backup", "Back up the storage: SQLite online backup, a copy of the file tree, or (PostgreSQL, Redis) a file-provider export.") { storage, to };
+        command.SetAction((result, ct) => StorageCommands.BackupAsync(console, result.GetValue(storage), result.GetValue(to)!, ct));
+        return command;
+    }
+
+    private static Command InspectCommand(IAnsiConsole console)
+    {
+        var storage = StorageOption();
+        var grainType = new Argument<string>("grain-type") { Description = "The grain type, for example conversation." };
+        var key = new Argument<string>("key") { Description = "The grain key." };
+        var command = new Command("inspect", "Pretty-print every record of one grain.") { grainType, key, storage };
+        command.SetAction((result, ct) => StorageCommands.InspectAsync(console, result.GetValue(storage), result.GetValue(grainType)!, result.GetValue(key)!, ct));
+        return command;
+    }
+}

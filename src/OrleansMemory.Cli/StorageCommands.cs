@@ -1,0 +1,231 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
+using OrleansMemory.Storage;
+using Spectre.Console;
+
+namespace OrleansMemory.Cli;
+
+/// <summary>The actions behind the <c>omem</c> commands.</summary>
+public static class StorageCommands
+{
+    /// <summary>Copies records between providers and prints the verification.</summary>
+    public static async Task<int> MigrateAsync(IAnsiConsole console, string from, string to, string? grainType, bool dryRun, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        await using var source = await OpenedStorage.OpenAsync(from).ConfigureAwait(false);
+        await using var target = await OpenedStorage.OpenAsync(to).ConfigureAwait(false);
+        var statistics = await source.Catalog.GetStatisticsAsync(cancellationToken).ConfigureAwait(false);
+        var total = grainType is null ? statistics.RecordCount : statistics.GrainTypes.Where(t => t.GrainType == grainType).Sum(t => t.RecordCount);
+        var migrator = new StorageMigrator(source.Catalog, target.Catalog);
+        MigrationReport? report = null;
+        await console.Progress().AutoClear(false).StartAsync(async context =>
+        {
+            var task = context.AddTask(dryRun ? "Checking (dry run)" : "Copying", maxValue: Math.Max(1, total));
+            report = await migrator.RunAsync(grainType, dryRun, new Progress(task), cancellationToken).ConfigureAwait(false);
+            task.Value = task.MaxValue;
+        }).ConfigureAwait(false);
+
+        var table = new Table().AddColumns("", "records");
+        table.AddRow("source records", report!.SourceRecords.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
+        table.AddRow(dryRun ? "would copy" : "copied", report.Copied.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
+        table.AddRow("already identical", report.AlreadyPresent.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
+        table.AddRow("verified in target", report.VerifiedRecords.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
+        console.Write(table);
+        console.WriteLine($"source checksum {report.SourceChecksum}");
+        console.WriteLine($"target checksum {report.TargetChecksum}");
+        if (dryRun)
+        {
+            console.MarkupLineInterpolated($"[yellow]Dry run: nothing written; {report.Copied} record(s) would be copied.[/]");
+            return OmemCli.Success;
+        }
+
+        foreach (var mismatch in report.Mismatches)
+        {
+            console.MarkupLineInterpolated($"[red]mismatch: {mismatch}[/]");
+        }
+
+        console.MarkupLine(report.Succeeded ? "[green]Migration verified: counts and checksums match.[/]" : "[red]Migration NOT verified.[/]");
+        return report.Succeeded ? OmemCli.Success : OmemCli.Failed;
+    }
+
+    /// <summary>Prints record counts and sizes by grain type.</summary>
+    public static async Task<int> StatsAsync(IAnsiConsole console, string? uri, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        await using var storage = await OpenedStorage.OpenAsync(uri).ConfigureAwait(false);
+        var statistics = await storage.Catalog.GetStatisticsAsync(cancellationToken).ConfigureAwait(false);
+        var table = new Table().Title(Markup.Escape(storage.Description)).AddColumns("grain type", "grains", "records", "bytes");
+        foreach (var type in statistics.GrainTypes)
+        {
+            table.AddRow(Markup.Escape(type.GrainType), Number(type.GrainCount), Number(type.RecordCount), Number(type.PayloadBytes));
+        }
+
+        table.AddRow("[bold]total[/]", Number(statistics.GrainTypes.Sum(t => t.GrainCount)), Number(statistics.RecordCount), Number(statistics.PayloadBytes));
+        console.Write(table);
+        return OmemCli.Success;
+    }
+
+    /// <summary>Runs a round trip against the storage.</summary>
+    public static async Task<int> HealthAsync(IAnsiConsole console, string? uri, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        try
+        {
+            await using var storage = await OpenedStorage.OpenAsync(uri).ConfigureAwait(false);
+            var description = await GrainStorageProbe.ProbeAsync(storage.Storage, cancellationToken).ConfigureAwait(false);
+            console.MarkupLineInterpolated($"[green]healthy[/] {storage.Description}: {description}");
+            return OmemCli.Success;
+        }
+        catch (Exception ex) when (ex is not (OperationCanceledException or GrainStorageConfigurationException))
+        {
+            console.MarkupLineInterpolated($"[red]unhealthy[/]: {ex.Message}");
+            return OmemCli.Failed;
+        }
+    }
+
+    /// <summary>Backs up the storage to <paramref name="destination"/>.</summary>
+    public static async Task<int> BackupAsync(IAnsiConsole console, string? uri, string destination, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        var settings = OpenedStorage.Settings(uri);
+        switch (settings.Type)
+        {
+            case "sqlite":
+                using (var source = new SqliteConnection(BuiltInGrainStorageBackends.Sqlite(settings).ConnectionString))
+                using (var target = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = destination, Pooling = false }.ToString()))
+                {
+                    Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(destination))!);
+                    await source.OpenAsync(cancellationToken).ConfigureAwait(false);
+                    await target.OpenAsync(cancellationToken).ConfigureAwait(false);
+                    source.BackupDatabase(target);
+                }
+
+                console.MarkupLineInterpolated($"[green]SQLite online backup written to {destination}[/]");
+                return OmemCli.Success;
+            case "file":
+                var copied = CopyTree(Path.GetFullPath(settings.BaseDirectory), Path.GetFullPath(destination), cancellationToken);
+                console.MarkupLineInterpolated($"[green]Copied {copied} file(s) to {destination}[/]");
+                return OmemCli.Success;
+            default:
+                console.MarkupLineInterpolated($"[yellow]{settings.Type}: exporting every record to file storage at {destination}[/]");
+                return await MigrateAsync(console, uri ?? throw new GrainStorageConfigurationException("backup of configured non-file storage needs --storage"),
+                    "file:" + destination + "?backups=false", null, dryRun: false, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Prints every record of one grain.</summary>
+    public static async Task<int> InspectAsync(IAnsiConsole console, string? uri, string grainType, string key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        await using var storage = await OpenedStorage.OpenAsync(uri).ConfigureAwait(false);
+        var id = GrainId.Create(grainType, key);
+        var states = await storage.Catalog.ListStateNamesAsync(id, cancellationToken).ConfigureAwait(false);
+        if (states.Count == 0)
+        {
+            console.MarkupLineInterpolated($"[yellow]No records for {id} in {storage.Description}.[/]");
+            return OmemCli.Failed;
+        }
+
+        foreach (var state in states)
+        {
+            var record = await storage.Catalog.ReadRecordAsync(id, state, cancellationToken).ConfigureAwait(false);
+            if (record is null)
+            {
+                continue;
+            }
+
+            console.Write(new Rule($"[bold]{Markup.Escape(state)}[/]  etag {Markup.Escape(record.ETag)}  {record.ModifiedAt:u}  {record.Payload.Length} bytes").LeftJustified());
+            console.WriteLine(Pretty(record.Payload));
+        }
+
+        return OmemCli.Success;
+    }
+
+    private static string Pretty(byte[] payload)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(payload);
+            return JsonSerializer.Serialize(document.RootElement, JsonGrainStorageSerializer.IndentedOptions);
+        }
+        catch (JsonException)
+        {
+            return "(not JSON) base64: " + Convert.ToBase64String(payload.AsSpan(0, Math.Min(payload.Length, 4096)));
+        }
+    }
+
+    private static int CopyTree(string source, string destination, CancellationToken cancellationToken)
+    {
+        if (destination.StartsWith(source + Path.DirectorySeparatorChar, StringComparison.Ordinal) || destination == source)
+        {
+            throw new GrainStorageConfigurationException($"The backup directory '{destination}' must not be inside the storage directory '{source}'.");
+        }
+
+        var count = 0;
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var target = Path.Combine(destination, Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target, overwrite: true);
+            count++;
+        }
+
+        return count;
+    }
+
+    private static string Number(long value) => value.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
+
+    private sealed class Progress(ProgressTask task) : IProgress<long>
+    {
+        public void Report(long value) => task.Value = value;
+    }
+}
+
+/// <summary>A provider opened by the CLI from a URI or the environment, disposed when done.</summary>
+internal sealed class OpenedStorage(IGrainStorage storage, string description) : IAsyncDisposable
+{
+    public IGrainStorage Storage { get; } = storage;
+
+    public IGrainStorageCatalog Catalog => Storage as IGrainStorageCatalog
+        ?? throw new GrainStorageConfigurationException($"{Storage.GetType().Name} does not implement {nameof(IGrainStorageCatalog)}.");
+
+    public string Description { get; } = description;
+
+    public static GrainStorageSettings Settings(string? uri) => uri is null
+        ? GrainStorageConfiguration.Read(new ConfigurationBuilder().AddEnvironmentVariables().Build())
+        : GrainStorageUri.Parse(uri);
+
+    public static Task<OpenedStorage> OpenAsync(string? uri)
+    {
+        var settings = Settings(uri);
+        var description = uri is null ? $"{settings.Type} storage from the environment" : Redact(uri);
+        return Task.FromResult(new OpenedStorage(new GrainStorageFactory().Create(description, settings), description));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        switch (Storage)
+        {
+            case IAsyncDisposable asyncDisposable:
+                await asyncDisposable.DisposeAsync().ConfigureAwait(false);
+                break;
+            case IDisposable disposable:
+                disposable.Dispose();
+                break;
+        }
+    }
+
+    private static string Redact(string uri)
+    {
+        var builder = new StringBuilder();
+        foreach (var part in uri.Split(';'))
+        {
+            builder.Append(builder.Length == 0 ? "" : ";").Append(part.StartsWith("password=", StringComparison.OrdinalIgnoreCase) ? "Password=***" : part);
+        }
+
+        return builder.ToString();
+    }
+}

@@ -1,0 +1,182 @@
+using System.Text;
+using OrleansMemory.Cli;
+
+namespace OrleansMemory.Storage.Tests;
+
+[RequiresServer(TestServers.Postgres, TestServers.Redis)]
+public sealed class CliMigrationChainTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("omem-cli-").FullName;
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    [StorageFact]
+    public async Task Migrating_file_to_sqlite_to_postgres_to_redis_to_file_keeps_every_record_byte_for_byte()
+    {
+        var start = "file:" + Path.Combine(_directory, "start");
+        var expected = await CliSeed.SeedAsync(start, grains: 40);
+        string[] chain =
+        [
+            start,
+            "sqlite:" + Path.Combine(_directory, "chain.db"),
+            $"postgres:{TestServers.Require(TestServers.Postgres)}?schema=omem_cli_{TestServers.RunId}",
+            $"redis:{TestServers.Require(TestServers.Redis)}?prefix=omem-cli:{TestServers.RunId}:",
+            "file:" + Path.Combine(_directory, "end"),
+        ];
+        for (var i = 0; i + 1 < chain.Length; i++)
+        {
+            var (exitCode, output) = await Omem.RunAsync("migrate", "--from", chain[i], "--to", chain[i + 1]);
+            Assert.True(exitCode == 0, $"{chain[i]} -> {chain[i + 1]}:\n{output}");
+            Assert.Contains("Migration verified", output);
+        }
+
+        var end = (IGrainStorageCatalog)new GrainStorageFactory().Create("end", chain[^1]);
+        foreach (var ((id, state), payload) in expected)
+        {
+            Assert.Equal(payload, (await end.ReadRecordAsync(id, state))?.Payload);
+        }
+
+        Assert.Equal(expected.Count, (await end.GetStatisticsAsync()).RecordCount);
+        var again = await Omem.RunAsync("migrate", "--from", chain[0], "--to", chain[^1]);
+        Assert.Contains($"already identical  │ {expected.Count}", again.Output);
+    }
+}
+
+public sealed class CliMigrationTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("omem-cli-").FullName;
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task A_cancelled_migration_resumes_without_duplicates()
+    {
+        var source = "file:" + Path.Combine(_directory, "src");
+        var expected = await CliSeed.SeedAsync(source, grains: 150);
+        var factory = new GrainStorageFactory();
+        await using var target = (AdoNet.AdoNetGrainStorage)factory.Create("t", "sqlite:" + Path.Combine(_directory, "t.db"));
+        var from = (IGrainStorageCatalog)factory.Create("s", source);
+
+        using var cancel = new CancellationTokenSource();
+        var progress = new Stop(100, cancel);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new StorageMigrator(from, target).RunAsync(null, false, progress, cancel.Token));
+        var partial = (await target.GetStatisticsAsync()).RecordCount;
+        Assert.InRange(partial, 1, expected.Count - 1);
+
+        var report = await new StorageMigrator(from, target).RunAsync(null, false, null, CancellationToken.None);
+        Assert.True(report.Succeeded, string.Join("\n", report.Mismatches));
+        Assert.Equal(expected.Count, report.SourceRecords);
+        Assert.Equal(expected.Count, report.Copied + report.AlreadyPresent);
+        Assert.True(report.AlreadyPresent >= partial - 8, $"{report.AlreadyPresent} of {partial} reused"); // up to one in-flight record per worker
+        Assert.Equal(expected.Count, (await target.GetStatisticsAsync()).RecordCount);
+        Assert.Equal(report.SourceChecksum, report.TargetChecksum);
+    }
+
+    [Fact]
+    public async Task Dry_run_writes_nothing_and_a_corrupted_copy_fails_verification()
+    {
+        var source = "file:" + Path.Combine(_directory, "src");
+        var expected = await CliSeed.SeedAsync(source, grains: 5);
+        var dry = await Omem.RunAsync("migrate", "--from", source, "--to", "file:" + Path.Combine(_directory, "dry"), "--dry-run");
+        Assert.Equal(0, dry.ExitCode);
+        Assert.Contains($"{expected.Count} record(s) would be copied", dry.Output);
+        Assert.False(Directory.Exists(Path.Combine(_directory, "dry", "conversations")));
+
+        var from = (IGrainStorageCatalog)new GrainStorageFactory().Create("s", source);
+        var report = await new StorageMigrator(from, new CorruptingCatalog(new MemoryGrainStorage())).RunAsync(null, false, null, CancellationToken.None);
+        Assert.False(report.Succeeded);
+        Assert.NotEqual(report.SourceChecksum, report.TargetChecksum);
+        Assert.Equal(expected.Count, report.Mismatches.Count);
+    }
+
+    [Fact]
+    public async Task Stats_health_inspect_and_backup_commands()
+    {
+        var db = Path.Combine(_directory, "c.db");
+        var expected = await CliSeed.SeedAsync("sqlite:" + db, grains: 3);
+        var stats = await Omem.RunAsync("stats", "--storage", "sqlite:" + db);
+        Assert.Equal(0, stats.ExitCode);
+        Assert.Contains("conversation", stats.Output);
+        Assert.Contains($"│ {expected.Count} ", stats.Output.Replace("  ", " ", StringComparison.Ordinal));
+
+        var health = await Omem.RunAsync("health", "-s", "sqlite:" + db);
+        Assert.Equal((0, true), (health.ExitCode, health.Output.Contains("healthy", StringComparison.Ordinal)));
+        Assert.Equal(1, (await Omem.RunAsync("health", "-s", "redis:127.0.0.1:1?prefix=x")).ExitCode);
+
+        var inspect = await Omem.RunAsync("inspect", "conversation", "c1", "-s", "sqlite:" + db);
+        Assert.Equal(0, inspect.ExitCode);
+        Assert.Contains("messages/000001", inspect.Output);
+        Assert.Contains("\"text\": \"message page of c1\"", inspect.Output);
+
+        var backup = await Omem.RunAsync("backup", "-s", "sqlite:" + db, "--to", Path.Combine(_directory, "backup.db"));
+        Assert.Equal(0, backup.ExitCode);
+        var copy = (IGrainStorageCatalog)new GrainStorageFactory().Create("b", "sqlite:" + Path.Combine(_directory, "backup.db"));
+        Assert.Equal(expected.Count, (await copy.GetStatisticsAsync()).RecordCount);
+
+        var files = "file:" + Path.Combine(_directory, "files");
+        await CliSeed.SeedAsync(files, grains: 2);
+        Assert.Equal(0, (await Omem.RunAsync("backup", "-s", files, "--to", Path.Combine(_directory, "files-backup"))).ExitCode);
+        Assert.True(File.Exists(Path.Combine(_directory, "files-backup", "conversations", "c1", "messages%2F000001.json")));
+
+        Assert.Equal(OmemCli.Usage, (await Omem.RunAsync("migrate", "--from", "nonsense", "--to", "memory:")).ExitCode);
+        Assert.Equal(OmemCli.Usage, (await Omem.RunAsync("migrate", "--to", "memory:")).ExitCode);
+    }
+
+    private sealed class Stop(int after, CancellationTokenSource cancel) : IProgress<long>
+    {
+        public void Report(long value)
+        {
+            if (value >= after)
+            {
+                cancel.Cancel();
+            }
+        }
+    }
+}
+
+/// <summary>Seeds a store through its catalog and typed API: several grain types, paged states, odd keys, binary and pretty JSON.</summary>
+public static class CliSeed
+{
+    public static async Task<Dictionary<(GrainId Id, string State), byte[]>> SeedAsync(string uri, int grains)
+    {
+        var storage = new GrainStorageFactory().Create("seed", uri);
+        var catalog = (IGrainStorageCatalog)storage;
+        var expected = new Dictionary<(GrainId, string), byte[]>();
+        for (var i = 0; i < grains; i++)
+        {
+            var id = GrainId.Create("conversation", "c" + i);
+            var state = new GrainState<TestState>(new TestState { Text = "conversation " + i, Items = ["x"] });
+            await storage.WriteStateAsync("current", id, state);
+            expected[(id, "current")] = (await catalog.ReadRecordAsync(id, "current"))!.Payload;
+            var page = Encoding.UTF8.GetBytes($"{{\n  \"text\": \"message page of c{i}\"\n}}");
+            await catalog.WriteRecordAsync(id, "messages/000001", page, null);
+            expected[(id, "messages/000001")] = page;
+        }
+
+        foreach (var key in new[] { "a/b", "../../etc", "🙂 agent", new string('k', 300) })
+        {
+            var id = GrainId.Create("agent", key);
+            byte[] payload = [.. Encoding.UTF8.GetBytes("{\"reasoning\":\"" + key.Length + "\"}")];
+            await catalog.WriteRecordAsync(id, "reasoning_chains", payload, null);
+            expected[(id, "reasoning_chains")] = payload;
+        }
+
+        byte[] binary = [0, 1, 2, 254, 255];
+        await catalog.WriteRecordAsync(GrainId.Create("cache", "bin"), "entry", binary, null);
+        expected[(GrainId.Create("cache", "bin"), "entry")] = binary;
+        if (storage is IAsyncDisposable disposable)
+        {
+            await disposable.DisposeAsync();
+        }
+
+        return expected;
+    }
+}

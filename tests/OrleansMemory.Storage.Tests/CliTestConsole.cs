@@ -1,0 +1,23 @@
+using OrleansMemory.Cli;
+using Spectre.Console;
+
+namespace OrleansMemory.Storage.Tests;
+
+/// <summary>Runs omem in-process with its output captured.</summary>
+public static class Omem
+{
+    public static async Task<(int ExitCode, string Output)> RunAsync(params string[] args)
+    {
+        var writer = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+            Out = new AnsiConsoleOutput(writer),
+        });
+        console.Profile.Width = 200;
+        var exitCode = await OmemCli.RunAsync(args, console, CancellationToken.None);
+        return (exitCode, writer.ToString());
+    }
+}

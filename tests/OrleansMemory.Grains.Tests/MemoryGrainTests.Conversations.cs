@@ -123,4 +123,15 @@ public abstract partial class MemoryGrainTests
         Assert.Equal(0, await again.GetMessageCountAsync());
         Assert.Null(await again.LoadDocumentAsync());
     }
+
+    [Fact]
+    public async Task Replace_and_delete_work_on_a_conversation_that_never_stored_anything()
+    {
+        var fresh = Grains.GetGrain<IConversationGrain>(Key("fresh"));
+        await fresh.DeleteAsync();
+        var other = Grains.GetGrain<IConversationGrain>(Key("fresh"));
+        await other.ReplaceMessagesAsync(new[] { new RawMessage("a", MessageRoles.User, "first") });
+        Assert.Equal(1, await other.GetMessageCountAsync());
+        AssertNoRecords(Silo, fresh.GrainId);
+    }
 }

@@ -40,6 +40,14 @@ internal sealed class StateRecord<T>(IGrainStorage storage, GrainId grainId, str
     public async Task ClearAsync()
     {
         await EnsureLoadedAsync();
-        await storage.ClearStateAsync(stateName, grainId, _state);
+        if (_state.RecordExists || _state.ETag is not null)
+        {
+            await storage.ClearStateAsync(stateName, grainId, _state);
+        }
+        else
+        {
+            // Nothing stored: no provider call (a file provider may not even have the grain's folder).
+            _state.State = new T();
+        }
     }
 }

@@ -12,7 +12,7 @@ namespace OrleansMemory.TestingHost;
 public sealed class InProcessTestCluster : IAsyncDisposable
 {
     private readonly InProcessTestClusterBuilder _builder;
-    private readonly Func<IServiceProvider, IMembershipTable> _tableFactory;
+    private readonly Func<IServiceProvider, IMembershipTable>? _tableFactory;
     private readonly Action<IClientBuilder> _clientMembership;
     private readonly Action<int, ISiloBuilder>[] _silo;
     private readonly Action<IHostApplicationBuilder>[] _host;
@@ -21,7 +21,7 @@ public sealed class InProcessTestCluster : IAsyncDisposable
     private IClusterClient? _clusterClient;
     private int _nextSilo;
 
-    internal InProcessTestCluster(InProcessTestClusterBuilder builder, Func<IServiceProvider, IMembershipTable> tableFactory, Action<IClientBuilder> clientMembership,
+    internal InProcessTestCluster(InProcessTestClusterBuilder builder, Func<IServiceProvider, IMembershipTable>? tableFactory, Action<IClientBuilder> clientMembership,
         Action<int, ISiloBuilder>[] silo, Action<IHostApplicationBuilder>[] host, Action<IClientBuilder>[] client, InMemoryMembershipTable? sharedTable)
     {
         _builder = builder;
@@ -88,7 +88,11 @@ public sealed class InProcessTestCluster : IAsyncDisposable
                 o.ClusterId = _builder.ClusterId;
                 o.ServiceId = _builder.ServiceId;
             });
-            silo.UseClustering(sp => new FaultInjectionMembershipTable(_tableFactory(sp)));
+            if (_tableFactory is { } tableFactory)
+            {
+                silo.UseClustering(tableFactory);
+            }
+
             silo.ConfigureEndpoints(0);
             silo.Configure<ClusterMembershipOptions>(InProcessTestClusterBuilder.FastFailureDetection);
             silo.Configure<ClusterTransportOptions>(o => o.RetryDelay = TimeSpan.FromMilliseconds(100));
@@ -96,6 +100,11 @@ public sealed class InProcessTestCluster : IAsyncDisposable
             {
                 configure(index, silo);
             }
+
+            // Whatever table the configuration chose, the test can cut this silo off from it.
+            var table = silo.Services.LastOrDefault(d => d.ServiceType == typeof(IMembershipTable))?.ImplementationFactory
+                ?? throw new InvalidOperationException("No membership table is configured: set MembershipTableFactory or call silo.UseXxxClustering(...) in ConfigureSilo.");
+            silo.UseClustering(sp => new FaultInjectionMembershipTable((IMembershipTable)table(sp)));
         });
         foreach (var configure in _host)
         {

@@ -30,7 +30,9 @@ public sealed class InProcessTestClusterBuilder
     /// <summary>The service id.</summary>
     public string ServiceId { get; set; } = "testservice";
 
-    /// <summary>Creates the membership table for a silo; the default is one in-memory table shared by all silos.</summary>
+    /// <summary>Creates the membership table for a silo. When neither this nor <see cref="ClientMembership"/> is set, all
+    /// silos and the client share one in-memory table; when only <see cref="ClientMembership"/> is set, the silo
+    /// configuration (for example <c>silo.UseAdoNetClustering(...)</c>) chooses the table.</summary>
     public Func<IServiceProvider, IMembershipTable>? MembershipTableFactory { get; set; }
 
     /// <summary>Configures the client to find silos; the default reads the shared in-memory table.</summary>
@@ -84,7 +86,7 @@ public sealed class InProcessTestClusterBuilder
         InMemoryMembershipTable? shared = null;
         var tableFactory = MembershipTableFactory;
         var client = ClientMembership;
-        if (tableFactory is null)
+        if (tableFactory is null && client is null)
         {
             shared = new InMemoryMembershipTable();
             tableFactory = _ => shared;

@@ -14,7 +14,7 @@ public sealed partial class AdoNetGrainStorage
     public Task<IReadOnlyList<string>> ListGrainTypesAsync(CancellationToken cancellationToken = default) =>
         RunAsync("list grain types of", CatalogId, string.Empty, async connection =>
         {
-            await using var command = Command(connection, _sql.ListTypes, CatalogId, null);
+            var command = Command(connection, _sql.ListTypes, CatalogId, null);
             var types = await ReadStringsAsync(command, cancellationToken).ConfigureAwait(false);
             return (IReadOnlyList<string>)[.. types.Order(StringComparer.Ordinal)];
         }, cancellationToken);
@@ -26,7 +26,7 @@ public sealed partial class AdoNetGrainStorage
         var scope = new GrainId(grainType, string.Empty);
         return RunAsync("list grain ids of", scope, string.Empty, async connection =>
         {
-            await using var command = Command(connection, _sql.ListKeys, scope, null);
+            var command = Command(connection, _sql.ListKeys, scope, null);
             Add(command, "after", continuationToken, DbType.String);
             Add(command, "limit", pageSize + 1, DbType.Int32);
             var stored = await ReadStringsAsync(command, cancellationToken).ConfigureAwait(false);
@@ -41,7 +41,7 @@ public sealed partial class AdoNetGrainStorage
         CatalogArguments.ValidateRecord(grainId, string.Empty);
         return RunAsync("list states of", grainId, string.Empty, async connection =>
         {
-            await using var command = Command(connection, _sql.ListStates, grainId, null);
+            var command = Command(connection, _sql.ListStates, grainId, null);
             var names = await ReadStringsAsync(command, cancellationToken).ConfigureAwait(false);
             return (IReadOnlyList<string>)[.. names.Select(KeyCodec.Decode).Order(StringComparer.Ordinal)];
         }, cancellationToken);
@@ -53,7 +53,7 @@ public sealed partial class AdoNetGrainStorage
         CatalogArguments.ValidateRecord(grainId, string.Empty);
         return RunAsync("delete", grainId, "*", async connection =>
         {
-            await using var command = Command(connection, _sql.DeleteGrain, grainId, null);
+            var command = Command(connection, _sql.DeleteGrain, grainId, null);
             Add(command, "modified", ModifiedValue(DateTimeOffset.UtcNow));
             return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
@@ -63,7 +63,7 @@ public sealed partial class AdoNetGrainStorage
     public Task<StorageStatistics> GetStatisticsAsync(CancellationToken cancellationToken = default) =>
         RunAsync("count records of", CatalogId, string.Empty, async connection =>
         {
-            await using var command = Command(connection, _sql.Statistics, CatalogId, null);
+            var command = Command(connection, _sql.Statistics, CatalogId, null);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             var types = new List<GrainTypeStatistics>();
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -82,7 +82,7 @@ public sealed partial class AdoNetGrainStorage
         return RunAsync("probe", probe, "probe", async connection =>
         {
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await using (var insert = Command(connection, _sql.Probe, probe, "probe"))
+            var insert = Command(connection, _sql.Probe, probe, "probe");
             {
                 insert.Transaction = transaction;
                 Add(insert, "payload", "{}"u8.ToArray(), DbType.Binary);
@@ -90,7 +90,7 @@ public sealed partial class AdoNetGrainStorage
                 await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            await using var read = Command(connection, _sql.Read, probe, "probe");
+            var read = Command(connection, _sql.Read, probe, "probe");
             read.Transaction = transaction;
             var found = await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not (null or DBNull);
             await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);

@@ -17,6 +17,7 @@ public sealed partial class AdoNetGrainStorage : IGrainStorage, IGrainStorageCat
     private readonly AdoNetGrainStorageOptions _options;
     private readonly AdoNetSql _sql;
     private readonly DbDataSource _dataSource;
+    private readonly SqliteConnectionPool? _sqlitePool;
     private readonly IGrainStorageSerializer _serializer;
     private readonly ILogger _logger;
     private readonly Lazy<Task> _initialized;
@@ -35,7 +36,8 @@ public sealed partial class AdoNetGrainStorage : IGrainStorage, IGrainStorageCat
         Name = name;
         _options = options;
         _sql = AdoNetSql.For(options);
-        _dataSource = _sql.IsPostgres ? NpgsqlDataSource.Create(options.ConnectionString) : CreateSqliteDataSource(options);
+        _dataSource = _sql.IsPostgres ? CreatePostgresDataSource(options) : CreateSqliteDataSource(options);
+        _sqlitePool = _sql.IsPostgres ? null : new SqliteConnectionPool(_dataSource.ConnectionString, options.CommandTimeout, options.EnableWalMode);
         _serializer = serializer ?? new JsonGrainStorageSerializer();
         _logger = logger ?? NullLogger<AdoNetGrainStorage>.Instance;
         _initialized = new Lazy<Task>(InitializeAsync);
@@ -84,7 +86,7 @@ public sealed partial class AdoNetGrainStorage : IGrainStorage, IGrainStorageCat
                 return stored is null ? 0 : throw Conflict("clear", grainId, stateName, null, stored);
             }
 
-            await using var command = Command(connection, _sql.Clear, grainId, stateName);
+            var command = Command(connection, _sql.Clear, grainId, stateName);
             Add(command, "version", ParseVersion(grainState.ETag), DbType.Int64);
             Add(command, "modified", ModifiedValue(DateTimeOffset.UtcNow));
             if (await command.ExecuteScalarAsync().ConfigureAwait(false) is null)
@@ -105,7 +107,7 @@ public sealed partial class AdoNetGrainStorage : IGrainStorage, IGrainStorageCat
         CatalogArguments.ValidateRecord(grainId, stateName);
         return RunAsync("read", grainId, stateName, async connection =>
         {
-            await using var command = Command(connection, _sql.Read, grainId, stateName);
+            var command = Command(connection, _sql.Read, grainId, stateName);
             await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SingleRow, cancellationToken).ConfigureAwait(false);
             return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
                 ? new StorageRecord(grainId, stateName, reader.GetFieldValue<byte[]>(1), FormatVersion(reader.GetInt64(0)), ReadModified(reader, 2))
@@ -121,7 +123,7 @@ public sealed partial class AdoNetGrainStorage : IGrainStorage, IGrainStorageCat
         var version = expectedETag is null ? (long?)null : ParseVersion(expectedETag);
         return RunAsync("write", grainId, stateName, async connection =>
         {
-            await using var command = Command(connection, version is null ? _sql.Insert : _sql.Update, grainId, stateName);
+            var command = Command(connection, version is null ? _sql.Insert : _sql.Update, grainId, stateName);
             Add(command, "payload", bytes, DbType.Binary);
             Add(command, "modified", ModifiedValue(DateTimeOffset.UtcNow));
             if (_sql.UsesJsonb)
@@ -145,7 +147,15 @@ public sealed partial class AdoNetGrainStorage : IGrainStorage, IGrainStorageCat
     public Task EnsureInitializedAsync() => _initialized.Value;
 
     /// <inheritdoc />
-    public async ValueTask DisposeAsync() => await _dataSource.DisposeAsync().ConfigureAwait(false);
+    public async ValueTask DisposeAsync()
+    {
+        if (_sqlitePool is not null)
+        {
+            await _sqlitePool.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await _dataSource.DisposeAsync().ConfigureAwait(false);
+    }
 
     private async Task InitializeAsync()
     {
@@ -190,8 +200,21 @@ public sealed partial class AdoNetGrainStorage : IGrainStorage, IGrainStorageCat
         try
         {
             await EnsureInitializedAsync().ConfigureAwait(false);
-            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-            return await action(connection).ConfigureAwait(false);
+            if (_sqlitePool is null)
+            {
+                await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                return await action(connection).ConfigureAwait(false);
+            }
+
+            var pooled = await _sqlitePool.RentAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return await action(pooled).ConfigureAwait(false);
+            }
+            finally
+            {
+                await _sqlitePool.ReturnAsync(pooled).ConfigureAwait(false);
+            }
         }
         catch (Exception ex) when (ex is DbException or InvalidOperationException)
         {
@@ -199,21 +222,21 @@ public sealed partial class AdoNetGrainStorage : IGrainStorage, IGrainStorageCat
         }
     }
 
-    private async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        if (!_sql.IsPostgres && _options.EnableWalMode)
-        {
-            await ExecuteAsync(connection, null, "PRAGMA synchronous=NORMAL").ConfigureAwait(false);
-        }
-
-        return connection;
-    }
-
+    // Commands are not disposed by callers: SQLite ones are cached per pooled connection (prepared once), and an
+    // NpgsqlCommand holds nothing that needs disposing.
     private DbCommand Command(DbConnection connection, string sql, GrainId grainId, string? stateName)
     {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
+        DbCommand command;
+        if (_sqlitePool is not null && connection is SqliteConnection sqlite)
+        {
+            command = _sqlitePool.Command(sqlite, sql);
+        }
+        else
+        {
+            command = connection.CreateCommand();
+            command.CommandText = sql;
+        }
+
         command.CommandTimeout = (int)Math.Ceiling(_options.CommandTimeout.TotalSeconds);
         Add(command, "service", _options.ServiceId, DbType.String);
         Add(command, "type", KeyCodec.Encode(grainId.Type), DbType.String);
@@ -241,7 +264,7 @@ public sealed partial class AdoNetGrainStorage : IGrainStorage, IGrainStorageCat
 
     private async Task<string?> CurrentETagAsync(DbConnection connection, GrainId grainId, string stateName, CancellationToken cancellationToken)
     {
-        await using var command = Command(connection, _sql.Read.Replace("version, payload, modified_at", "version", StringComparison.Ordinal), grainId, stateName);
+        var command = Command(connection, _sql.Read.Replace("version, payload, modified_at", "version", StringComparison.Ordinal), grainId, stateName);
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is { } version and not DBNull
             ? FormatVersion(Convert.ToInt64(version, System.Globalization.CultureInfo.InvariantCulture))
             : null;
@@ -269,11 +292,11 @@ public sealed partial class AdoNetGrainStorage : IGrainStorage, IGrainStorageCat
 
     private static DbDataSource CreateSqliteDataSource(AdoNetGrainStorageOptions options)
     {
+        // Connections are pooled and set up (foreign keys, busy timeout, synchronous) by SqliteConnectionPool.
         var builder = new SqliteConnectionStringBuilder(options.ConnectionString)
         {
-            ForeignKeys = true,
             DefaultTimeout = (int)Math.Ceiling(options.CommandTimeout.TotalSeconds),
-            Pooling = true,
+            Pooling = false,
         };
         if (builder.Mode is not SqliteOpenMode.Memory && !string.IsNullOrEmpty(builder.DataSource)
             && Path.GetDirectoryName(Path.GetFullPath(builder.DataSource)) is { } directory)
@@ -282,6 +305,18 @@ public sealed partial class AdoNetGrainStorage : IGrainStorage, IGrainStorageCat
         }
 
         return SqliteFactory.Instance.CreateDataSource(builder.ToString());
+    }
+
+    private static NpgsqlDataSource CreatePostgresDataSource(AdoNetGrainStorageOptions options)
+    {
+        var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
+        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+        {
+            // Server-side prepared statements for the handful of statements this provider runs.
+            builder.ConnectionStringBuilder.MaxAutoPrepare = 16;
+        }
+
+        return builder.Build();
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "ADO.NET storage {Provider} ready on {Invariant}")]

@@ -164,8 +164,26 @@ public sealed partial class RedisGrainStorage : IGrainStorage, IGrainStorageCata
         await _connectLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            _connection ??= await ConnectionMultiplexer.ConnectAsync(_options.ConfigurationString).ConfigureAwait(false);
-            LogInformationConnected(_logger, Name, _options.ConfigurationString);
+            if (_connection is null)
+            {
+                var connection = await ConnectionMultiplexer.ConnectAsync(_options.ConfigurationString).ConfigureAwait(false);
+                // Loaded scripts are sent as EVALSHA from then on (the library remembers their hashes), not as their full text.
+                foreach (var endPoint in connection.GetEndPoints())
+                {
+                    var server = connection.GetServer(endPoint);
+                    if (server.IsConnected && !server.IsSlave)
+                    {
+                        foreach (var script in RedisScripts.All)
+                        {
+                            await server.ScriptLoadAsync(script).ConfigureAwait(false);
+                        }
+                    }
+                }
+
+                _connection = connection;
+                LogInformationConnected(_logger, Name, _options.ConfigurationString);
+            }
+
             return _connection.GetDatabase(_options.Database);
         }
         finally

@@ -5,15 +5,20 @@ namespace OrleansMemory.Redis;
 /// sorted set of grain types, one sorted set of keys per type (listed by ZRANGEBYLEX) and one set of state names per grain.</summary>
 internal static class RedisScripts
 {
-    /// <summary>KEYS: record, states, ids, types. ARGV: expected ETag ('' for none), payload, new ETag, modified, ttl ms (0: none), state, key, type.</summary>
+    public static readonly string[] All = [Write, Clear, States, DeleteGrain];
+
+    /// <summary>KEYS: record, states, ids, types. ARGV: expected ETag ('' for none), payload, new ETag, modified, ttl ms (0: none), state, key, type.
+    /// The indexes are touched only when the record is created: an existing record is already indexed.</summary>
     public const string Write = """
         local cur = redis.call('HGET', KEYS[1], 'e') or ''
         if cur ~= ARGV[1] then return {0, cur} end
         redis.call('HSET', KEYS[1], 'd', ARGV[2], 'e', ARGV[3], 'm', ARGV[4])
         if tonumber(ARGV[5]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[5]) else redis.call('PERSIST', KEYS[1]) end
-        redis.call('SADD', KEYS[2], ARGV[6])
-        redis.call('ZADD', KEYS[3], 0, ARGV[7])
-        redis.call('ZADD', KEYS[4], 0, ARGV[8])
+        if cur == '' then
+            redis.call('SADD', KEYS[2], ARGV[6])
+            redis.call('ZADD', KEYS[3], 0, ARGV[7])
+            redis.call('ZADD', KEYS[4], 0, ARGV[8])
+        end
         return {1, ARGV[3]}
         """;
 

@@ -38,6 +38,9 @@ public sealed class InProcessSiloHandle
     /// <summary>The grains activated on this silo right now.</summary>
     public IReadOnlyCollection<GrainId> ActivationIds => Runtime.ActivationIds;
 
+    /// <summary>The home silo of a grain in this silo's current view.</summary>
+    public SiloAddress? HomeOf(GrainId grainId) => Membership.Router?.Ring.GetOwner(grainId);
+
     internal ClusterMembershipService Membership { get; }
 
     internal GrainRuntime Runtime { get; }

@@ -33,6 +33,12 @@ public sealed class InProcessTestCluster : IAsyncDisposable
         MembershipTable = sharedTable;
     }
 
+    /// <summary>The cluster id of the silos.</summary>
+    public string ClusterId => _builder.ClusterId;
+
+    /// <summary>The service id of the silos.</summary>
+    public string ServiceId => _builder.ServiceId;
+
     /// <summary>The shared in-memory table, when the default membership is used.</summary>
     public InMemoryMembershipTable? MembershipTable { get; }
 
@@ -53,6 +59,7 @@ public sealed class InProcessTestCluster : IAsyncDisposable
             await StartAdditionalSiloAsync(cancellationToken);
         }
 
+        await WaitForLivenessToStabilizeAsync(_builder.InitialSilos, TimeSpan.FromSeconds(30));
         _clusterClient = await CreateClientAsync(cancellationToken);
     }
 
@@ -74,7 +81,8 @@ public sealed class InProcessTestCluster : IAsyncDisposable
         return client;
     }
 
-    /// <summary>Starts one more silo and waits until it is active.</summary>
+    /// <summary>Starts one more silo and waits until it is active (call <see cref="WaitForLivenessToStabilizeAsync"/>
+    /// to wait until every silo has seen it).</summary>
     public async Task<InProcessSiloHandle> StartAdditionalSiloAsync(CancellationToken cancellationToken = default)
     {
         var index = _nextSilo++;

@@ -179,6 +179,7 @@ internal sealed partial class ClusterClient : IClusterClient, IGrainCallInvoker,
                 return;
             }
 
+            Exception? last = null;
             var known = router.Ring.Silos;
             for (var attempt = 0; attempt < Math.Max(1, known.Count) + _gateways.StaticGateways.Count; attempt++)
             {
@@ -207,12 +208,17 @@ internal sealed partial class ClusterClient : IClusterClient, IGrainCallInvoker,
                 }
                 catch (Exception ex) when (ex is CallNotSentException or CallOutcomeUnknownException or TimeoutException)
                 {
-                    // Try the next gateway.
+                    last = ex; // try the next gateway
                 }
                 finally
                 {
                     bootstrap?.Close("the gateway view was read");
                 }
+            }
+
+            if (last is not null)
+            {
+                throw new CallNotSentException($"No gateway answered with the cluster view: {last.Message}", last);
             }
         }
         finally

@@ -10,26 +10,29 @@ public interface IUserGrain : IGrainWithStringKey
     /// <summary>Adds a memory, detecting duplicates and conflicts with the user's existing memories.</summary>
     /// <param name="text">What is remembered.</param>
     /// <param name="embedding">Its embedding; null to have the configured embedding generator compute it. The first
-    /// memory fixes the user's dimension; NaN, infinite values and zero vectors are rejected.</param>
+    /// memory fixes the user's dimension; NaN, infinite values and zero vectors are rejected. Passed without a copy
+    /// (<see cref="ImmutableAttribute"/>): the grain neither keeps nor changes the array, and the caller must not change
+    /// it during the call.</param>
     /// <param name="type">The memory type (see <see cref="MemoryTypes"/>).</param>
     /// <param name="importance">0..1.</param>
     /// <param name="metadata">Free-form metadata.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     Task<AddMemoryResult> AddMemoryAsync(
         string text,
-        float[]? embedding = null,
+        [Immutable] float[]? embedding = null,
         string type = MemoryTypes.Fact,
         double importance = 0.5,
         IReadOnlyDictionary<string, JsonElement>? metadata = null,
         CancellationToken cancellationToken = default);
 
-    /// <summary>Adds memories as given, without duplicate or conflict detection (migration, seeding); returns their ids.</summary>
-    Task<IReadOnlyList<string>> ImportMemoriesAsync(IReadOnlyList<ImportedMemory> memories, CancellationToken cancellationToken = default);
+    /// <summary>Adds memories as given, without duplicate or conflict detection (migration, seeding); returns their ids.
+    /// The list is passed without a copy: the grain neither keeps nor changes it.</summary>
+    Task<IReadOnlyList<string>> ImportMemoriesAsync([Immutable] IReadOnlyList<ImportedMemory> memories, CancellationToken cancellationToken = default);
 
     /// <summary>The <paramref name="topK"/> (1..1000) memories most similar to the query with a score of at least
-    /// <paramref name="minScore"/> (0..1), best first.</summary>
+    /// <paramref name="minScore"/> (0..1), best first. The query is passed without a copy: the grain neither keeps nor changes it.</summary>
     Task<IReadOnlyList<MemorySearchResult>> SearchAsync(
-        float[] queryEmbedding,
+        [Immutable] float[] queryEmbedding,
         int topK = 10,
         double minScore = 0,
         MemoryFilter? filter = null,

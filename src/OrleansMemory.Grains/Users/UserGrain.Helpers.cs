@@ -1,0 +1,134 @@
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+using OrleansMemory.Abstractions;
+
+namespace OrleansMemory.Grains.Users;
+
+/// <summary>Helpers of the user grain: embeddings, the memory log and matrix, history, filters.</summary>
+public sealed partial class UserGrain
+{
+    private int RowOf(string memoryId)
+    {
+        Guard.Id(memoryId, nameof(memoryId), Options);
+        return _memoryIndex.TryGetValue(memoryId, out var row)
+            ? row
+            : throw new MemoryNotFoundException($"Memory '{memoryId}' does not exist for this user.");
+    }
+
+    private async Task<float[]> NormalizedEmbeddingAsync(float[]? embedding, string text, string paramName, CancellationToken cancellationToken)
+    {
+        if (embedding is null)
+        {
+            if (_generator is null)
+            {
+                throw new MemoryValidationException(
+                    $"{paramName} is required: no IEmbeddingGenerator<string, Embedding<float>> is registered to embed text.", paramName);
+            }
+
+            embedding = (await _generator.GenerateVectorAsync(text, cancellationToken: cancellationToken)).ToArray();
+        }
+
+        return EmbeddingMatrix.Normalize(embedding, _matrix.Dimension, Options.MaxEmbeddingDimension, paramName);
+    }
+
+    /// <summary>Appends memories to the log and the matrix; fixes the dimension with the first one. Returns the first row.</summary>
+    private async Task<int> AppendMemoriesAsync(IReadOnlyList<(SemanticMemory Memory, float[] Vector)> memories)
+    {
+        if (memories.Count == 0)
+        {
+            return _matrix.Count;
+        }
+
+        if (_profile.State.Dimension == 0)
+        {
+            _profile.State.Dimension = memories[0].Vector.Length;
+            await _profile.WriteAsync();
+        }
+
+        await _memoryLog.AppendAsync([.. memories.Select(m => new StoredMemory(m.Memory.Id, m.Memory, EmbeddingMatrix.Encode(m.Vector)))]);
+        _matrix.Reserve(memories[0].Vector.Length, _matrix.Count + memories.Count);
+        var first = _matrix.Count;
+        foreach (var (memory, vector) in memories)
+        {
+            var row = _matrix.Add(vector, RowState.Live);
+            _memories.Add(memory);
+            _memoryIndex[memory.Id] = row;
+        }
+
+        return first;
+    }
+
+    /// <summary>Writes a changed memory (and optionally a new embedding) to its page and to memory.</summary>
+    private async Task SaveMemoryAsync(int row, SemanticMemory memory, float[]? vector = null)
+    {
+        var embedding = vector ?? _matrix.Row(row).ToArray();
+        await _memoryLog.SetAsync(row, new StoredMemory(memory.Id, memory, EmbeddingMatrix.Encode(embedding)));
+        _memories[row] = memory;
+        if (vector is not null)
+        {
+            _matrix.Set(row, vector);
+        }
+
+        _matrix.SetState(row, memory.IsArchived ? RowState.Archived : RowState.Live);
+    }
+
+    private async Task<SemanticMemory> ArchiveRowAsync(int row, string? supersededBy, string reason, List<MemoryHistoryEvent> events)
+    {
+        var now = Now;
+        var current = _memories[row]!;
+        var archived = current with { IsArchived = true, SupersededBy = supersededBy ?? current.SupersededBy, ArchivedAt = now, UpdatedAt = now };
+        await SaveMemoryAsync(row, archived);
+        events.Add(new MemoryHistoryEvent(current.Id, MemoryEventKind.Archived, now, reason, RelatedMemoryId: supersededBy));
+        return archived;
+    }
+
+    private async Task AddHistoryAsync(IReadOnlyList<MemoryHistoryEvent> events)
+    {
+        await _historyLog.AppendAsync(events);
+        foreach (var e in events)
+        {
+            AddHistoryInMemory(e);
+        }
+    }
+
+    private void AddHistoryInMemory(MemoryHistoryEvent e)
+    {
+        if (!_history.TryGetValue(e.MemoryId, out var list))
+        {
+            _history[e.MemoryId] = list = [];
+        }
+
+        list.Add(e);
+    }
+
+    private Func<int, bool>? CompileFilter(MemoryFilter? filter)
+    {
+        if (filter is null)
+        {
+            return null;
+        }
+
+        if (filter.MinImportance is { } min)
+        {
+            Guard.UnitInterval(min, "filter.MinImportance");
+        }
+
+        Guard.Metadata(filter.Metadata, "filter.Metadata");
+        var types = filter.Types is { Count: > 0 } t ? new HashSet<string>(t, StringComparer.Ordinal) : null;
+        if (types is null && filter.MinImportance is null && filter.CreatedAfter is null && filter.CreatedBefore is null && filter.Metadata is not { Count: > 0 })
+        {
+            return null;
+        }
+
+        return row =>
+        {
+            var m = _memories[row]!;
+            return (types is null || types.Contains(m.Type))
+                && (filter.MinImportance is not { } minImportance || m.Importance >= minImportance)
+                && (filter.CreatedAfter is not { } after || m.CreatedAt >= after)
+                && (filter.CreatedBefore is not { } before || m.CreatedAt < before)
+                && (filter.Metadata is not { Count: > 0 } wanted || wanted.All(w =>
+                    m.Metadata is not null && m.Metadata.TryGetValue(w.Key, out var value) && JsonElement.DeepEquals(value, w.Value)));
+        };
+    }
+}

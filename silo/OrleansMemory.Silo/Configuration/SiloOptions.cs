@@ -22,13 +22,12 @@ public sealed class SiloOptions
     /// <summary>Where the HTTP API, health, metrics and dashboard listen.</summary>
     public HttpSettings Http { get; set; } = new();
 
-    /// <summary>The port silos use to talk to each other (cluster transport).</summary>
+    /// <summary>The cluster port: other silos and .NET clients (the gateway) connect here. Not used with
+    /// <c>localhost</c> clustering; 0 picks a free port.</summary>
     public int SiloPort { get; set; } = 11111;
 
-    /// <summary>The port clients connect to (cluster transport).</summary>
-    public int GatewayPort { get; set; } = 30000;
-
-    /// <summary>The address other silos reach this one at; default: the HTTP listen address.</summary>
+    /// <summary>The IP address the cluster port listens on and that other silos and clients use to reach it, for example
+    /// the pod IP; default: <see cref="HttpSettings.ListenAddress"/> when that is a specific address.</summary>
     public string? AdvertisedAddress { get; set; }
 
     /// <summary>Secret shared by the silos of a cluster; required for every clustering kind but <c>localhost</c>.</summary>

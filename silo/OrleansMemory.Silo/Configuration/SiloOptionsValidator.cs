@@ -42,10 +42,6 @@ public sealed class SiloOptionsValidator : IValidateOptions<SiloOptions>
         {
             yield return $"{P}:Clustering:Kind must be one of {string.Join(", ", ClusteringKinds)} (was '{kind}').";
         }
-        else if (!SiloComposition.IsClusteringAvailable(kind))
-        {
-            yield return $"{P}:Clustering:Kind '{kind}' is not available in this build yet; use 'localhost'.";
-        }
         else if (kind != "localhost")
         {
             if (string.IsNullOrWhiteSpace(o.Clustering.ConnectionString))
@@ -64,22 +60,23 @@ public sealed class SiloOptionsValidator : IValidateOptions<SiloOptions>
             yield return $"{P}:Http:ListenAddress must be an IP address, 'localhost' or '*' (was '{o.Http.ListenAddress}').";
         }
 
-        foreach (var (key, port, allowZero) in new[] { ("Http:Port", o.Http.Port, true), ("SiloPort", o.SiloPort, true), ("GatewayPort", o.GatewayPort, true) })
+        foreach (var (key, port) in new[] { ("Http:Port", o.Http.Port), ("SiloPort", o.SiloPort) })
         {
-            if (port < (allowZero ? 0 : 1) || port > 65535)
+            if (port < 0 || port > 65535)
             {
                 yield return $"{P}:{key} must be 0-65535 (was {port}).";
             }
         }
 
-        if (o.SiloPort != 0 && (o.SiloPort == o.GatewayPort || o.SiloPort == o.Http.Port))
+        if (o.SiloPort != 0 && o.SiloPort == o.Http.Port)
         {
-            yield return $"{P}:SiloPort ({o.SiloPort}) must differ from {P}:GatewayPort and {P}:Http:Port.";
+            yield return $"{P}:SiloPort ({o.SiloPort}) must differ from {P}:Http:Port.";
         }
 
-        if (o.GatewayPort != 0 && o.GatewayPort == o.Http.Port)
+        if (kind != "localhost" && SiloComposition.ClusterHost(o) is null)
         {
-            yield return $"{P}:GatewayPort ({o.GatewayPort}) must differ from {P}:Http:Port.";
+            yield return $"{P}:AdvertisedAddress must be an IP address when {P}:Http:ListenAddress is '{o.Http.ListenAddress}' " +
+                $"(other silos must reach this one; in Kubernetes use the pod IP) (was '{o.AdvertisedAddress}').";
         }
 
         if (o.ShutdownTimeout <= TimeSpan.Zero || o.ShutdownTimeout > TimeSpan.FromMinutes(10))

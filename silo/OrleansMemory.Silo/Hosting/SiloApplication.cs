@@ -89,6 +89,7 @@ public static class SiloApplication
 
         builder.Services.AddSiloHealthChecks();
         builder.Services.AddSiloMetrics();
+        builder.Services.AddSingleton<DashboardFeed>();
         builder.Services.AddHostedService<StartupReporter>();
     }
 

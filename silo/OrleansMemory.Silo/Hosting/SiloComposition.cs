@@ -1,3 +1,4 @@
+using OrleansMemory.Configuration;
 using OrleansMemory.Grains;
 using OrleansMemory.Hosting;
 using OrleansMemory.Silo.Configuration;
@@ -17,18 +18,70 @@ public static class SiloComposition
     /// <summary>Whether this build can run storage of <paramref name="type"/>.</summary>
     public static bool IsStorageAvailable(string type) => type is "file" or "memory" or "sqlite" or "postgres" or "redis";
 
-    /// <summary>Whether this build can run clustering of <paramref name="kind"/>.</summary>
-    public static bool IsClusteringAvailable(string kind) => kind is "localhost";
+    /// <summary>The IP address of the cluster port: <see cref="SiloOptions.AdvertisedAddress"/>, else the HTTP listen
+    /// address when it is a specific IP; null when neither is.</summary>
+    public static string? ClusterHost(SiloOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        static bool Specific(string? a) => a is "localhost" || System.Net.IPAddress.TryParse(a, out var ip)
+            && !ip.Equals(System.Net.IPAddress.Any) && !ip.Equals(System.Net.IPAddress.IPv6Any);
+        return Specific(options.AdvertisedAddress) ? options.AdvertisedAddress
+            : options.AdvertisedAddress is null && Specific(options.Http.ListenAddress) ? options.Http.ListenAddress
+            : null;
+    }
 
     /// <summary>Configures the silo from validated options.</summary>
     public static void Configure(ISiloBuilder silo, SiloOptions options)
     {
         ArgumentNullException.ThrowIfNull(silo);
         ArgumentNullException.ThrowIfNull(options);
-        silo.UseLocalhostClustering(options.ClusterId, options.ServiceId);
+        AddClustering(silo, options);
         silo.Services.AddSingleton(AddStorage(silo, options));
         silo.AddMemoryGrains(o => o.MaxEmbeddingDimension = options.Limits.MaxEmbeddingDimension);
         silo.Services.Configure<MemoryGrainOptions>(silo.Configuration.GetSection(SiloOptions.SectionName + ":Grains"));
+    }
+
+    private static void AddClustering(ISiloBuilder silo, SiloOptions options)
+    {
+        var clustering = options.Clustering;
+        if (clustering.Kind == "localhost")
+        {
+            silo.UseLocalhostClustering(options.ClusterId, options.ServiceId);
+            return;
+        }
+
+        silo.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = options.ClusterId;
+            o.ServiceId = options.ServiceId;
+        });
+        var connection = clustering.ConnectionString!;
+        switch (clustering.Kind)
+        {
+            case "redis":
+                silo.UseRedisClustering(o => o.ConfigurationString = connection);
+                break;
+            case "sqlite":
+                silo.UseAdoNetClustering(o =>
+                {
+                    o.Invariant = AdoNetInvariants.Sqlite;
+                    o.ConnectionString = connection.Contains('=', StringComparison.Ordinal) ? connection : "Data Source=" + connection;
+                });
+                break;
+            default:
+                silo.UseAdoNetClustering(o =>
+                {
+                    o.Invariant = AdoNetInvariants.PostgreSql;
+                    o.ConnectionString = connection;
+                });
+                break;
+        }
+
+        silo.ConfigureEndpoints(options.SiloPort, ClusterHost(options)!);
+        if (!string.IsNullOrEmpty(options.SharedSecret))
+        {
+            silo.UseSharedSecret(options.SharedSecret);
+        }
     }
 
     private static StorageTopology AddStorage(ISiloBuilder silo, SiloOptions options)

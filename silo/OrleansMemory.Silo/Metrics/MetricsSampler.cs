@@ -21,8 +21,8 @@ public sealed class MetricsSampler(MetricsCollector collector, TimeProvider time
         }
     }
 
-    /// <summary>Takes a sample now.</summary>
-    public MetricsSample Sample()
+    /// <summary>Takes a sample now; <paramref name="keep"/> adds it to <see cref="Samples"/>.</summary>
+    public MetricsSample Sample(bool keep = true)
     {
         var calls = collector.Find("orleansmemory.grain.calls");
         var failed = collector.Find("orleansmemory.grain.calls.failed");
@@ -42,6 +42,11 @@ public sealed class MetricsSampler(MetricsCollector collector, TimeProvider time
         }
 
         var sample = new MetricsSample(time.GetUtcNow(), (long)(calls?.Total ?? 0), (long)(failed?.Total ?? 0), durationSum, durationCount, buckets);
+        if (!keep)
+        {
+            return sample;
+        }
+
         lock (_lock)
         {
             _samples.Enqueue(sample);

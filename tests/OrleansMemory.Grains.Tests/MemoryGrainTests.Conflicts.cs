@@ -104,6 +104,23 @@ public abstract partial class MemoryGrainTests
     }
 
     [Fact]
+    public async Task Deleting_a_memory_closes_its_conflicts_and_scrubs_its_words()
+    {
+        var user = Grains.GetGrain<IUserGrain>(Key("user"));
+        var secret = await user.AddMemoryAsync("I am not seeing Dr Smith", Vectors.Axis(Dim, 0));
+        var other = await user.AddMemoryAsync("I am seeing Dr Smith", Vectors.Near(Dim, 0, 1, 0.9));
+        var conflict = Assert.Single(other.Conflicts);
+        Assert.Contains("Smith", conflict.ClarificationHint, StringComparison.Ordinal);
+
+        Assert.True(await user.DeleteMemoryAsync(secret.Memory.Id));
+        var closed = Assert.Single(await user.GetConflictsAsync());
+        Assert.Equal((ConflictStatus.Resolved, ConflictResolutionKind.KeepB), (closed.Status, closed.Resolution));
+        Assert.Empty(closed.ClarificationHint);
+        Assert.DoesNotContain("Smith", closed.Explanation, StringComparison.Ordinal);
+        Assert.Equal(MemoryEventKind.ConflictResolved, (await user.GetHistoryAsync(other.Memory.Id))[^1].Kind);
+    }
+
+    [Fact]
     public async Task Pending_conflicts_escalate_by_age()
     {
         var clock = new ManualTimeProvider();

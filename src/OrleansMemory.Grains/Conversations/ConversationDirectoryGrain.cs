@@ -5,12 +5,15 @@ using OrleansMemory.Grains.Storage;
 namespace OrleansMemory.Grains.Conversations;
 
 /// <summary>An index of conversations kept as a paged log of entries (<c>entries</c>); touching an entry rewrites only
-/// its page, removing one leaves a tombstone.</summary>
+/// its page (at most once a minute per entry; the latest time is also written when the grain deactivates), removing one
+/// leaves a tombstone.</summary>
 public sealed class ConversationDirectoryGrain : MemoryGrainBase, IConversationDirectoryGrain
 {
     private readonly PagedLog<DirectoryEntry> _log;
     private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
     private List<DirectoryEntry> _entries = [];
+    private static readonly TimeSpan PersistInterval = TimeSpan.FromMinutes(1);
+    private readonly Dictionary<int, DateTimeOffset> _persistedAt = [];
     private int _live;
 
     /// <summary>Creates the grain.</summary>
@@ -26,7 +29,21 @@ public sealed class ConversationDirectoryGrain : MemoryGrainBase, IConversationD
             if (!_entries[i].Removed)
             {
                 _index[_entries[i].ConversationId] = i;
+                _persistedAt[i] = _entries[i].UpdatedAt;
                 _live++;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        foreach (var (i, persistedAt) in _persistedAt.ToArray())
+        {
+            if (_entries[i].UpdatedAt != persistedAt && !_entries[i].Removed)
+            {
+                await _log.SetAsync(i, _entries[i]); // touches held back by the once-a-minute rule
+                _persistedAt[i] = _entries[i].UpdatedAt;
             }
         }
     }
@@ -38,14 +55,22 @@ public sealed class ConversationDirectoryGrain : MemoryGrainBase, IConversationD
         var now = Now;
         if (_index.TryGetValue(conversationId, out var i))
         {
+            // Every store through MemoryStore touches its conversation: persist the time at most once a minute per
+            // entry, so that a busy conversation does not rewrite a directory page on every message.
             var updated = _entries[i] with { UpdatedAt = now };
-            await _log.SetAsync(i, updated);
             _entries[i] = updated;
+            if (!_persistedAt.TryGetValue(i, out var persistedAt) || now - persistedAt >= PersistInterval || now < persistedAt)
+            {
+                await _log.SetAsync(i, updated);
+                _persistedAt[i] = now;
+            }
+
             return;
         }
 
         var entry = new DirectoryEntry(conversationId, now, now, Removed: false);
         await _log.AppendAsync([entry]);
+        _persistedAt[_entries.Count] = now;
         _index[conversationId] = _entries.Count;
         _entries.Add(entry);
         _live++;
@@ -60,6 +85,7 @@ public sealed class ConversationDirectoryGrain : MemoryGrainBase, IConversationD
             var removed = _entries[i] with { Removed = true, UpdatedAt = Now };
             await _log.SetAsync(i, removed);
             _entries[i] = removed;
+            _persistedAt.Remove(i);
             _live--;
         }
     }

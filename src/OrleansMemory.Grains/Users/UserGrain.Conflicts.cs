@@ -181,23 +181,32 @@ public sealed partial class UserGrain
         await ArchiveIfLiveAsync(conflict.MemoryBId, merged.Id, reason, events);
     }
 
-    /// <summary>Closes open conflicts that involve a deleted memory: the other memory wins.</summary>
+    /// <summary>Closes open conflicts that involve a deleted memory (the other memory wins) and scrubs the deleted
+    /// memory's words from every conflict that involves it: hints and explanations quote the texts.</summary>
     private async Task CloseConflictsOfDeletedAsync(string memoryId, List<MemoryHistoryEvent> events)
     {
         var now = Now;
         for (var i = 0; i < _conflicts.Count; i++)
         {
             var c = _conflicts[i];
-            if (c.Status is ConflictStatus.Pending or ConflictStatus.Escalated && (c.MemoryAId == memoryId || c.MemoryBId == memoryId))
+            if (c.MemoryAId != memoryId && c.MemoryBId != memoryId)
             {
-                var closed = c with
-                {
-                    Status = ConflictStatus.Resolved,
-                    ResolvedAt = now,
-                    Resolution = c.MemoryAId == memoryId ? ConflictResolutionKind.KeepB : ConflictResolutionKind.KeepA,
-                };
-                await _conflictLog.SetAsync(i, closed);
-                _conflicts[i] = closed;
+                continue;
+            }
+
+            var open = c.Status is ConflictStatus.Pending or ConflictStatus.Escalated;
+            var closed = c with
+            {
+                Status = open ? ConflictStatus.Resolved : c.Status,
+                ResolvedAt = open ? now : c.ResolvedAt,
+                Resolution = !open ? c.Resolution : c.MemoryAId == memoryId ? ConflictResolutionKind.KeepB : ConflictResolutionKind.KeepA,
+                ClarificationHint = string.Empty,
+                Explanation = $"Memory {memoryId} was deleted; its text is no longer kept here.",
+            };
+            await _conflictLog.SetAsync(i, closed);
+            _conflicts[i] = closed;
+            if (open)
+            {
                 var other = c.MemoryAId == memoryId ? c.MemoryBId : c.MemoryAId;
                 events.Add(new MemoryHistoryEvent(other, MemoryEventKind.ConflictResolved, now, $"The conflicting memory {memoryId} was deleted.", c.Id, memoryId));
             }

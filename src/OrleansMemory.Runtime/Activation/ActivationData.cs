@@ -82,7 +82,7 @@ internal sealed partial class ActivationData
 
         if (activate)
         {
-            Scheduler.Queue(new LifecycleRequest(this, static a => a.ActivateAsync(), "activate"));
+            Scheduler.Queue(SystemRequest.Lifecycle(this, ActivateAsync, "activate"));
         }
         else if (start)
         {
@@ -276,7 +276,7 @@ internal sealed partial class ActivationData
 
         if (deactivate)
         {
-            Scheduler.Queue(new LifecycleRequest(this, static a => a.DeactivateAsync(), "deactivate"));
+            Scheduler.Queue(SystemRequest.Lifecycle(this, DeactivateAsync, "deactivate"));
         }
     }
 

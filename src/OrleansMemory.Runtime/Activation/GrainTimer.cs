@@ -53,7 +53,7 @@ internal sealed class GrainTimer : IGrainTimer
             return;
         }
 
-        if (!_activation.TryEnqueue(new TimerTickRequest(this)))
+        if (!_activation.TryEnqueue(new SystemRequest(TickAsync, "timer", queuedAsRequest: true)))
         {
             Dispose();
         }
@@ -95,40 +95,6 @@ internal sealed class GrainTimer : IGrainTimer
         if (period <= TimeSpan.Zero && period != Timeout.InfiniteTimeSpan)
         {
             throw new ArgumentOutOfRangeException(nameof(period), period, "Period must be positive, or Timeout.InfiniteTimeSpan for a single tick.");
-        }
-    }
-
-    private sealed class TimerTickRequest(GrainTimer timer) : GrainRequest(parent: null, deadline: long.MaxValue)
-    {
-        private bool _completed;
-
-        public override bool IsCompleted => Volatile.Read(ref _completed);
-
-        public override bool IsReadOnly => false;
-
-        public override bool IsAlwaysInterleave => false;
-
-        public override bool KeepsAlive => false;
-
-        public override void Bind(ActivationData activation) => Activation = activation;
-
-        public override void Execute() => _ = RunAsync();
-
-        public override void Fail(Exception exception) => Volatile.Write(ref _completed, true);
-
-        public override string Describe() => $"{timer._activation.GrainId}.<timer>";
-
-        private async Task RunAsync()
-        {
-            try
-            {
-                await timer.TickAsync();
-            }
-            finally
-            {
-                Volatile.Write(ref _completed, true);
-                Activation!.OnRequestCompleted(this);
-            }
         }
     }
 }

@@ -10,6 +10,9 @@ namespace OrleansMemory.Runtime;
 /// declared parameter and return types, with the same settings as the in-process deep copy.</summary>
 internal sealed class WireCodec
 {
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
+
     public WireCodec(Func<Type, GrainId, object> createReference, int maxFrameSize)
     {
         MaxFrameSize = maxFrameSize;
@@ -42,7 +45,7 @@ internal sealed class WireCodec
         try
         {
             WriteHeader(buffer, header);
-            using var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true });
+            var writer = Writer(buffer);
             writer.WriteStartArray();
             var types = method.ParameterTypes;
             for (var i = 0; i < types.Length; i++)
@@ -76,7 +79,7 @@ internal sealed class WireCodec
         try
         {
             WriteHeader(buffer, header);
-            using var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true });
+            var writer = Writer(buffer);
             JsonSerializer.Serialize(writer, result, resultType, BodyOptions);
             writer.Flush();
             buffer.EndFrame();
@@ -145,13 +148,27 @@ internal sealed class WireCodec
         return true;
     }
 
-    private static void WriteHeader(PooledBuffer buffer, WireHeader header)
+    /// <summary>One reusable writer per thread (frames are encoded synchronously, never nested).</summary>
+    private static Utf8JsonWriter Writer(PooledBuffer buffer)
     {
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true }))
+        var writer = t_writer;
+        if (writer is null)
         {
-            JsonSerializer.Serialize(writer, header, WireJsonContext.Default.WireHeader);
+            t_writer = writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true });
+        }
+        else
+        {
+            writer.Reset(buffer);
         }
 
+        return writer;
+    }
+
+    private static void WriteHeader(PooledBuffer buffer, WireHeader header)
+    {
+        var writer = Writer(buffer);
+        JsonSerializer.Serialize(writer, header, WireJsonContext.Default.WireHeader);
+        writer.Flush();
         buffer.EndHeader();
     }
 

@@ -65,7 +65,16 @@ public sealed class TestSilo : IAsyncDisposable
             silo?.Invoke(s);
         });
         var host = builder.Build();
-        await host.StartAsync();
+        try
+        {
+            await host.StartAsync();
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+
         _ = host.Services.GetRequiredKeyedService<IGrainStorage>("Default");
         return new TestSilo(host, recording!, directory, ownsDirectory);
     }

@@ -64,6 +64,13 @@ public sealed class PostgresGrainStorageTests : GrainStorageConformanceTests
         Schema = _schema,
     }));
 
+    protected override async Task CleanupAsync()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(TestServers.Require(TestServers.Postgres));
+        await using var command = dataSource.CreateCommand($"DROP SCHEMA IF EXISTS {_schema} CASCADE");
+        await command.ExecuteNonQueryAsync();
+    }
+
     [StorageFact]
     public async Task Json_payloads_are_queryable_as_jsonb_and_the_health_check_round_trips()
     {

@@ -25,7 +25,12 @@ public abstract partial class GrainStorageConformanceTests : IAsyncLifetime
         {
             await CloseAsync(storage);
         }
+
+        await CleanupAsync();
     }
+
+    /// <summary>Removes the store of this test instance (a database schema, for example) after it is closed.</summary>
+    protected virtual Task CleanupAsync() => Task.CompletedTask;
 
     protected static async Task CloseAsync(IGrainStorage storage)
     {

@@ -33,7 +33,7 @@ public sealed class RedisGrainStorageTests : GrainStorageConformanceTests
         Assert.Equal(HealthStatus.Healthy, health.Status);
     }
 
-    [Fact]
+    [StorageFact]
     public void Invalid_options_are_all_reported()
     {
         var error = Assert.Throws<ArgumentException>(() => new RedisGrainStorage("redis", new RedisGrainStorageOptions

@@ -197,8 +197,10 @@ public abstract partial class GrainStorageConformanceTests : IAsyncLifetime
         Assert.False((await ReadAsync(Storage, id)).RecordExists);
         Assert.Empty(await Catalog.ListStateNamesAsync(id));
 
-        // Clearing an absent record with a null ETag is a no-op.
+        // Clearing an absent record with a null ETag is a no-op, also for a grain that never had any record.
         await Storage.ClearStateAsync("state", id, new GrainState<TestState>());
+        await Storage.ClearStateAsync("state", Id("never written"), new GrainState<TestState>());
+        await Assert.ThrowsAsync<InconsistentStateException>(() => Storage.ClearStateAsync("state", Id("never written"), new GrainState<TestState>(new TestState(), "1", true)));
 
         var again = await WriteAsync(Storage, id, "v2");
         await Assert.ThrowsAsync<InconsistentStateException>(() => WriteAsync(Storage, id, "stale", staleETag));

@@ -93,8 +93,11 @@ public sealed partial class FileGrainStorage : IGrainStorage, IGrainStorageCatal
         await gate.WaitAsync().ConfigureAwait(false);
         try
         {
-            await CheckETagAsync(path, grainState.ETag, "clear", stateName, grainId, CancellationToken.None).ConfigureAwait(false);
-            File.Delete(path);
+            if (await CheckETagAsync(path, grainState.ETag, "clear", stateName, grainId, CancellationToken.None).ConfigureAwait(false) is not null)
+            {
+                File.Delete(path); // nothing to delete (and maybe no grain directory) when no record exists
+            }
+
             grainState.State = GrainStateFactory.CreateDefault<T>();
             grainState.ETag = null;
             grainState.RecordExists = false;

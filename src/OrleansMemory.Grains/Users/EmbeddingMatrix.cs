@@ -1,5 +1,7 @@
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using OrleansMemory.Abstractions;
 
 namespace OrleansMemory.Grains.Users;
@@ -136,49 +138,116 @@ internal sealed class EmbeddingMatrix
 
     /// <summary>The <paramref name="topK"/> rows most similar to <paramref name="query"/> (normalised) with a score of at
     /// least <paramref name="minScore"/>, best first. <paramref name="accept"/> is asked only about rows that would enter
-    /// the current top list, so expensive filters cost little.</summary>
+    /// the current top list, so expensive filters cost little. Scores come four rows at a time from
+    /// <see cref="DotProducts"/>.</summary>
     public List<(int Row, float Score)> Search(ReadOnlySpan<float> query, int topK, float minScore, bool includeArchived, Func<int, bool>? accept)
     {
-        var rows = new int[topK];
-        var scores = new float[topK];
-        var found = 0;
-        var floor = minScore;
-        var dimension = Dimension;
-        var data = _data;
-        var states = _states;
-        for (var row = 0; row < Count; row++)
+        if (query.Length != Dimension && Count > 0)
         {
-            var state = states[row];
-            if (state == (byte)RowState.Deleted || (state == (byte)RowState.Archived && !includeArchived))
-            {
-                continue;
-            }
+            throw new ArgumentException($"The query has dimension {query.Length}; the matrix has {Dimension}.", nameof(query));
+        }
 
-            var score = TensorPrimitives.Dot(new ReadOnlySpan<float>(data, row * dimension, dimension), query);
-            if (score < floor || (found == topK && score <= scores[topK - 1]) || (accept is not null && !accept(row)))
+        var top = new TopK(topK, minScore);
+        Span<float> block = stackalloc float[BlockRows];
+        var states = _states;
+        for (var first = 0; first < Count; first += BlockRows)
+        {
+            var rows = Math.Min(BlockRows, Count - first);
+            DotProducts(first, rows, query, block);
+            for (var i = 0; i < rows; i++)
             {
-                continue;
-            }
+                var row = first + i;
+                var state = states[row];
+                if (state == (byte)RowState.Deleted || (state == (byte)RowState.Archived && !includeArchived) || !top.Beats(block[i])
+                    || (accept is not null && !accept(row)))
+                {
+                    continue;
+                }
 
-            var at = found < topK ? found++ : topK - 1;
-            while (at > 0 && scores[at - 1] < score)
+                top.Add(row, block[i]);
+            }
+        }
+
+        return top.ToList();
+    }
+
+    private const int BlockRows = 256;
+
+    /// <summary>Dot products of <paramref name="rows"/> rows from <paramref name="first"/> with the query. With AVX2
+    /// and FMA, and a dimension that is a multiple of 8, four rows share each load of the query (four accumulators);
+    /// otherwise one <see cref="TensorPrimitives.Dot(ReadOnlySpan{float}, ReadOnlySpan{float})"/> per row.</summary>
+    private void DotProducts(int first, int rows, ReadOnlySpan<float> query, Span<float> scores)
+    {
+        var dimension = Dimension;
+        var row = 0;
+        if (Fma.IsSupported && Vector256.IsHardwareAccelerated && dimension % Vector256<float>.Count == 0)
+        {
+            ref var data = ref MemoryMarshal.GetArrayDataReference(_data);
+            ref var q = ref MemoryMarshal.GetReference(query);
+            var length = (nuint)dimension;
+            for (; row + 4 <= rows; row += 4)
             {
-                scores[at] = scores[at - 1];
-                rows[at] = rows[at - 1];
+                var o0 = (nuint)(first + row) * length;
+                var o1 = o0 + length;
+                var o2 = o1 + length;
+                var o3 = o2 + length;
+                Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
+                for (nuint j = 0; j < length; j += (nuint)Vector256<float>.Count)
+                {
+                    var qv = Vector256.LoadUnsafe(ref q, j);
+                    a0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref data, o0 + j), qv, a0);
+                    a1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref data, o1 + j), qv, a1);
+                    a2 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref data, o2 + j), qv, a2);
+                    a3 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref data, o3 + j), qv, a3);
+                }
+
+                scores[row] = Vector256.Sum(a0);
+                scores[row + 1] = Vector256.Sum(a1);
+                scores[row + 2] = Vector256.Sum(a2);
+                scores[row + 3] = Vector256.Sum(a3);
+            }
+        }
+
+        for (; row < rows; row++)
+        {
+            scores[row] = TensorPrimitives.Dot(new ReadOnlySpan<float>(_data, (first + row) * dimension, dimension), query);
+        }
+    }
+
+    /// <summary>The best <c>k</c> (row, score) pairs seen, kept sorted, best first.</summary>
+    private struct TopK(int k, float minScore)
+    {
+        private readonly int[] _rows = new int[k];
+        private readonly float[] _scores = new float[k];
+        private int _found;
+
+        /// <summary>Whether a score would enter the list.</summary>
+        public readonly bool Beats(float score) => score >= minScore && (_found < k || score > _scores[k - 1]);
+
+        public void Add(int row, float score)
+        {
+            var at = _found < k ? _found++ : k - 1;
+            while (at > 0 && _scores[at - 1] < score)
+            {
+                _scores[at] = _scores[at - 1];
+                _rows[at] = _rows[at - 1];
                 at--;
             }
 
-            scores[at] = score;
-            rows[at] = row;
+            _scores[at] = score;
+            _rows[at] = row;
         }
 
-        var result = new List<(int, float)>(found);
-        for (var i = 0; i < found; i++)
+        public readonly List<(int Row, float Score)> ToList()
         {
-            result.Add((rows[i], scores[i]));
-        }
+            var result = new List<(int, float)>(_found);
+            for (var i = 0; i < _found; i++)
+            {
+                result.Add((_rows[i], _scores[i]));
+            }
 
-        return result;
+            return result;
+        }
     }
 }
 

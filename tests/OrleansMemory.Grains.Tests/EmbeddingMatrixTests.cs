@@ -1,0 +1,43 @@
+using System.Numerics.Tensors;
+using OrleansMemory.Grains.Users;
+
+namespace OrleansMemory.Grains.Tests;
+
+public sealed class EmbeddingMatrixTests
+{
+    [Theory]
+    [InlineData(103, 64)]  // blocked four-row kernel plus remainder rows
+    [InlineData(10, 12)]   // dimension not a multiple of 8: one Dot per row
+    [InlineData(600, 384)] // more than one block of rows
+    public void Search_ranks_rows_exactly_as_a_dot_product_scan_does(int rows, int dimension)
+    {
+        var random = new Random(rows * dimension);
+        var matrix = new EmbeddingMatrix();
+        var vectors = new List<float[]>();
+        for (var i = 0; i < rows; i++)
+        {
+            var v = EmbeddingMatrix.Normalize(Vectors.Random(dimension, random), dimension, 8192, "v");
+            vectors.Add(v);
+            matrix.Add(v, i % 7 == 3 ? RowState.Archived : RowState.Live);
+        }
+
+        matrix.SetState(5, RowState.Deleted);
+        var query = EmbeddingMatrix.Normalize(Vectors.Random(dimension, random), dimension, 8192, "q");
+        var expected = Enumerable.Range(0, rows)
+            .Where(i => i != 5 && i % 7 != 3)
+            .Select(i => (Row: i, Score: TensorPrimitives.Dot(vectors[i], query)))
+            .OrderByDescending(x => x.Score)
+            .Take(10)
+            .ToList();
+
+        var found = matrix.Search(query, 10, minScore: 0, includeArchived: false, accept: null);
+        var positive = expected.Where(e => e.Score >= 0).ToList();
+        Assert.Equal(positive.Select(e => e.Row), found.Select(f => f.Row));
+        Assert.All(found.Zip(positive), p => Assert.Equal(p.Second.Score, p.First.Score, 4));
+
+        var withArchived = matrix.Search(query, rows, minScore: 0, includeArchived: true, accept: row => row % 2 == 0);
+        Assert.All(withArchived, f => Assert.True(f.Row % 2 == 0 && f.Row != 5));
+        Assert.Equal(Enumerable.Range(0, rows).Count(i => i % 2 == 0 && i != 5 && TensorPrimitives.Dot(vectors[i], query) >= 0), withArchived.Count);
+        Assert.Throws<ArgumentException>(() => matrix.Search(new float[dimension + 1], 1, 0, false, null));
+    }
+}

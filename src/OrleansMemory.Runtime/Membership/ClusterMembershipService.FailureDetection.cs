@@ -10,6 +10,40 @@ internal sealed partial class ClusterMembershipService
     private readonly ConcurrentDictionary<SiloAddress, int> _missedProbes = new();
     private readonly ConcurrentDictionary<SiloAddress, byte> _disconnected = new();
 
+    private readonly SemaphoreSlim _refreshLock = new(1, 1);
+    private int _refreshes;
+
+    /// <summary>The periodic refresh, one at a time with catch-up reads.</summary>
+    private async Task GuardedRefreshAsync(CancellationToken cancellationToken)
+    {
+        await _refreshLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await RefreshAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _refreshLock.Release();
+        }
+    }
+
+    /// <summary>A caller has seen table version <paramref name="version"/>: read the table unless this silo has by now.</summary>
+    private async Task CatchUpAsync(long version)
+    {
+        await _refreshLock.WaitAsync(_stopping.Token).ConfigureAwait(false);
+        try
+        {
+            if (_router!.ViewVersion < version)
+            {
+                await RefreshAsync(_stopping.Token).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _refreshLock.Release();
+        }
+    }
+
     private Task HeartbeatAsync(CancellationToken cancellationToken) =>
         _table.UpdateIAmAliveAsync(_self!, _time.GetUtcNow(), cancellationToken);
 
@@ -49,7 +83,12 @@ internal sealed partial class ClusterMembershipService
             LogReconnected(_logger, _self!);
         }
 
-        _router.UpdateActiveSilos(ActiveSilos(data));
+        _router.UpdateActiveSilos(ActiveSilos(data), data.Version.Version);
+        if (++_refreshes % 600 == 0 && own is { Status: SiloStatus.Active })
+        {
+            await _table.CleanupDefunctSiloEntriesAsync(_time.GetUtcNow() - _options.DefunctSiloExpiration, cancellationToken).ConfigureAwait(false);
+        }
+
         foreach (var row in data.Rows.Where(r => r.Entry.Status == SiloStatus.Dead))
         {
             if (_disconnected.TryAdd(row.Entry.Silo, 0))

@@ -76,7 +76,8 @@ internal sealed partial class ClusterMembershipService : IHostedService, IAsyncD
         _router = new ClusterRouter(_transport, _options, _runtime.ResponseTimeout, refreshView: null);
 
         var initial = await _table.ReadAllAsync(cancellationToken).ConfigureAwait(false);
-        _router.UpdateActiveSilos(ActiveSilos(initial));
+        _router.UpdateActiveSilos(ActiveSilos(initial), initial.Version.Version);
+        _router.CatchUp = CatchUpAsync;
         _runtime.AttachCluster(_router);
 
         var now = _time.GetUtcNow();
@@ -88,7 +89,7 @@ internal sealed partial class ClusterMembershipService : IHostedService, IAsyncD
         LogJoined(_logger, self, _cluster.ServiceId, _cluster.ClusterId, _router.Ring.Silos.Count);
 
         _loops.Add(RunPeriodicAsync(_options.IAmAlivePeriod, HeartbeatAsync));
-        _loops.Add(RunPeriodicAsync(_options.TableRefreshPeriod, RefreshAsync));
+        _loops.Add(RunPeriodicAsync(_options.TableRefreshPeriod, GuardedRefreshAsync));
         _loops.Add(RunPeriodicAsync(_options.ProbePeriod, ProbeAsync));
     }
 

@@ -175,7 +175,7 @@ internal sealed partial class ClusterClient : IClusterClient, IGrainCallInvoker,
             if (_table is not null)
             {
                 var data = await _table.ReadAllAsync(cancellationToken).ConfigureAwait(false);
-                router.UpdateActiveSilos([.. data.Rows.Where(r => r.Entry.Status == SiloStatus.Active).Select(r => r.Entry.Silo)]);
+                router.UpdateActiveSilos([.. data.Rows.Where(r => r.Entry.Status == SiloStatus.Active).Select(r => r.Entry.Silo)], data.Version.Version);
                 return;
             }
 
@@ -200,9 +200,9 @@ internal sealed partial class ClusterClient : IClusterClient, IGrainCallInvoker,
                     }
 
                     var view = await connection.RequestViewAsync(Environment.TickCount64 + 2000).ConfigureAwait(false);
-                    if (view.Length > 0)
+                    if (view.Silos.Length > 0)
                     {
-                        router.UpdateActiveSilos([.. view.Select(SiloAddress.Parse)]);
+                        router.UpdateActiveSilos([.. view.Silos.Select(SiloAddress.Parse)], view.Version);
                         return;
                     }
                 }

@@ -49,7 +49,13 @@ internal sealed partial class ClusterConnection
             var arguments = _transport.Codec.DecodeArguments(method, body, cancellation);
             var deadline = header.TimeoutMs <= 0 ? long.MaxValue : Environment.TickCount64 + header.TimeoutMs;
             var parent = header.Chain is { Length: > 0 } chain ? new RemoteCallerRequest(chain, deadline) : null;
-            task = method.ReceiveAsync(runtime, GrainId.Parse(header.Target!), arguments, parent, deadline, header.Hops, header.Force);
+            var target = GrainId.Parse(header.Target!);
+
+            // A sender with a newer membership view: read the table before placing the call, so that both agree on
+            // the grain's home (otherwise this silo might activate a grain that now lives elsewhere).
+            task = _transport.Router is { CatchUp: { } catchUp } router && header.ViewVersion > router.ViewVersion
+                ? method.ReceiveAfterAsync(catchUp(header.ViewVersion), runtime, target, arguments, parent, deadline, header.Hops, header.Force)
+                : method.ReceiveAsync(runtime, target, arguments, parent, deadline, header.Hops, header.Force);
         }
         catch (Exception ex)
         {

@@ -124,9 +124,9 @@ internal sealed partial class ClusterConnection
     }
 
     /// <summary>Asks the remote silo for its view of the active silos.</summary>
-    public Task<string[]> RequestViewAsync(long deadline)
+    public Task<ViewReply> RequestViewAsync(long deadline)
     {
-        var call = new PendingCall<string[]>(deadline, $"view request to {Describe()}");
+        var call = new PendingCall<ViewReply>(deadline, $"view request to {Describe()}");
         var id = Interlocked.Increment(ref _nextId);
         _pending[id] = call;
         Enqueue(WireCodec.Encode(new WireHeader { Kind = MessageKind.ViewRequest, Id = id }), call);
@@ -342,12 +342,13 @@ internal sealed partial class ClusterConnection
 
                 break;
             case MessageKind.ViewRequest:
-                Enqueue(WireCodec.Encode(new WireHeader { Kind = MessageKind.View, Id = header.Id, Silos = _transport.DescribeView() }));
+                var reply = _transport.DescribeView();
+                Enqueue(WireCodec.Encode(new WireHeader { Kind = MessageKind.View, Id = header.Id, Silos = reply.Silos, ViewVersion = reply.Version }));
                 break;
             case MessageKind.View:
                 if (_pending.TryRemove(header.Id, out var view))
                 {
-                    ((PendingCall<string[]>)view).SetResult(header.Silos ?? []);
+                    ((PendingCall<ViewReply>)view).SetResult(new ViewReply(header.Silos ?? [], header.ViewVersion));
                 }
 
                 break;

@@ -51,9 +51,12 @@ internal sealed partial class ClusterTransport : IAsyncDisposable
     public SiloAddress? Self { get; set; }
 
     /// <summary>What this process answers to a view request: the active silos' addresses.</summary>
-    public Func<string[]> ViewProvider { get; set; } = static () => [];
+    public Func<ViewReply> ViewProvider { get; set; } = static () => new ViewReply([], 0);
 
-    public string[] DescribeView() => ViewProvider();
+    /// <summary>The router of this process (set by the router).</summary>
+    public ClusterRouter? Router { get; set; }
+
+    public ViewReply DescribeView() => ViewProvider();
 
     /// <summary>Starts listening; returns the bound port.</summary>
     public async Task<int> ListenAsync(EndpointOptions endpoint, IServiceProvider services, CancellationToken cancellationToken)
@@ -213,3 +216,6 @@ internal sealed partial class ClusterTransport : IAsyncDisposable
         }
     }
 }
+
+/// <summary>A silo's answer to a view request: the active silos and the table version of that view.</summary>
+internal sealed record ViewReply(string[] Silos, long Version);

@@ -59,6 +59,9 @@ internal abstract class GrainMethod
     /// <summary>Delivers a call that arrived from another process to the runtime; the task completes with the result.</summary>
     public abstract Task ReceiveAsync(GrainRuntime runtime, GrainId target, object?[] arguments, GrainRequest? parent, long deadline, int hops, bool force);
 
+    /// <summary>Like <see cref="ReceiveAsync"/>, once <paramref name="before"/> has completed (whether or not it failed).</summary>
+    public abstract Task ReceiveAfterAsync(Task before, GrainRuntime runtime, GrainId target, object?[] arguments, GrainRequest? parent, long deadline, int hops, bool force);
+
     /// <summary>The result of a completed task returned by <see cref="ReceiveAsync"/>.</summary>
     public abstract object? GetResult(Task completed);
 

@@ -28,6 +28,23 @@ internal sealed class GrainMethod<TResult>(MethodInfo method, ReturnKind kind) :
     public override Task ReceiveAsync(GrainRuntime runtime, GrainId target, object?[] arguments, GrainRequest? parent, long deadline, int hops, bool force) =>
         runtime.ReceiveAsync(target, this, arguments, parent, deadline, hops, force);
 
+    public override Task ReceiveAfterAsync(Task before, GrainRuntime runtime, GrainId target, object?[] arguments, GrainRequest? parent, long deadline, int hops, bool force) =>
+        ReceiveAfterCoreAsync(before, runtime, target, arguments, parent, deadline, hops, force);
+
+    private async Task<TResult> ReceiveAfterCoreAsync(Task before, GrainRuntime runtime, GrainId target, object?[] arguments, GrainRequest? parent, long deadline, int hops, bool force)
+    {
+        try
+        {
+            await before.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Go on with what we have.
+        }
+
+        return await runtime.ReceiveAsync(target, this, arguments, parent, deadline, hops, force).ConfigureAwait(false);
+    }
+
     public override object? GetResult(Task completed) => ((Task<TResult>)completed).Result;
 
     public override Delegate CreateInvoker(MethodInfo implementation)

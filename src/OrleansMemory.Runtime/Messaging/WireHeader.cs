@@ -90,6 +90,11 @@ internal sealed class WireHeader
     [JsonPropertyName("p")]
     public string? ProofMac { get; set; }
 
+    /// <summary>Request: the membership table version of the sender's view; View: of the answering silo's view. A silo
+    /// that receives a request from a sender with a newer view reads the table before placing the call.</summary>
+    [JsonPropertyName("vv")]
+    public long ViewVersion { get; set; }
+
     /// <summary>View: the active silos' addresses.</summary>
     [JsonPropertyName("v")]
     public string[]? Silos { get; set; }

@@ -21,7 +21,8 @@ internal sealed partial class ClusterRouter
         _membership = membership;
         _refreshView = refreshView;
         ResponseTimeout = responseTimeout;
-        transport.ViewProvider = () => [.. _active.Select(s => s.ToString())];
+        transport.ViewProvider = () => new ViewReply([.. _active.Select(s => s.ToString())], ViewVersion);
+        transport.Router = this;
     }
 
     public ClusterTransport Transport => _transport;
@@ -48,11 +49,24 @@ internal sealed partial class ClusterRouter
 
     public void SetServing(string? notServingReason) => _notServingReason = notServingReason;
 
-    /// <summary>Installs a new membership view: the active silos.</summary>
-    public void UpdateActiveSilos(IReadOnlyCollection<SiloAddress> active)
+    /// <summary>The membership table version of the current view.</summary>
+    public long ViewVersion { get; private set; }
+
+    /// <summary>Brings the view up to at least the given table version (reads the table); null in clients.</summary>
+    public Func<long, Task>? CatchUp { get; set; }
+
+    /// <summary>Installs a new membership view: the active silos as of table version <paramref name="version"/>
+    /// (an older view than the current one is ignored).</summary>
+    public void UpdateActiveSilos(IReadOnlyCollection<SiloAddress> active, long version)
     {
         lock (_ringLock)
         {
+            if (version < ViewVersion)
+            {
+                return;
+            }
+
+            ViewVersion = version;
             _active = active;
             RebuildRing();
         }
@@ -112,6 +126,7 @@ internal sealed partial class ClusterRouter
                     Hops = hops,
                     Force = force,
                     Chain = chain,
+                    ViewVersion = ViewVersion,
                 };
                 return await connection.CallAsync(method, header, arguments, deadline, description).ConfigureAwait(false);
             }

@@ -81,6 +81,13 @@ internal sealed class PostgresBaseline(string connectionString, string schema) :
         await command.ExecuteScalarAsync();
     }
 
+    /// <summary>Drops the baseline's schema and <paramref name="alsoDrop"/> (the provider's), then closes.</summary>
+    public async Task DropAsync(string alsoDrop)
+    {
+        await using var command = _dataSource.CreateCommand($"DROP SCHEMA IF EXISTS {schema} CASCADE; DROP SCHEMA IF EXISTS {alsoDrop} CASCADE");
+        await command.ExecuteNonQueryAsync();
+    }
+
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 
     private static NpgsqlDataSource Create(string connectionString, string schema)

@@ -59,6 +59,11 @@ foreach (var (name, uri, createBaseline) in cases.Where(c => only.Count == 0 || 
     {
         await disposable.DisposeAsync();
     }
+
+    if (baseline is PostgresBaseline postgres)
+    {
+        await postgres.DropAsync($"omem_bench_{run}");
+    }
 }
 
 Console.WriteLine();

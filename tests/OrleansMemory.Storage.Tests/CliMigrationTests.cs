@@ -7,11 +7,18 @@ namespace OrleansMemory.Storage.Tests;
 public sealed class CliMigrationChainTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("omem-cli-").FullName;
+    private readonly string _schema = $"omem_cli_{TestServers.RunId}";
 
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_directory, recursive: true);
+        if (Environment.GetEnvironmentVariable(TestServers.Postgres) is { Length: > 0 } postgres)
+        {
+            using var dataSource = Npgsql.NpgsqlDataSource.Create(postgres);
+            using var command = dataSource.CreateCommand($"DROP SCHEMA IF EXISTS {_schema} CASCADE");
+            command.ExecuteNonQuery();
+        }
     }
 
     [StorageFact]
@@ -23,7 +30,7 @@ public sealed class CliMigrationChainTests : IDisposable
         [
             start,
             "sqlite:" + Path.Combine(_directory, "chain.db"),
-            $"postgres:{TestServers.Require(TestServers.Postgres)}?schema=omem_cli_{TestServers.RunId}",
+            $"postgres:{TestServers.Require(TestServers.Postgres)}?schema={_schema}",
             $"redis:{TestServers.Require(TestServers.Redis)}?prefix=omem-cli:{TestServers.RunId}:",
             "file:" + Path.Combine(_directory, "end"),
         ];

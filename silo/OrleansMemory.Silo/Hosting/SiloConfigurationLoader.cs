@@ -11,7 +11,8 @@ namespace OrleansMemory.Silo.Hosting;
 public static class SiloConfigurationLoader
 {
     /// <summary>Adds the sources the default builder lacks: appsettings.json from the executable's directory when the
-    /// content root has none (<c>dotnet run --project</c> from the repository root), and the alias variables,
+    /// content root has none (<c>dotnet run --project</c> from the repository root), the file named by
+    /// <c>--config</c>, and the alias variables,
     /// which override appsettings.json and <c>OrleansMemory__*</c> variables but not the command line.</summary>
     public static void AddSources(IConfigurationManager configuration, IHostEnvironment environment)
     {
@@ -25,6 +26,15 @@ public static class SiloConfigurationLoader
             var source = new JsonConfigurationSource { Path = beside, Optional = true, ReloadOnChange = false };
             source.ResolveFileProvider();
             sources.Insert(index < 0 ? 0 : index, source);
+        }
+
+        if (configuration["config"] is { Length: > 0 } file)
+        {
+            // --config deploy/config/x.json: after appsettings*.json, before environment variables and the command line.
+            var index = sources.ToList().FindLastIndex(s => s is JsonConfigurationSource);
+            var source = new JsonConfigurationSource { Path = Path.GetFullPath(file), Optional = false, ReloadOnChange = false };
+            source.ResolveFileProvider();
+            sources.Insert(index + 1, source);
         }
 
         var aliases = ConnectomeAliases.FromEnvironment(Environment.GetEnvironmentVariables());
@@ -45,7 +55,10 @@ public static class SiloConfigurationLoader
         var failures = ConfigurationTypeChecker.Failures(section, typeof(SiloOptions)).ToList();
         if (failures.Count > 0)
         {
-            throw new SiloConfigurationException(failures);
+            // Bind what converts, so that the other problems are reported too.
+            var bad = failures.Select(f => f[..f.IndexOf(' ', StringComparison.Ordinal)]).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            section = new ConfigurationBuilder().AddInMemoryCollection(section.AsEnumerable().Where(p => p.Value is not null && !bad.Contains(p.Key)))
+                .Build().GetSection(SiloOptions.SectionName);
         }
 
         var options = new SiloOptions();

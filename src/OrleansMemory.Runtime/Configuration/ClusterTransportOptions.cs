@@ -17,8 +17,8 @@ public sealed class ClusterTransportOptions
     /// <summary>Frames queued for sending on one connection before callers wait (back-pressure).</summary>
     public int MaxQueuedMessagesPerConnection { get; set; } = 8192;
 
-    /// <summary>Requests one connection may have running on the receiving silo before it stops reading from that
-    /// connection (back-pressure reaches the sender through TCP).</summary>
+    /// <summary>Requests one connection may have running on the receiving silo; beyond it requests are refused
+    /// without running, and the sender retries them after <see cref="RetryDelay"/> until their timeout.</summary>
     public int MaxConcurrentRequestsPerConnection { get; set; } = 8192;
 
     /// <summary>The largest frame accepted, in bytes.</summary>

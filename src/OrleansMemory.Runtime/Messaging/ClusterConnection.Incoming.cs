@@ -5,24 +5,27 @@ namespace OrleansMemory.Runtime;
 
 internal sealed partial class ClusterConnection
 {
-    /// <summary>Decodes a request, hands it to the runtime and sends the response when it completes. Waits (pausing the
-    /// read loop) when this connection already has the maximum number of requests running.</summary>
+    /// <summary>Decodes a request, hands it to the runtime and sends the response when it completes. When this
+    /// connection already has the maximum number of requests running, the request is refused without running (the
+    /// caller retries after its retry delay). Reading never pauses: responses on the same connection must keep
+    /// flowing, or two silos calling each other could wait for each other forever.</summary>
     private ValueTask ReceiveRequest(WireHeader header, ReadOnlySequence<byte> body)
     {
         if (!_incomingLimit.Wait(0))
         {
-            return ReceiveRequestSlowAsync(header, body);
+            Enqueue(WireCodec.Encode(new WireHeader
+            {
+                Kind = MessageKind.Error,
+                Id = header.Id,
+                Refused = true,
+                ErrorType = typeof(SiloUnavailableException).FullName,
+                ErrorMessage = $"Silo {_transport.Self} is overloaded: {_transport.Options.MaxConcurrentRequestsPerConnection} requests of this connection are running.",
+            }));
+            return ValueTask.CompletedTask;
         }
 
         ReceiveRequestCore(header, body);
         return ValueTask.CompletedTask;
-    }
-
-    private async ValueTask ReceiveRequestSlowAsync(WireHeader header, ReadOnlySequence<byte> body)
-    {
-        // The frame's bytes stay valid: the read loop has not advanced past them yet.
-        await _incomingLimit.WaitAsync(_closed.Token).ConfigureAwait(false);
-        ReceiveRequestCore(header, body);
     }
 
     private void ReceiveRequestCore(WireHeader header, ReadOnlySequence<byte> body)

@@ -291,6 +291,7 @@ internal sealed partial class ClusterConnection
             if (outcome.Failure is { } failure)
             {
                 LogHandshakeFailed(_transport.Logger, Describe(), failure);
+                _ready.TrySetException(new CallNotSentException($"Connection to {Describe()} failed: the handshake failed: {failure}."));
                 Enqueue(WireCodec.Encode(new WireHeader { Kind = MessageKind.Error, ErrorType = typeof(UnauthorizedAccessException).FullName, ErrorMessage = failure }));
                 _ = CloseSoonAsync($"the handshake failed: {failure}");
             }

@@ -29,6 +29,7 @@ public static class OmemCli
             HealthCommand(console),
             BackupCommand(console),
             InspectCommand(console),
+            Load.LoadCommand.Create(console),
         };
         var result = root.Parse(args);
         if (result.Errors.Count > 0)

@@ -24,7 +24,7 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
             return;
         }
 
-        await using var app = SiloApplication.Create(["--OrleansMemory:Http:Port=0", "--OrleansMemory:Storage:Type=memory", "--OrleansMemory:Grains:AutoResolveSingletonConflicts=false"]);
+        await using var app = SiloApplication.Create(["--OrleansMemory:Http:Port=0", "--Logging:LogLevel:Default=Warning", "--OrleansMemory:Storage:Type=memory", "--OrleansMemory:Grains:AutoResolveSingletonConflicts=false"]);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         using var client = new HttpClient { BaseAddress = new Uri(address) };

@@ -16,7 +16,7 @@ public sealed class KestrelSocketTests
         {
             await using var app = SiloApplication.Create(
             [
-                "--OrleansMemory:Http:Port=0", $"--OrleansMemory:Storage:BaseDirectory={storage.FullName}", "--OrleansMemory:ShutdownTimeout=00:00:05",
+                "--OrleansMemory:Http:Port=0", "--Logging:LogLevel:Default=Warning", $"--OrleansMemory:Storage:BaseDirectory={storage.FullName}", "--OrleansMemory:ShutdownTimeout=00:00:05",
             ]);
             await app.StartAsync();
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
@@ -26,7 +26,9 @@ public sealed class KestrelSocketTests
             await client.GetAsync("/health/ready").Expect(200);
             await client.PutAsync("/v1/cache/greeting", Http.Body("""{"value":"hello"}""")).Expect(204);
             Assert.Equal("hello", (await client.GetAsync("/v1/cache/greeting").Expect(200)).GetProperty("value").GetString());
+            Assert.Equal(0, await HealthProbe.RunAsync(address + "/health/ready"));
             await app.StopAsync();
+            Assert.Equal(1, await HealthProbe.RunAsync(address + "/health/ready"));
 
             Assert.True(Directory.EnumerateFiles(storage.FullName, "*.json", SearchOption.AllDirectories).Any(), "the file provider wrote the entry");
         }
@@ -44,7 +46,7 @@ public sealed class KestrelSocketTests
         {
             await using var app = SiloApplication.Create(
             [
-                "--OrleansMemory:Http:Port=0", "--OrleansMemory:Storage:Type=sqlite", $"--OrleansMemory:Storage:DbPath={storage.FullName}/silo.db",
+                "--OrleansMemory:Http:Port=0", "--Logging:LogLevel:Default=Warning", "--OrleansMemory:Storage:Type=sqlite", $"--OrleansMemory:Storage:DbPath={storage.FullName}/silo.db",
                 "--OrleansMemory:Storage:Providers:fast:Type=memory", "--OrleansMemory:Storage:GrainTypes:cache=fast",
             ]);
             await app.StartAsync();

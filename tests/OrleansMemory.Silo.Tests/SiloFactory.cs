@@ -41,6 +41,7 @@ public sealed class SiloFactory : WebApplicationFactory<Program>
         ["OrleansMemory:Limits:MaxBatchSize"] = MaxBatch.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["OrleansMemory:Grains:AutoResolveSingletonConflicts"] = "false",
         ["OrleansMemory:ShutdownTimeout"] = "00:00:05",
+        ["Logging:LogLevel:Default"] = "Warning",
     };
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

@@ -89,6 +89,10 @@ public sealed class GateGrain : Grain, IGateGrain
     private int _readers;
     private TaskCompletionSource _allReaders = new();
 
+    /// <summary>Grains whose key starts with "slow" take a while to activate, so calls queue up during activation.</summary>
+    public override Task OnActivateAsync(CancellationToken cancellationToken) =>
+        this.GetPrimaryKeyString().StartsWith("slow", StringComparison.Ordinal) ? Task.Delay(300, cancellationToken) : Task.CompletedTask;
+
     public Task<string> WaitAsync() => _gate.Task;
 
     public Task OpenAsync()

@@ -30,6 +30,18 @@ public sealed class TurnTests
     }
 
     [Fact]
+    public async Task InterleavingCall_QueuedDuringActivation_IsNotBlockedBehindAWaitingCall()
+    {
+        await using var silo = await TestSilo.StartAsync();
+        var grain = silo.Grains.GetGrain<IGateGrain>("slow-gate");
+        var waiting = grain.WaitAsync();
+        var open = grain.OpenAsync();
+        var interleaved = grain.OpenInterleavedAsync();
+        Assert.Equal("opened-interleaved", await waiting.WaitAsync(TimeSpan.FromSeconds(10)));
+        await Task.WhenAll(open, interleaved).WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
     public async Task ReentrantGrain_InterleavesAtAwaits()
     {
         await using var silo = await TestSilo.StartAsync();

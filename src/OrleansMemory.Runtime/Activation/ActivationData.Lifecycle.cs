@@ -32,6 +32,7 @@ internal sealed partial class ActivationData
                 _status = ActivationStatus.Invalid;
                 waiting = [.. _waiting];
                 _waiting.Clear();
+                _waitingInterleavable = 0;
             }
 
             DisposeTimers();
@@ -79,6 +80,7 @@ internal sealed partial class ActivationData
             _status = ActivationStatus.Invalid;
             waiting = [.. _waiting];
             _waiting.Clear();
+            _waitingInterleavable = 0;
         }
 
         Runtime.RemoveActivation(this);

@@ -9,7 +9,8 @@ internal sealed partial class ActivationData
     private static ActivationData? t_constructing;
 
     private readonly object _lock = new();
-    private readonly Queue<GrainRequest> _waiting = new();
+    private readonly LinkedList<GrainRequest> _waiting = new();
+    private int _waitingInterleavable;
     private readonly List<GrainRequest> _running = new(1);
     private readonly List<GrainTimer> _timers = [];
     private readonly TaskCompletionSource _deactivated = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -62,7 +63,7 @@ internal sealed partial class ActivationData
             {
                 _status = ActivationStatus.Activating;
                 activate = true;
-                _waiting.Enqueue(request);
+                Wait(request);
             }
             else if (_status == ActivationStatus.Valid && _pendingDeactivation is null && CanStart(request))
             {
@@ -76,7 +77,7 @@ internal sealed partial class ActivationData
             }
             else
             {
-                _waiting.Enqueue(request);
+                Wait(request);
             }
         }
 
@@ -240,22 +241,29 @@ internal sealed partial class ActivationData
 
         List<GrainRequest>? toStart = null;
         var draining = _pendingDeactivation is { ReasonCode: DeactivationReasonCode.ShuttingDown };
-        while (_waiting.TryPeek(out var next))
+        var blocked = _pendingDeactivation is not null && !draining;
+        var node = _waiting.First;
+        while (node is not null && !blocked)
         {
-            if (next.IsCompleted)
+            var next = node.Next;
+            var request = node.Value;
+            if (request.IsCompleted)
             {
-                _waiting.Dequeue();
-                continue;
+                Unwait(node);
             }
-
-            if ((_pendingDeactivation is not null && !draining) || !CanStart(next))
+            else if (CanStart(request))
             {
+                Unwait(node);
+                _running.Add(request);
+                (toStart ??= []).Add(request);
+            }
+            else if (_waitingInterleavable == 0)
+            {
+                // Requests that cannot interleave keep their order: nothing behind this one may start either.
                 break;
             }
 
-            _waiting.Dequeue();
-            _running.Add(next);
-            (toStart ??= []).Add(next);
+            node = next;
         }
 
         var deactivate = _pendingDeactivation is not null && _running.Count == 0 && (!draining || _waiting.Count == 0);
@@ -265,6 +273,24 @@ internal sealed partial class ActivationData
         }
 
         return (toStart, deactivate);
+    }
+
+    private void Wait(GrainRequest request)
+    {
+        _waiting.AddLast(request);
+        if (request.IsAlwaysInterleave || request.IsReadOnly)
+        {
+            _waitingInterleavable++;
+        }
+    }
+
+    private void Unwait(LinkedListNode<GrainRequest> node)
+    {
+        _waiting.Remove(node);
+        if (node.Value.IsAlwaysInterleave || node.Value.IsReadOnly)
+        {
+            _waitingInterleavable--;
+        }
     }
 
     private void StartAll(List<GrainRequest>? toStart, bool deactivate)

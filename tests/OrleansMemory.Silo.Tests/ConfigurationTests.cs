@@ -77,4 +77,16 @@ public sealed class ConfigurationTests
         var options = Load(("OrleansMemory:Storage:Providers:fast:Type", "memory"), ("OrleansMemory:Storage:GrainTypes:cache", "fast"));
         Assert.Equal("fast", options.Storage.GrainTypes["cache"]);
     }
+
+    [Fact]
+    public void A_cluster_outside_loopback_needs_a_long_shared_secret()
+    {
+        Load(("OrleansMemory:Clustering:Kind", "sqlite"), ("OrleansMemory:Clustering:ConnectionString", "./cluster.db"), ("OrleansMemory:SharedSecret", "change-me"));
+        var ex = Assert.Throws<SiloConfigurationException>(() => Load(
+            ("OrleansMemory:Clustering:Kind", "postgres"), ("OrleansMemory:Clustering:ConnectionString", "Host=db"), ("OrleansMemory:AdvertisedAddress", "10.0.0.5"),
+            ("OrleansMemory:SharedSecret", "short")));
+        Assert.StartsWith("OrleansMemory:SharedSecret", Assert.Single(ex.Failures));
+        var missing = Assert.Throws<SiloConfigurationException>(() => Load(("OrleansMemory:Clustering:Kind", "redis")));
+        Assert.StartsWith("OrleansMemory:Clustering:ConnectionString", Assert.Single(missing.Failures));
+    }
 }

@@ -49,9 +49,11 @@ public sealed class SiloOptionsValidator : IValidateOptions<SiloOptions>
                 yield return $"{P}:Clustering:ConnectionString must be set for clustering kind '{kind}'.";
             }
 
-            if (string.IsNullOrEmpty(o.SharedSecret) || o.SharedSecret.Length < 16)
+            var host = SiloComposition.ClusterHost(o);
+            var loopback = host is "localhost" || System.Net.IPAddress.TryParse(host, out var ip) && System.Net.IPAddress.IsLoopback(ip);
+            if (!loopback && (string.IsNullOrEmpty(o.SharedSecret) || o.SharedSecret.Length < 16))
             {
-                yield return $"{P}:SharedSecret must be at least 16 characters for clustering kind '{kind}'.";
+                yield return $"{P}:SharedSecret must be at least 16 characters: the cluster port listens on '{host}', outside loopback.";
             }
         }
 

@@ -89,4 +89,19 @@ public sealed class ConfigurationTests
         var missing = Assert.Throws<SiloConfigurationException>(() => Load(("OrleansMemory:Clustering:Kind", "redis")));
         Assert.StartsWith("OrleansMemory:Clustering:ConnectionString", Assert.Single(missing.Failures));
     }
+
+    [Theory]
+    [InlineData(new string[0], "memory")]
+    [InlineData(new[] { "--OrleansMemory:Http:Port=5099" }, "memory")]
+    [InlineData(new[] { "--OrleansMemory:Storage:Type=sqlite" }, "sqlite")]
+    public void Aliases_override_appsettings_and_the_command_line_overrides_aliases(string[] args, string expected)
+    {
+        var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateBuilder(args);
+        // Like appsettings.json: after the host-level command-line source, before the environment and the final command line.
+        var sources = builder.Configuration.Sources;
+        var appsettings = new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = [new("OrleansMemory:Storage:Type", "file")] };
+        sources.Insert(sources.ToList().FindIndex(s => s is Microsoft.Extensions.Configuration.CommandLine.CommandLineConfigurationSource) + 1, appsettings);
+        SiloConfigurationLoader.AddSources(builder.Configuration, builder.Environment, new System.Collections.Hashtable { ["CONNECTOME_STORAGE_TYPE"] = "memory" });
+        Assert.Equal(expected, SiloConfigurationLoader.Load(builder.Configuration).Storage.Type);
+    }
 }

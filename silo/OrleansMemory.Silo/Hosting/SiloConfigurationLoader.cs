@@ -10,11 +10,12 @@ namespace OrleansMemory.Silo.Hosting;
 /// aliases) and reads <see cref="SiloOptions"/>, reporting every problem at once.</summary>
 public static class SiloConfigurationLoader
 {
-    /// <summary>Adds the sources the default builder lacks: appsettings.json from the executable's directory when the
+    /// <summary>Adds the sources the default builder lacks (<paramref name="variables"/>: the environment variables to read
+    /// aliases from; default: the process's): appsettings.json from the executable's directory when the
     /// content root has none (<c>dotnet run --project</c> from the repository root), the file named by
     /// <c>--config</c>, and the alias variables,
     /// which override appsettings.json and <c>OrleansMemory__*</c> variables but not the command line.</summary>
-    public static void AddSources(IConfigurationManager configuration, IHostEnvironment environment)
+    public static void AddSources(IConfigurationManager configuration, IHostEnvironment environment, System.Collections.IDictionary? variables = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(environment);
@@ -37,10 +38,10 @@ public static class SiloConfigurationLoader
             sources.Insert(index + 1, source);
         }
 
-        var aliases = ConnectomeAliases.FromEnvironment(Environment.GetEnvironmentVariables());
+        var aliases = ConnectomeAliases.FromEnvironment(variables ?? Environment.GetEnvironmentVariables());
         if (aliases.Count > 0)
         {
-            var commandLine = sources.ToList().FindIndex(s => s is CommandLineConfigurationSource);
+            var commandLine = sources.ToList().FindLastIndex(s => s is CommandLineConfigurationSource);
             var aliasSource = new MemoryConfigurationSource { InitialData = aliases };
             sources.Insert(commandLine < 0 ? sources.Count : commandLine, aliasSource);
         }

@@ -103,7 +103,7 @@ internal sealed partial class ActivationData
             _running.Remove(request);
             if (request.KeepsAlive)
             {
-                _lastActive = Environment.TickCount64;
+                _lastActive = Runtime.CoarseClock;
             }
 
             (toStart, deactivate) = Pump();

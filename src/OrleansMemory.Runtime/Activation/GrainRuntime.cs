@@ -18,6 +18,8 @@ internal sealed partial class GrainRuntime : IDisposable, IGrainCallInvoker
     private Timer? _expiryTimer;
     private Timer? _collectionTimer;
     private volatile RuntimeStatus _status = RuntimeStatus.NotStarted;
+    private long _clock = Environment.TickCount64;
+    private long _deadlineOffset = -1;
 
     public GrainRuntime(
         IServiceProvider services,
@@ -59,7 +61,11 @@ internal sealed partial class GrainRuntime : IDisposable, IGrainCallInvoker
     public void Start()
     {
         _status = RuntimeStatus.Running;
-        var expiryPeriod = TimeSpan.FromTicks(Math.Clamp(ResponseTimeout.Ticks / 10, TimeSpan.FromMilliseconds(20).Ticks, TimeSpan.FromSeconds(1).Ticks));
+        // The sweep also advances the coarse clock used for deadlines and idle times: keep it well under both.
+        var finest = Math.Min(ResponseTimeout == Timeout.InfiniteTimeSpan ? long.MaxValue : ResponseTimeout.Ticks, _collection.CollectionAge.Ticks);
+        var expiryPeriod = TimeSpan.FromTicks(Math.Clamp(finest / 10, TimeSpan.FromMilliseconds(20).Ticks, TimeSpan.FromSeconds(1).Ticks));
+        _clock = Environment.TickCount64;
+        _deadlineOffset = ResponseTimeout == Timeout.InfiniteTimeSpan ? -1 : (long)(ResponseTimeout + expiryPeriod).TotalMilliseconds;
         _expiryTimer = new Timer(static s => ((GrainRuntime)s!).ExpireRequests(), this, expiryPeriod, expiryPeriod);
         _collectionTimer = new Timer(static s => ((GrainRuntime)s!).CollectIdle(), this, _collection.CollectionQuantum, _collection.CollectionQuantum);
         LogStarted(Logger, _registry.GrainTypes.Count);
@@ -99,7 +105,7 @@ internal sealed partial class GrainRuntime : IDisposable, IGrainCallInvoker
             }
         }
 
-        var request = new MethodRequest<TResult>(target, method, arguments, parent, GrainRequest.DeadlineAfter(ResponseTimeout), this);
+        var request = new MethodRequest<TResult>(target, method, arguments, parent, NextDeadline(), this);
         DispatchHere(target, request);
         return request.Task;
     }
@@ -196,9 +202,17 @@ internal sealed partial class GrainRuntime : IDisposable, IGrainCallInvoker
         }
     }
 
+    /// <summary>A clock in <see cref="Environment.TickCount64"/> milliseconds, advanced by the expiry sweep, so that
+    /// the hot path need not read the system clock. Behind the real clock by at most one sweep period.</summary>
+    public long CoarseClock => Volatile.Read(ref _clock);
+
+    /// <summary>The deadline of a call made now: late by at most one sweep period, never early.</summary>
+    private long NextDeadline() => _deadlineOffset < 0 ? long.MaxValue : Volatile.Read(ref _clock) + _deadlineOffset;
+
     private void ExpireRequests()
     {
         var now = Environment.TickCount64;
+        Volatile.Write(ref _clock, now);
         foreach (var activation in _activations.Values)
         {
             activation.ExpireRequests(now, ResponseTimeout);

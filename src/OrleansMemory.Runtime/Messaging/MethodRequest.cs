@@ -6,13 +6,13 @@ namespace OrleansMemory.Runtime;
 internal sealed class MethodRequest<TResult>(GrainId target, GrainMethod<TResult> method, object?[] arguments, GrainRequest? parent, long deadline, GrainRuntime runtime)
     : GrainRequest(parent, deadline), IForwardableRequest
 {
-    private readonly TaskCompletionSource<TResult> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly RequestCompletion<TResult> _completion = new();
     private readonly long _startTimestamp = runtime.Instruments.MeasureCallDuration ? Stopwatch.GetTimestamp() : 0;
     private ActivationMethod? _target;
 
-    public Task<TResult> Task => _completion.Task;
+    public Task<TResult> Task => _completion.GetTask();
 
-    public override bool IsCompleted => _completion.Task.IsCompleted;
+    public override bool IsCompleted => _completion.IsCompleted;
 
     public override bool IsReadOnly => _target!.IsReadOnly;
 

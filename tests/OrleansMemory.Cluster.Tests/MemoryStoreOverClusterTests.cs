@@ -43,7 +43,12 @@ public sealed class MemoryStoreOverClusterTests
         Assert.True((await store.HealthCheckAsync()).Healthy);
         await Assert.ThrowsAsync<MemoryValidationException>(() => store.LoadConversationAsync(""));
 
-        // The conversations live on both silos.
+        // The conversations live on both silos (with 38 of them, all on one silo has odds of about 2^-37).
+        for (var i = 0; i < 32; i++)
+        {
+            Assert.True(await store.StoreConversationAsync($"spread-{i}", JsonSerializer.SerializeToElement(new { title = "s" })));
+        }
+
         Assert.All(cluster.Silos, s => Assert.Contains(s.ActivationIds, id => id.Type == "conversation"));
     }
 }

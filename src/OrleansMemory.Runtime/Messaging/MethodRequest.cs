@@ -6,7 +6,7 @@ namespace OrleansMemory.Runtime;
 internal sealed class MethodRequest<TResult>(GrainId target, GrainMethod<TResult> method, object?[] arguments, GrainRequest? parent, long deadline, GrainRuntime runtime)
     : GrainRequest(parent, deadline), IForwardableRequest
 {
-    private readonly RequestCompletion<TResult> _completion = new();
+    private RequestCompletion<TResult> _completion;
     private readonly long _startTimestamp = runtime.Instruments.MeasureCallDuration ? Stopwatch.GetTimestamp() : 0;
     private ActivationMethod? _target;
 

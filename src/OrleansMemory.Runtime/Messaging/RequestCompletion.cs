@@ -3,8 +3,9 @@ namespace OrleansMemory.Runtime;
 /// <summary>The outcome of a request, and the task its caller awaits. The task is created only when the caller asks
 /// for it: a request that completed before that (a call run inline that never awaited) hands back an already
 /// completed task and never allocates a <see cref="TaskCompletionSource{TResult}"/>. The first outcome wins, like
-/// <c>TrySetResult</c>; continuations never run inline in the completing turn.</summary>
-internal sealed class RequestCompletion<TResult>
+/// <c>TrySetResult</c>; continuations never run inline in the completing turn. A mutable struct held in a field of its
+/// request (one allocation fewer per call): never copy it.</summary>
+internal struct RequestCompletion<TResult>
 {
     private const int Pending = 0;
     private const int Completing = 1;
@@ -16,7 +17,7 @@ internal sealed class RequestCompletion<TResult>
     private TaskCompletionSource<TResult>? _source;
     private Task<TResult>? _task;
 
-    public bool IsCompleted => Volatile.Read(ref _state) != Pending;
+    public readonly bool IsCompleted => Volatile.Read(in _state) != Pending;
 
     public bool TrySetResult(TResult result) => TryComplete(result, null);
 

@@ -28,7 +28,7 @@ public sealed class SqliteGrainStorageTests : GrainStorageConformanceTests, IDis
     public async Task Database_uses_WAL_and_the_health_check_round_trips()
     {
         var storage = (AdoNetGrainStorage)Storage;
-        var health = await new AdoNetGrainStorageHealthCheck(storage).CheckHealthAsync(new HealthCheckContext());
+        var health = await new GrainStorageHealthCheck(storage.Name, storage).CheckHealthAsync(new HealthCheckContext());
         Assert.Equal(HealthStatus.Healthy, health.Status);
         await using var connection = new SqliteConnection("Data Source=" + DatabasePath);
         await connection.OpenAsync();
@@ -75,7 +75,7 @@ public sealed class PostgresGrainStorageTests : GrainStorageConformanceTests
     public async Task Json_payloads_are_queryable_as_jsonb_and_the_health_check_round_trips()
     {
         await WriteAsync(Storage, Id("j"), "queryable");
-        var health = await new AdoNetGrainStorageHealthCheck((AdoNetGrainStorage)Storage).CheckHealthAsync(new HealthCheckContext());
+        var health = await new GrainStorageHealthCheck("postgres", Storage).CheckHealthAsync(new HealthCheckContext());
         Assert.Equal(HealthStatus.Healthy, health.Status);
         await using var dataSource = NpgsqlDataSource.Create(TestServers.Require(TestServers.Postgres));
         await using var command = dataSource.CreateCommand($"SELECT payload_json->>'text', COUNT(*) OVER () FROM {_schema}.omem_grain_state");

@@ -29,7 +29,7 @@ public sealed class RedisGrainStorageTests : GrainStorageConformanceTests
         Assert.False((await ReadAsync(storage, Id("k", "cache"), "cache")).RecordExists);
         Assert.Equal([Id("kept", "cache")], (await storage.ListGrainIdsAsync("cache", null, 10)).Ids);
         Assert.Equal(1, (await storage.GetStatisticsAsync()).RecordCount);
-        var health = await new RedisGrainStorageHealthCheck(storage).CheckHealthAsync(new HealthCheckContext());
+        var health = await new GrainStorageHealthCheck(storage.Name, storage).CheckHealthAsync(new HealthCheckContext());
         Assert.Equal(HealthStatus.Healthy, health.Status);
     }
 

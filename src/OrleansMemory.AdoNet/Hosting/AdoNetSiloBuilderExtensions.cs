@@ -21,7 +21,7 @@ public static class AdoNetSiloBuilderExtensions
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AdoNetGrainStorageOptions>, AdoNetGrainStorageOptionsValidator>());
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
             "storage-" + name,
-            sp => new AdoNetGrainStorageHealthCheck((AdoNetGrainStorage)sp.GetRequiredKeyedService<IGrainStorage>(name)),
+            sp => new Storage.GrainStorageHealthCheck(name, sp.GetRequiredKeyedService<IGrainStorage>(name)),
             failureStatus: null,
             tags: ["storage"]));
         return builder.AddGrainStorage(name, static (sp, key) => new AdoNetGrainStorage(

@@ -12,7 +12,7 @@ namespace OrleansMemory.AdoNet;
 /// <summary>Grain storage in one table of SQLite or PostgreSQL, keyed by (service id, grain type, grain key, state name),
 /// with the version column as the ETag. The exact serialized bytes are kept, so ETags, raw reads and migrations are
 /// byte-for-byte; PostgreSQL also keeps a <c>jsonb</c> copy of JSON payloads for queries.</summary>
-public sealed partial class AdoNetGrainStorage : IGrainStorage, IGrainStorageCatalog, IAsyncDisposable
+public sealed partial class AdoNetGrainStorage : IGrainStorage, IGrainStorageCatalog, IGrainStorageProbe, IAsyncDisposable
 {
     private readonly AdoNetGrainStorageOptions _options;
     private readonly AdoNetSql _sql;
@@ -47,30 +47,12 @@ public sealed partial class AdoNetGrainStorage : IGrainStorage, IGrainStorageCat
     public string Name { get; }
 
     /// <inheritdoc />
-    public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
-    {
-        ArgumentNullException.ThrowIfNull(grainState);
-        var record = await ReadRecordAsync(grainId, stateName).ConfigureAwait(false);
-        try
-        {
-            grainState.State = record is null ? GrainStateFactory.CreateDefault<T>() : _serializer.Deserialize<T>(record.Payload);
-        }
-        catch (System.Text.Json.JsonException ex)
-        {
-            throw GrainStorageException.For(Name, "read", grainId, stateName, ex);
-        }
-
-        grainState.ETag = record?.ETag;
-        grainState.RecordExists = record is not null;
-    }
+    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        CatalogGrainState.ReadAsync(this, _serializer, stateName, grainId, grainState);
 
     /// <inheritdoc />
-    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
-    {
-        ArgumentNullException.ThrowIfNull(grainState);
-        grainState.ETag = await WriteRecordAsync(grainId, stateName, _serializer.Serialize(grainState.State), grainState.ETag).ConfigureAwait(false);
-        grainState.RecordExists = true;
-    }
+    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        CatalogGrainState.WriteAsync(this, _serializer, stateName, grainId, grainState);
 
     /// <inheritdoc />
     public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)

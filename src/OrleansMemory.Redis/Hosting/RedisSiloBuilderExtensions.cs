@@ -21,7 +21,7 @@ public static class RedisSiloBuilderExtensions
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisGrainStorageOptions>, RedisGrainStorageOptionsValidator>());
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
             "storage-" + name,
-            sp => new RedisGrainStorageHealthCheck((RedisGrainStorage)sp.GetRequiredKeyedService<IGrainStorage>(name)),
+            sp => new Storage.GrainStorageHealthCheck(name, sp.GetRequiredKeyedService<IGrainStorage>(name)),
             failureStatus: null,
             tags: ["storage"]));
         return builder.AddGrainStorage(name, static (sp, key) => new RedisGrainStorage(

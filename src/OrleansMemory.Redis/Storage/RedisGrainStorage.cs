@@ -10,7 +10,7 @@ namespace OrleansMemory.Redis;
 /// <summary>Grain storage on Redis: one hash per record, ETag check-and-set in one Lua script, optional TTL per state
 /// name, and indexes that make the catalog's listings cheap. ETags are random, so an ETag from before a clear never
 /// matches again.</summary>
-public sealed partial class RedisGrainStorage : IGrainStorage, IGrainStorageCatalog, IAsyncDisposable
+public sealed partial class RedisGrainStorage : IGrainStorage, IGrainStorageCatalog, IGrainStorageProbe, IAsyncDisposable
 {
     private readonly RedisGrainStorageOptions _options;
     private readonly IGrainStorageSerializer _serializer;
@@ -39,30 +39,12 @@ public sealed partial class RedisGrainStorage : IGrainStorage, IGrainStorageCata
     public string Name { get; }
 
     /// <inheritdoc />
-    public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
-    {
-        ArgumentNullException.ThrowIfNull(grainState);
-        var record = await ReadRecordAsync(grainId, stateName).ConfigureAwait(false);
-        try
-        {
-            grainState.State = record is null ? GrainStateFactory.CreateDefault<T>() : _serializer.Deserialize<T>(record.Payload);
-        }
-        catch (System.Text.Json.JsonException ex)
-        {
-            throw GrainStorageException.For(Name, "read", grainId, stateName, ex);
-        }
-
-        grainState.ETag = record?.ETag;
-        grainState.RecordExists = record is not null;
-    }
+    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        CatalogGrainState.ReadAsync(this, _serializer, stateName, grainId, grainState);
 
     /// <inheritdoc />
-    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
-    {
-        ArgumentNullException.ThrowIfNull(grainState);
-        grainState.ETag = await WriteRecordAsync(grainId, stateName, _serializer.Serialize(grainState.State), grainState.ETag).ConfigureAwait(false);
-        grainState.RecordExists = true;
-    }
+    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        CatalogGrainState.WriteAsync(this, _serializer, stateName, grainId, grainState);
 
     /// <inheritdoc />
     public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)

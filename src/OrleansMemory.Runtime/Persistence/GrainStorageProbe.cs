@@ -1,10 +1,7 @@
-using OrleansMemory.AdoNet;
-using OrleansMemory.Redis;
-
 namespace OrleansMemory.Storage;
 
-/// <summary>Proves that a provider works with a real round trip: the database and Redis providers' own probes, or for
-/// other catalogs a record written, read back and deleted under the grain type <c>__health</c>.</summary>
+/// <summary>Proves that a provider works with a real round trip: the provider's own <see cref="IGrainStorageProbe"/>,
+/// or for other catalogs a record written, read back and deleted under the grain type <c>__health</c>.</summary>
 public static class GrainStorageProbe
 {
     /// <summary>Runs the round trip and describes the result; throws when it fails.</summary>
@@ -13,10 +10,8 @@ public static class GrainStorageProbe
         ArgumentNullException.ThrowIfNull(storage);
         switch (storage)
         {
-            case AdoNetGrainStorage adoNet:
-                return await adoNet.ProbeAsync(cancellationToken).ConfigureAwait(false);
-            case RedisGrainStorage redis:
-                return await redis.ProbeAsync(cancellationToken).ConfigureAwait(false);
+            case IGrainStorageProbe probe:
+                return await probe.ProbeAsync(cancellationToken).ConfigureAwait(false);
             case IGrainStorageCatalog catalog:
                 var id = new GrainId("__health", Guid.NewGuid().ToString("N"));
                 byte[] payload = [.. "{\"probe\":true}"u8];

@@ -4,4 +4,5 @@ namespace OrleansMemory.Abstractions;
 /// <param name="ConversationId">The conversation's id.</param>
 /// <param name="FirstActivity">When the agent first acted in it.</param>
 /// <param name="LastActivity">When the agent last acted in it.</param>
+[GenerateSerializer, Alias("orleansmemory.AgentConversation")]
 public sealed record AgentConversation(string ConversationId, DateTimeOffset FirstActivity, DateTimeOffset LastActivity);

@@ -6,4 +6,5 @@ namespace OrleansMemory.Abstractions;
 /// <param name="TotalTokens">Input plus output tokens recorded on steps.</param>
 /// <param name="ConversationCount">Conversations the agent took part in.</param>
 /// <param name="LastChainAt">When the newest chain started, if any.</param>
+[GenerateSerializer, Alias("orleansmemory.AgentStats")]
 public sealed record AgentStats(long ChainCount, long StepCount, long TotalTokens, int ConversationCount, DateTimeOffset? LastChainAt);

@@ -1,7 +1,7 @@
 namespace OrleansMemory.Abstractions;
 
 /// <summary>An agent (key = agent id): its reasoning chains and the conversations it took part in.</summary>
-[GrainType("agent")]
+[Alias("orleansmemory.IAgentGrain")]
 public interface IAgentGrain : IGrainWithStringKey
 {
     /// <summary>Appends a reasoning chain; returns its sequence number.</summary>

@@ -6,6 +6,7 @@ namespace OrleansMemory.Abstractions;
 /// <param name="ChainsIncluded">How many reasoning chains the messages come from.</param>
 /// <param name="Truncated">Whether older reasoning was left out to fit the budget.</param>
 /// <param name="TokenEstimate">How tokens were estimated.</param>
+[GenerateSerializer, Alias("orleansmemory.MemoryContext")]
 public sealed record MemoryContext(
     IReadOnlyList<ContextMessage> Messages,
     int EstimatedTokens,

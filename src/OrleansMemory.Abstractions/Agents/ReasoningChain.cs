@@ -11,6 +11,7 @@ namespace OrleansMemory.Abstractions;
 /// <param name="CompletedAt">When the chain ended, if it did.</param>
 /// <param name="Metadata">Free-form metadata.</param>
 /// <param name="Sequence">The chain's position in the agent's log, from 1, set by the grain; ignored on input.</param>
+[GenerateSerializer, Alias("orleansmemory.ReasoningChain")]
 public sealed record ReasoningChain(
     string ChainId,
     IReadOnlyList<ReasoningStep> Steps,

@@ -11,6 +11,7 @@ namespace OrleansMemory.Abstractions;
 /// <param name="Result">The tool's result (JSON).</param>
 /// <param name="InputTokens">Prompt tokens spent on the step, if known.</param>
 /// <param name="OutputTokens">Completion tokens spent on the step, if known.</param>
+[GenerateSerializer, Alias("orleansmemory.ReasoningStep")]
 public sealed record ReasoningStep(
     ReasoningStepKind Kind,
     string Content,

@@ -1,6 +1,7 @@
 namespace OrleansMemory.Abstractions;
 
 /// <summary>What a reasoning step is.</summary>
+[GenerateSerializer, Alias("orleansmemory.ReasoningStepKind")]
 public enum ReasoningStepKind
 {
     /// <summary>A thought of the model.</summary>

@@ -4,7 +4,7 @@ namespace OrleansMemory.Abstractions;
 
 /// <summary>One LLM generation cache entry (key = cache key) with a time to live. An expired entry reads as absent
 /// and its record is deleted from storage.</summary>
-[GrainType("cache")]
+[Alias("orleansmemory.ICacheGrain")]
 public interface ICacheGrain : IGrainWithStringKey
 {
     /// <summary>Stores a value, replacing any previous one.</summary>

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace OrleansMemory.Abstractions;
 
 /// <summary>A named piece of system state (key = state key) holding one JSON value.</summary>
-[GrainType("systemstate")]
+[Alias("orleansmemory.ISystemStateGrain")]
 public interface ISystemStateGrain : IGrainWithStringKey
 {
     /// <summary>Stores the value, replacing any previous one.</summary>

@@ -8,6 +8,7 @@ namespace OrleansMemory.Abstractions;
 /// <param name="EndSequence">The last message sequence of the chunk.</param>
 /// <param name="Content">The chunk's content in the framework's own format (opaque JSON), if any.</param>
 /// <param name="Metadata">Free-form metadata.</param>
+[GenerateSerializer, Alias("orleansmemory.ConversationChunk")]
 public sealed record ConversationChunk(
     string ChunkId,
     long StartSequence,

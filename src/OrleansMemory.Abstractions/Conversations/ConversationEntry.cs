@@ -4,4 +4,5 @@ namespace OrleansMemory.Abstractions;
 /// <param name="ConversationId">The conversation's grain key.</param>
 /// <param name="CreatedAt">When it was first registered.</param>
 /// <param name="UpdatedAt">When it was last touched.</param>
+[GenerateSerializer, Alias("orleansmemory.ConversationEntry")]
 public sealed record ConversationEntry(string ConversationId, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);

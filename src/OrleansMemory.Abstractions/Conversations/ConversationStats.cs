@@ -9,6 +9,7 @@ namespace OrleansMemory.Abstractions;
 /// <param name="DocumentBytes">UTF-8 bytes of the document's JSON.</param>
 /// <param name="ChunkCount">Chunks stored.</param>
 /// <param name="FormationRecordCount">Memory formation records stored.</param>
+[GenerateSerializer, Alias("orleansmemory.ConversationStats")]
 public sealed record ConversationStats(
     long MessageCount,
     long MessageBytes,

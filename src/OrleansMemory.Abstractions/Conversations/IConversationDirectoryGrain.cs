@@ -2,7 +2,7 @@ namespace OrleansMemory.Abstractions;
 
 /// <summary>An index of conversations (key = directory name, for example a tenant), so that conversations can be
 /// listed without scanning storage. Callers register a conversation when they store into it.</summary>
-[GrainType("conversationdirectory")]
+[Alias("orleansmemory.IConversationDirectoryGrain")]
 public interface IConversationDirectoryGrain : IGrainWithStringKey
 {
     /// <summary>Registers a conversation or updates its last-touched time.</summary>

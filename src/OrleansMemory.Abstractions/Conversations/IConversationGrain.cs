@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace OrleansMemory.Abstractions;
 
 /// <summary>A conversation (key = conversation id): its document, raw message history, chunks and memory formation records.</summary>
-[GrainType("conversation")]
+[Alias("orleansmemory.IConversationGrain")]
 public interface IConversationGrain : IGrainWithStringKey
 {
     /// <summary>Stores the conversation document (the agent framework's own format), replacing the previous one.</summary>

@@ -9,6 +9,7 @@ namespace OrleansMemory.Abstractions;
 /// <param name="Content">The compressed content.</param>
 /// <param name="CreatedAt">When the memory was formed; default lets the grain use the time it was stored.</param>
 /// <param name="Metadata">Free-form metadata.</param>
+[GenerateSerializer, Alias("orleansmemory.MemoryFormationRecord")]
 public sealed record MemoryFormationRecord(
     string MemoryId,
     long SourceStartSequence,

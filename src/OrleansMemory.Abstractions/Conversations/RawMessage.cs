@@ -11,6 +11,7 @@ namespace OrleansMemory.Abstractions;
 /// <param name="ToolCallId">Optional id of the tool call a tool message answers.</param>
 /// <param name="Metadata">Optional free-form metadata (a JSON object).</param>
 /// <param name="Sequence">The position in the history, from 1, set by the grain; ignored on input.</param>
+[GenerateSerializer, Alias("orleansmemory.RawMessage")]
 public sealed record RawMessage(
     string Id,
     string Role,

@@ -1,6 +1,7 @@
 namespace OrleansMemory.Abstractions;
 
 /// <summary>What adding a memory did.</summary>
+[GenerateSerializer, Alias("orleansmemory.AddMemoryOutcome")]
 public enum AddMemoryOutcome
 {
     /// <summary>A new memory was stored; it conflicts with nothing.</summary>

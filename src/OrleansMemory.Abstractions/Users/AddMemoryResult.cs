@@ -6,6 +6,7 @@ namespace OrleansMemory.Abstractions;
 /// <param name="DuplicateOf">The id of the existing memory when the outcome is <see cref="AddMemoryOutcome.Duplicate"/>.</param>
 /// <param name="Similarity">The similarity to the duplicate, when there is one.</param>
 /// <param name="Conflicts">Conflicts detected (pending or auto-resolved).</param>
+[GenerateSerializer, Alias("orleansmemory.AddMemoryResult")]
 public sealed record AddMemoryResult(
     AddMemoryOutcome Outcome,
     SemanticMemory Memory,

@@ -6,6 +6,7 @@ namespace OrleansMemory.Abstractions;
 /// <param name="MergedEmbedding">For merge: its embedding; when null, the configured embedding generator embeds the
 /// text, or else the normalised mean of A's and B's embeddings is used.</param>
 /// <param name="Reason">Why, for the history.</param>
+[GenerateSerializer, Alias("orleansmemory.ConflictResolution")]
 public sealed record ConflictResolution(
     ConflictResolutionKind Kind,
     string? MergedText = null,

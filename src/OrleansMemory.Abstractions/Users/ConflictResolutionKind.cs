@@ -1,6 +1,7 @@
 namespace OrleansMemory.Abstractions;
 
 /// <summary>How a conflict between memory A (the older) and memory B (the newer) is resolved.</summary>
+[GenerateSerializer, Alias("orleansmemory.ConflictResolutionKind")]
 public enum ConflictResolutionKind
 {
     /// <summary>Keep A; archive B as superseded by A.</summary>

@@ -1,6 +1,7 @@
 namespace OrleansMemory.Abstractions;
 
 /// <summary>The state of a memory conflict.</summary>
+[GenerateSerializer, Alias("orleansmemory.ConflictStatus")]
 public enum ConflictStatus
 {
     /// <summary>Waiting for a decision.</summary>

@@ -4,7 +4,7 @@ namespace OrleansMemory.Abstractions;
 
 /// <summary>A user (key = user id): long-term semantic memories with embeddings, memory conflicts, and a short-term FIFO
 /// of recent messages.</summary>
-[GrainType("user")]
+[Alias("orleansmemory.IUserGrain")]
 public interface IUserGrain : IGrainWithStringKey
 {
     /// <summary>Adds a memory, detecting duplicates and conflicts with the user's existing memories.</summary>

@@ -9,6 +9,7 @@ namespace OrleansMemory.Abstractions;
 /// <param name="Importance">0..1.</param>
 /// <param name="Metadata">Free-form metadata.</param>
 /// <param name="CreatedAt">When it was created; default: now.</param>
+[GenerateSerializer, Alias("orleansmemory.ImportedMemory")]
 public sealed record ImportedMemory(
     string Text,
     float[] Embedding,

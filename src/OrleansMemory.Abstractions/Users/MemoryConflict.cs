@@ -16,6 +16,7 @@ namespace OrleansMemory.Abstractions;
 /// <param name="Explanation">Why the classifier called it a conflict.</param>
 /// <param name="Resolution">How it was resolved, if it was.</param>
 /// <param name="EscalatedAt">When it was escalated, if it was.</param>
+[GenerateSerializer, Alias("orleansmemory.MemoryConflict")]
 public sealed record MemoryConflict(
     string Id,
     string UserId,

@@ -1,6 +1,7 @@
 namespace OrleansMemory.Abstractions;
 
 /// <summary>What happened to a memory.</summary>
+[GenerateSerializer, Alias("orleansmemory.MemoryEventKind")]
 public enum MemoryEventKind
 {
     /// <summary>The memory was added.</summary>

@@ -9,6 +9,7 @@ namespace OrleansMemory.Abstractions;
 /// <param name="CreatedBefore">Only memories created before this time.</param>
 /// <param name="Metadata">Only memories whose metadata has each of these properties with an equal JSON value.</param>
 /// <param name="IncludeArchived">Include archived memories.</param>
+[GenerateSerializer, Alias("orleansmemory.MemoryFilter")]
 public sealed record MemoryFilter(
     IReadOnlyList<string>? Types = null,
     double? MinImportance = null,

@@ -7,6 +7,7 @@ namespace OrleansMemory.Abstractions;
 /// <param name="Reason">Why, in words.</param>
 /// <param name="ConflictId">The conflict involved, if any.</param>
 /// <param name="RelatedMemoryId">The other memory involved (the superseding one, the conflicting one), if any.</param>
+[GenerateSerializer, Alias("orleansmemory.MemoryHistoryEvent")]
 public sealed record MemoryHistoryEvent(
     string MemoryId,
     MemoryEventKind Kind,

@@ -9,6 +9,7 @@ namespace OrleansMemory.Abstractions;
 /// <param name="Importance">New importance, 0..1.</param>
 /// <param name="Metadata">New metadata (replaces the old).</param>
 /// <param name="Reason">Why, for the history.</param>
+[GenerateSerializer, Alias("orleansmemory.MemoryUpdate")]
 public sealed record MemoryUpdate(
     string? Text = null,
     float[]? Embedding = null,

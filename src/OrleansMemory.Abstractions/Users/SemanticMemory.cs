@@ -15,6 +15,7 @@ namespace OrleansMemory.Abstractions;
 /// <param name="IsArchived">Archived memories are excluded from search unless asked for.</param>
 /// <param name="SupersededBy">The memory that replaced this one, if any.</param>
 /// <param name="ArchivedAt">When it was archived.</param>
+[GenerateSerializer, Alias("orleansmemory.SemanticMemory")]
 public sealed record SemanticMemory(
     string Id,
     string Text,

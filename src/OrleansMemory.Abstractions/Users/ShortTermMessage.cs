@@ -4,4 +4,5 @@ namespace OrleansMemory.Abstractions;
 /// <param name="Role">The role (<see cref="MessageRoles"/>).</param>
 /// <param name="Content">The text.</param>
 /// <param name="Timestamp">When it was said; default lets the grain use the time it was stored.</param>
+[GenerateSerializer, Alias("orleansmemory.ShortTermMessage")]
 public sealed record ShortTermMessage(string Role, string Content, DateTimeOffset Timestamp = default);

@@ -9,6 +9,7 @@ namespace OrleansMemory.Abstractions;
 /// <param name="ResolvedConflicts">Resolved or auto-resolved conflicts.</param>
 /// <param name="ShortTermCount">Messages in short-term memory.</param>
 /// <param name="ShortTermCapacity">Short-term memory capacity.</param>
+[GenerateSerializer, Alias("orleansmemory.UserMemoryStats")]
 public sealed record UserMemoryStats(
     int MemoryCount,
     int ArchivedCount,

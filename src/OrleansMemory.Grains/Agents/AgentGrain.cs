@@ -7,6 +7,7 @@ namespace OrleansMemory.Grains.Agents;
 
 /// <summary>An agent: reasoning chains (paged log <c>reasoning_chains</c>) and the conversations it took part in (paged
 /// log <c>conversations</c>, one entry per conversation, rewritten in place when touched).</summary>
+[GrainType("agent")]
 public sealed class AgentGrain : MemoryGrainBase, IAgentGrain
 {
     private const string TokenEstimate = "ceil(characters / 4) + 4 per message";

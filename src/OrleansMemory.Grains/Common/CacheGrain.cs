@@ -8,6 +8,7 @@ namespace OrleansMemory.Grains;
 /// <summary>One cache entry (state <c>entry</c>) with a TTL. An expired entry is deleted from storage when it is read,
 /// when the activation starts, and by a timer at its expiry time while the grain is active. Hit and miss counters are
 /// kept by the activation and saved with the entry.</summary>
+[GrainType("cache")]
 public sealed class CacheGrain : MemoryGrainBase, ICacheGrain
 {
     private readonly StateRecord<CacheEntryState> _entry;
@@ -113,7 +114,7 @@ public sealed class CacheGrain : MemoryGrainBase, ICacheGrain
         if (_entry.Exists && _entry.State.ExpiresAt is { } expires)
         {
             var due = expires - Now + TimeSpan.FromMilliseconds(1);
-            _expiryTimer = RegisterGrainTimer(_ => ExpireAsync(), due < TimeSpan.Zero ? TimeSpan.Zero : due, Timeout.InfiniteTimeSpan);
+            _expiryTimer = this.RegisterGrainTimer(_ => ExpireAsync(), due < TimeSpan.Zero ? TimeSpan.Zero : due, Timeout.InfiniteTimeSpan);
         }
     }
 

@@ -33,9 +33,9 @@ public abstract class MemoryGrainBase : Grain
     /// <summary>The current time.</summary>
     protected DateTimeOffset Now => Clock.GetUtcNow();
 
-    private protected StateRecord<T> Record<T>(string stateName) where T : class, new() => new(Storage, GrainId, stateName);
+    private protected StateRecord<T> Record<T>(string stateName) where T : class, new() => new(Storage, this.GetGrainId(), stateName);
 
-    private protected PagedLog<T> Log<T>(string name, int pageSize) => new(Storage, GrainId, name, pageSize);
+    private protected PagedLog<T> Log<T>(string name, int pageSize) => new(Storage, this.GetGrainId(), name, pageSize);
 
     /// <summary>A new id for an item the caller did not name.</summary>
     protected static string NewId() => Guid.NewGuid().ToString("N");

@@ -6,6 +6,7 @@ using OrleansMemory.Grains.Storage;
 namespace OrleansMemory.Grains;
 
 /// <summary>A named piece of system state holding one JSON value (state <c>value</c>).</summary>
+[GrainType("systemstate")]
 public sealed class SystemStateGrain : MemoryGrainBase, ISystemStateGrain
 {
     private readonly StateRecord<SystemValueState> _value;

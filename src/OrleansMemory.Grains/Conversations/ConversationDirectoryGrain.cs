@@ -7,6 +7,7 @@ namespace OrleansMemory.Grains.Conversations;
 /// <summary>An index of conversations kept as a paged log of entries (<c>entries</c>); touching an entry rewrites only
 /// its page (at most once a minute per entry; the latest time is also written when the grain deactivates), removing one
 /// leaves a tombstone.</summary>
+[GrainType("conversationdirectory")]
 public sealed class ConversationDirectoryGrain : MemoryGrainBase, IConversationDirectoryGrain
 {
     private readonly PagedLog<DirectoryEntry> _log;

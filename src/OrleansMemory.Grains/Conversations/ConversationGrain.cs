@@ -9,6 +9,7 @@ namespace OrleansMemory.Grains.Conversations;
 /// <summary>A conversation: its document (state <c>current</c>), raw messages (paged log <c>raw_messages</c>), chunks
 /// (state <c>chunks</c>) and memory formation records (paged log <c>memories</c>). Messages and records are held in
 /// memory while active; appends write only the tail page and the log head.</summary>
+[GrainType("conversation")]
 public sealed class ConversationGrain : MemoryGrainBase, IConversationGrain
 {
     private readonly StateRecord<DocumentState> _document;

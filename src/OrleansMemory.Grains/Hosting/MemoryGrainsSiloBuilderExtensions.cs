@@ -1,3 +1,4 @@
+using Orleans.Serialization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -17,7 +18,8 @@ public static class MemoryGrainsSiloBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddMemoryGrains(configure);
-        return builder.AddGrainAssembly(typeof(ConversationGrain).Assembly);
+        builder.Services.AddSerializer(serializer => serializer.AddAssembly(typeof(ConversationGrain).Assembly));
+        return builder;
     }
 
     /// <summary>Adds the services of the memory grains; see <see cref="AddMemoryGrains(ISiloBuilder, Action{MemoryGrainOptions}?)"/>.</summary>

@@ -4,7 +4,7 @@ namespace OrleansMemory.Grains;
 public sealed class MemoryGrainOptions
 {
     /// <summary>The name of the grain storage provider the memory grains keep their records in.</summary>
-    public string StorageProviderName { get; set; } = PersistentStateAttribute.DefaultStorageName;
+    public string StorageProviderName { get; set; } = Orleans.Providers.ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME;
 
     /// <summary>The largest conversation document, in UTF-8 bytes of its JSON.</summary>
     public int MaxDocumentBytes { get; set; } = 16 * 1024 * 1024;

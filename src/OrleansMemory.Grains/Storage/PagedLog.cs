@@ -55,7 +55,7 @@ internal sealed class PagedLog<T>
         for (long page = 0; page * size < count; page++)
         {
             var state = await ReadPageAsync(page);
-            var take = (int)Math.Min(state.State.Items.Count, count - (page * size));
+            var take = (int)Math.Min(state.State!.Items.Count, count - (page * size));
             items.AddRange(take == state.State.Items.Count ? state.State.Items : state.State.Items.Take(take));
         }
 
@@ -79,7 +79,7 @@ internal sealed class PagedLog<T>
             var pageIndex = count / size;
             var offset = (int)(count % size);
             var page = await GetTailAsync(pageIndex);
-            var pageItems = page.State.Items;
+            var pageItems = page.State!.Items;
             if (pageItems.Count > offset)
             {
                 pageItems.RemoveRange(offset, pageItems.Count - offset); // left over by a failed append
@@ -109,7 +109,7 @@ internal sealed class PagedLog<T>
         var size = PageSize;
         var pageIndex = index / size;
         var page = _tail is { } tail && tail.Index == pageIndex ? tail.State : await ReadPageAsync(pageIndex);
-        page.State.Items[(int)(index % size)] = item;
+        page.State!.Items[(int)(index % size)] = item;
         await _storage.WriteStateAsync(PageName(pageIndex), _grainId, page);
     }
 
@@ -155,6 +155,7 @@ internal sealed class PagedLog<T>
     {
         var state = new GrainState<LogPage<T>>();
         await _storage.ReadStateAsync(PageName(pageIndex), _grainId, state);
+        state.State ??= new LogPage<T>();
         state.State.Items ??= [];
         if (pageIndex >= (Count - 1) / PageSize)
         {

@@ -11,7 +11,7 @@ internal sealed class StateRecord<T>(IGrainStorage storage, GrainId grainId, str
     /// <summary>The state value (a default instance until read or when absent).</summary>
     public T State
     {
-        get => _state.State;
+        get => _state.State ??= new T();
         set => _state.State = value;
     }
 
@@ -43,6 +43,7 @@ internal sealed class StateRecord<T>(IGrainStorage storage, GrainId grainId, str
         if (_state.RecordExists || _state.ETag is not null)
         {
             await storage.ClearStateAsync(stateName, grainId, _state);
+            _state.State = new T();
         }
         else
         {

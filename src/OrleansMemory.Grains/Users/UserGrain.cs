@@ -10,6 +10,7 @@ namespace OrleansMemory.Grains.Users;
 /// <summary>A user: semantic memories (paged log <c>memories</c> with binary embeddings, held as one contiguous matrix),
 /// conflicts (paged log <c>conflicts</c>), history (paged log <c>history</c>), short-term FIFO (state <c>short_term</c>)
 /// and a small head (state <c>profile</c>).</summary>
+[GrainType("user")]
 public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
 {
     private const int MaxTypeLength = 64;
@@ -66,7 +67,7 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
 
         await LoadConflictsAsync();
         await EscalateOverdueAsync();
-        _escalationTimer = RegisterGrainTimer(_ => EscalateOverdueAsync(), Options.EscalationCheckPeriod, Options.EscalationCheckPeriod);
+        _escalationTimer = this.RegisterGrainTimer(_ => EscalateOverdueAsync(), Options.EscalationCheckPeriod, Options.EscalationCheckPeriod);
     }
 
     /// <inheritdoc />

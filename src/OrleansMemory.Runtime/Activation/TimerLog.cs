@@ -1,9 +1,0 @@
-using Microsoft.Extensions.Logging;
-
-namespace OrleansMemory.Runtime;
-
-internal static partial class TimerLog
-{
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A timer tick of grain {GrainId} failed")]
-    public static partial void TickFailed(ILogger logger, Exception exception, GrainId grainId);
-}

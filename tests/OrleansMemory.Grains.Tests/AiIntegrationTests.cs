@@ -12,9 +12,9 @@ public sealed class AiIntegrationTests
     [Fact]
     public async Task Text_only_add_and_search_use_the_registered_embedding_generator()
     {
-        await using var silo = await TestSilo.StartAsync(StorageKind.Memory,
+        await using var cluster = await MemoryCluster.StartAsync(StorageKind.Memory,
             services: s => s.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(new BagOfWordsGenerator()));
-        var user = silo.Factory.GetGrain<IUserGrain>("text-user");
+        var user = cluster.Factory.GetGrain<IUserGrain>("text-user");
         var tea = await user.AddMemoryAsync("green tea every morning");
         await user.AddMemoryAsync("hiking in the alps");
         var results = await user.SearchTextAsync("tea every morning", topK: 1);
@@ -28,10 +28,10 @@ public sealed class AiIntegrationTests
     public async Task Chat_client_classifier_decides_and_falls_back_to_rules_on_failure()
     {
         var chat = new ScriptedChatClient();
-        await using var silo = await TestSilo.StartAsync(StorageKind.Memory,
+        await using var cluster = await MemoryCluster.StartAsync(StorageKind.Memory,
             services: s => s.AddSingleton<IChatClient>(chat),
             silo: s => s.UseChatClientMemoryClassifier(ChatClientClassifierMode.Replace));
-        var user = silo.Factory.GetGrain<IUserGrain>("chat-user");
+        var user = cluster.Factory.GetGrain<IUserGrain>("chat-user");
 
         chat.Answer = """{"conflict": true, "category": "preference", "singleton": false, "explanation": "tea vs coffee", "question": "Tea or coffee?"}""";
         await user.AddMemoryAsync("Drinks coffee", Vectors.Axis(4, 0));
@@ -85,11 +85,13 @@ public sealed class AiIntegrationTests
     {
         public string? Answer { get; set; }
 
-        public int Calls { get; private set; }
+        private int _calls;
+
+        public int Calls => Volatile.Read(ref _calls);
 
         public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
         {
-            Calls++;
+            Interlocked.Increment(ref _calls); // one instance serves every silo
             return Answer is null
                 ? throw new HttpRequestException("model unavailable")
                 : Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, Answer)));

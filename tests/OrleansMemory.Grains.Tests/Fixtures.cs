@@ -1,37 +1,29 @@
 namespace OrleansMemory.Grains.Tests;
 
-/// <summary>One silo shared by the tests of a class; tests use their own grain keys.</summary>
-public abstract class SiloFixture : IAsyncLifetime
+/// <summary>One test cluster shared by the tests of a class; tests use their own grain keys.</summary>
+public abstract class ClusterFixture : IAsyncLifetime
 {
-    private TestSilo? _silo;
+    private MemoryCluster? _cluster;
 
     public abstract StorageKind Kind { get; }
 
-    public TestSilo Silo => _silo ?? throw new InvalidOperationException("The silo has not started.");
+    public MemoryCluster Cluster => _cluster ?? throw new InvalidOperationException("The cluster has not started.");
 
-    public async Task InitializeAsync() => _silo = await TestSilo.StartAsync(Kind);
+    public async Task InitializeAsync() => _cluster = await MemoryCluster.StartAsync(Kind);
 
     public async Task DisposeAsync()
     {
-        if (_silo is not null)
+        if (_cluster is not null)
         {
-            await _silo.DisposeAsync();
+            await _cluster.DisposeAsync();
         }
     }
 }
 
-public sealed class MemorySiloFixture : SiloFixture
+public sealed class MemoryClusterFixture : ClusterFixture
 {
     public override StorageKind Kind => StorageKind.Memory;
 }
 
-public sealed class FileSiloFixture : SiloFixture
-{
-    public override StorageKind Kind => StorageKind.File;
-}
-
 /// <summary>Every memory grain test, against memory storage.</summary>
-public sealed class MemoryStorageGrainTests(MemorySiloFixture fixture) : MemoryGrainTests(fixture), IClassFixture<MemorySiloFixture>;
-
-/// <summary>Every memory grain test, against file storage in a temporary directory.</summary>
-public sealed class FileStorageGrainTests(FileSiloFixture fixture) : MemoryGrainTests(fixture), IClassFixture<FileSiloFixture>;
+public sealed class MemoryStorageGrainTests(MemoryClusterFixture fixture) : MemoryGrainTests(fixture), IClassFixture<MemoryClusterFixture>;

@@ -41,7 +41,7 @@ public abstract partial class MemoryGrainTests
 
         await agent.DeleteChainsAsync();
         Assert.Equal(0, (await agent.GetChainsAsync()).TotalCount);
-        Assert.DoesNotContain(Silo.Storage.LiveRecords(agent.GrainId), s => s.StartsWith("reasoning_chains/0", StringComparison.Ordinal));
+        Assert.DoesNotContain(Cluster.Storage.LiveRecords(agent.GetGrainId()), s => s.StartsWith("reasoning_chains/0", StringComparison.Ordinal));
         await Assert.ThrowsAsync<MemoryValidationException>(() => agent.AppendChainAsync(new ReasoningChain("", [])));
         await Assert.ThrowsAsync<MemoryValidationException>(() => agent.AppendChainAsync(
             new ReasoningChain("", [new ReasoningStep(ReasoningStepKind.ToolCall, "no tool name")])));
@@ -91,6 +91,6 @@ public abstract partial class MemoryGrainTests
         await Assert.ThrowsAsync<MemoryValidationException>(() => agent.RecordConversationAsync(" "));
 
         await agent.DeleteAsync();
-        AssertNoRecords(Silo, agent.GrainId);
+        AssertNoRecords(Cluster, agent.GetGrainId());
     }
 }

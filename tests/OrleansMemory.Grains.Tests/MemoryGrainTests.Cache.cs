@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using OrleansMemory.Abstractions;
 
 namespace OrleansMemory.Grains.Tests;
@@ -9,8 +8,8 @@ public abstract partial class MemoryGrainTests
     public async Task Cache_counts_hits_and_misses_and_deletes_expired_entries_from_storage()
     {
         var clock = new ManualTimeProvider();
-        await using var silo = await TestSilo.StartAsync(Kind, services: s => s.AddSingleton<TimeProvider>(clock));
-        var cache = silo.Factory.GetGrain<ICacheGrain>(Key("prompt-hash"));
+        await using var cluster = await MemoryCluster.StartAsync(Kind, services: clock.Register);
+        var cache = cluster.Factory.GetGrain<ICacheGrain>(Key("prompt-hash"));
         Assert.False((await cache.GetAsync()).Found);
 
         await cache.SetAsync(Json("""{"completion":"Paris"}"""), TimeSpan.FromMinutes(10));
@@ -18,18 +17,18 @@ public abstract partial class MemoryGrainTests
         Assert.True(hit.Found);
         Assert.Equal("Paris", hit.Value!.Value.GetProperty("completion").GetString());
         Assert.Equal(clock.GetUtcNow().AddMinutes(10), hit.ExpiresAt);
-        Assert.Equal(["entry"], silo.Storage.LiveRecords(cache.GrainId));
+        Assert.Equal(["entry"], cluster.Storage.LiveRecords(cache.GetGrainId()));
 
         clock.Advance(TimeSpan.FromMinutes(11));
         Assert.False((await cache.GetAsync()).Found);
-        AssertNoRecords(silo, cache.GrainId);
+        AssertNoRecords(cluster, cache.GetGrainId());
         Assert.Equal(new CacheStats(1, 2, false, null), await cache.GetStatsAsync());
 
         await cache.SetAsync(Json("42"));
         clock.Advance(TimeSpan.FromDays(365));
         Assert.True((await cache.GetAsync()).Found);
         await cache.RemoveAsync();
-        AssertNoRecords(silo, cache.GrainId);
+        AssertNoRecords(cluster, cache.GetGrainId());
         await Assert.ThrowsAsync<MemoryValidationException>(() => cache.SetAsync(Json("1"), TimeSpan.Zero));
     }
 
@@ -38,8 +37,8 @@ public abstract partial class MemoryGrainTests
     {
         var cache = Grains.GetGrain<ICacheGrain>(Key("short"));
         await cache.SetAsync(Json("\"soon gone\""), TimeSpan.FromMilliseconds(100));
-        await WaitForAsync(() => Task.FromResult(Silo.Storage.LiveRecords(cache.GrainId)), records => records.Count == 0);
-        AssertNoRecords(Silo, cache.GrainId);
+        await WaitForAsync(() => Task.FromResult(Cluster.Storage.LiveRecords(cache.GetGrainId())), records => records.Count == 0);
+        AssertNoRecords(Cluster, cache.GetGrainId());
         Assert.False((await cache.GetAsync()).Found);
     }
 
@@ -52,7 +51,7 @@ public abstract partial class MemoryGrainTests
         Assert.Equal(3, (await state.GetAsync())!.Value.GetProperty("retries").GetInt32());
         await state.DeleteAsync();
         Assert.Null(await state.GetAsync());
-        AssertNoRecords(Silo, state.GrainId);
+        AssertNoRecords(Cluster, state.GetGrainId());
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using OrleansMemory.Abstractions;
 
 namespace OrleansMemory.Grains.Tests;
@@ -124,14 +123,14 @@ public abstract partial class MemoryGrainTests
     public async Task Pending_conflicts_escalate_by_age()
     {
         var clock = new ManualTimeProvider();
-        await using var silo = await TestSilo.StartAsync(Kind,
+        await using var cluster = await MemoryCluster.StartAsync(Kind,
             configure: o =>
             {
                 o.ConflictEscalationAge = TimeSpan.FromHours(1);
                 o.EscalationCheckPeriod = TimeSpan.FromMilliseconds(50);
             },
-            services: s => s.AddSingleton<TimeProvider>(clock));
-        var user = silo.Factory.GetGrain<IUserGrain>(Key("user"));
+            services: clock.Register);
+        var user = cluster.Factory.GetGrain<IUserGrain>(Key("user"));
         await user.AddMemoryAsync("I have 2 cats", Vectors.Axis(Dim, 0));
         var added = await user.AddMemoryAsync("I have 3 cats", Vectors.Near(Dim, 0, 1, 0.9));
         var conflict = Assert.Single(added.Conflicts);

@@ -115,10 +115,10 @@ public abstract partial class MemoryGrainTests
 
         var stats = await conversation.GetStatsAsync();
         Assert.Equal(new ConversationStats(250, 750, t0, t0.AddSeconds(249), true, 7, 1, 1), stats);
-        Assert.Contains("raw_messages/000002", Silo.Storage.LiveRecords(conversation.GrainId));
+        Assert.Contains("raw_messages/000002", Cluster.Storage.LiveRecords(conversation.GetGrainId()));
 
         await conversation.DeleteAsync();
-        AssertNoRecords(Silo, conversation.GrainId);
+        AssertNoRecords(Cluster, conversation.GetGrainId());
         var again = Grains.GetGrain<IConversationGrain>(key);
         Assert.Equal(0, await again.GetMessageCountAsync());
         Assert.Null(await again.LoadDocumentAsync());
@@ -132,6 +132,6 @@ public abstract partial class MemoryGrainTests
         var other = Grains.GetGrain<IConversationGrain>(Key("fresh"));
         await other.ReplaceMessagesAsync(new[] { new RawMessage("a", MessageRoles.User, "first") });
         Assert.Equal(1, await other.GetMessageCountAsync());
-        AssertNoRecords(Silo, fresh.GrainId);
+        AssertNoRecords(Cluster, fresh.GetGrainId());
     }
 }

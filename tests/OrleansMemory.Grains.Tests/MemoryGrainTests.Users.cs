@@ -144,10 +144,10 @@ public abstract partial class MemoryGrainTests
         await user.AddMemoryAsync("I don't live in London", Vectors.Near(Dim, 0, 1, 0.9), importance: 0.5);
         await user.AddShortTermMessagesAsync(new[] {new ShortTermMessage(MessageRoles.User, "hello")});
         await user.SetShortTermCapacityAsync(5);
-        Assert.Contains("memories/000001", Silo.Storage.LiveRecords(user.GrainId));
+        Assert.Contains("memories/000001", Cluster.Storage.LiveRecords(user.GetGrainId()));
 
         await user.DeleteAllDataAsync();
-        AssertNoRecords(Silo, user.GrainId);
+        AssertNoRecords(Cluster, user.GetGrainId());
         var again = Grains.GetGrain<IUserGrain>(user.GetPrimaryKeyString());
         var stats = await again.GetStatsAsync();
         Assert.Equal(new UserMemoryStats(0, 0, 0, 0, 0, 0, 0, 20), stats);

@@ -3,13 +3,14 @@ using System.Text.Json;
 namespace OrleansMemory.Grains.Tests;
 
 /// <summary>The memory grain test suite; one subclass per storage provider.</summary>
-public abstract partial class MemoryGrainTests(SiloFixture fixture)
+public abstract partial class MemoryGrainTests(ClusterFixture fixture)
 {
-    protected TestSilo Silo => fixture.Silo;
+    protected MemoryCluster Cluster => fixture.Cluster;
 
     protected StorageKind Kind => fixture.Kind;
 
-    protected IGrainFactory Grains => Silo.Factory;
+    /// <summary>The cluster client: every call crosses the wire to one of the silos.</summary>
+    protected IGrainFactory Grains => Cluster.Factory;
 
     protected static string Key(string prefix) => $"{prefix}-{Guid.NewGuid():N}";
 
@@ -19,16 +20,6 @@ public abstract partial class MemoryGrainTests(SiloFixture fixture)
         return document.RootElement.Clone();
     }
 
-    /// <summary>Asserts that no record of the grain is left in storage (and, for file storage, no file in its folder).</summary>
-    protected static void AssertNoRecords(TestSilo silo, GrainId grainId)
-    {
-        Assert.Empty(silo.Storage.LiveRecords(grainId));
-        if (silo.Directory is not null)
-        {
-            var folder = Path.Combine(silo.Directory, OrleansMemory.Storage.StorageKeyEscaper.Escape(grainId.Type),
-                OrleansMemory.Storage.StorageKeyEscaper.Escape(grainId.Key));
-            Assert.True(!Directory.Exists(folder) || Directory.GetFiles(folder, "*.json", SearchOption.AllDirectories).Length == 0,
-                $"files left in {folder}: {(Directory.Exists(folder) ? string.Join(", ", Directory.GetFiles(folder)) : "")}");
-        }
-    }
+    /// <summary>Asserts that no record of the grain is left in storage.</summary>
+    protected static void AssertNoRecords(MemoryCluster cluster, GrainId grainId) => Assert.Empty(cluster.Storage.LiveRecords(grainId));
 }

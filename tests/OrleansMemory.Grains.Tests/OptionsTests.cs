@@ -7,7 +7,7 @@ public sealed class OptionsTests
     [Fact]
     public async Task Invalid_options_stop_startup_with_every_failure_named()
     {
-        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => TestSilo.StartAsync(StorageKind.Memory, configure: o =>
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => MemoryCluster.StartAsync(StorageKind.Memory, configure: o =>
         {
             o.ConflictThreshold = 0.99;
             o.MessagePageSize = 0;

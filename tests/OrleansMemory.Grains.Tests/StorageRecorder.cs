@@ -1,0 +1,40 @@
+using System.Collections.Concurrent;
+
+namespace OrleansMemory.Grains.Tests;
+
+/// <summary>What the storage of every silo of a test cluster was asked to do: writes and the bytes they carried,
+/// reads, and which records exist (as far as the cluster has written or read them).</summary>
+public sealed class StorageRecorder
+{
+    private readonly ConcurrentDictionary<(GrainId Grain, string State), bool> _live = new();
+    private long _bytesWritten;
+    private long _writes;
+    private long _reads;
+
+    public long BytesWritten => Interlocked.Read(ref _bytesWritten);
+
+    public long Writes => Interlocked.Read(ref _writes);
+
+    public long Reads => Interlocked.Read(ref _reads);
+
+    /// <summary>The state names of the records that exist for a grain, in order.</summary>
+    public IReadOnlyList<string> LiveRecords(GrainId grainId) => [.. _live.Keys.Where(k => k.Grain == grainId).Select(k => k.State).Order()];
+
+    internal void Read(GrainId grainId, string stateName, bool exists)
+    {
+        Interlocked.Increment(ref _reads);
+        if (exists)
+        {
+            _live[(grainId, stateName)] = true;
+        }
+    }
+
+    internal void Wrote(GrainId grainId, string stateName, long bytes)
+    {
+        Interlocked.Add(ref _bytesWritten, bytes);
+        Interlocked.Increment(ref _writes);
+        _live[(grainId, stateName)] = true;
+    }
+
+    internal void Cleared(GrainId grainId, string stateName) => _live.TryRemove((grainId, stateName), out _);
+}

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using OrleansMemory;
 using OrleansMemory.Grains.Benchmarks;
 using OrleansMemory.Hosting;
 
@@ -9,8 +8,9 @@ using OrleansMemory.Hosting;
 var quick = args.Contains("--quick");
 var builder = Host.CreateApplicationBuilder();
 builder.Logging.ClearProviders();
-builder.UseSilo(silo => silo
+builder.UseOrleans(silo => silo
     .UseLocalhostClustering()
+    .UseSystemTextJsonGrainStorageSerializer()
     .AddMemoryGrainStorage("Default")
     .AddMemoryGrains());
 using var host = builder.Build();

@@ -29,6 +29,7 @@ public static class OmemCli
             HealthCommand(console),
             BackupCommand(console),
             InspectCommand(console),
+            DbCommand(console),
             Load.LoadCommand.Create(console),
         };
         var result = root.Parse(args);
@@ -50,6 +51,11 @@ public static class OmemCli
         {
             console.MarkupLineInterpolated($"[red]{ex.Message}[/]");
             return Usage;
+        }
+        catch (StorageUnavailableException ex)
+        {
+            console.MarkupLineInterpolated($"[red]{ex.Message}[/]");
+            return Failed;
         }
     }
 
@@ -96,6 +102,14 @@ public static class OmemCli
         var command = new Command("backup", "Back up the storage: SQLite online backup, a copy of the file tree, or (PostgreSQL, Redis) a file-provider export.") { storage, to };
         command.SetAction((result, ct) => StorageCommands.BackupAsync(console, result.GetValue(storage), result.GetValue(to)!, ct));
         return command;
+    }
+
+    private static Command DbCommand(IAnsiConsole console)
+    {
+        var storage = StorageOption();
+        var init = new Command("init", "Apply the schema scripts (deploy/sql) to PostgreSQL or SQLite; safe to run again.") { storage };
+        init.SetAction((result, ct) => StorageCommands.DbInitAsync(console, result.GetValue(storage), ct));
+        return new Command("db", "Database schema.") { init };
     }
 
     private static Command InspectCommand(IAnsiConsole console)

@@ -1,7 +1,5 @@
-using System.Text;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Configuration;
 using OrleansMemory.Storage;
 using Spectre.Console;
 
@@ -14,11 +12,25 @@ public static class StorageCommands
     public static async Task<int> MigrateAsync(IAnsiConsole console, string from, string to, string? grainType, bool dryRun, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(console);
-        await using var source = await OpenedStorage.OpenAsync(from).ConfigureAwait(false);
-        await using var target = await OpenedStorage.OpenAsync(to).ConfigureAwait(false);
-        var statistics = await source.Catalog.GetStatisticsAsync(cancellationToken).ConfigureAwait(false);
+        await using var sourceStorage = await CliStorage.OpenAsync([("source", CliStorage.Settings(from, readOnly: true))], cancellationToken).ConfigureAwait(false);
+        var source = sourceStorage.Catalog("source");
+        CliStorage? targetStorage = null;
+        IGrainStorageCatalog target;
+        try
+        {
+            targetStorage = await CliStorage.OpenAsync([("target", CliStorage.Settings(to, readOnly: dryRun))], cancellationToken).ConfigureAwait(false);
+            target = targetStorage.Catalog("target");
+        }
+        catch (StorageUnavailableException ex) when (dryRun)
+        {
+            console.MarkupLineInterpolated($"[yellow]The target cannot be opened read-only ({ex.Message}); counting it as empty.[/]");
+            target = EmptyCatalog.Instance;
+        }
+
+        await using var _ = targetStorage;
+        var statistics = await source.GetStatisticsAsync(cancellationToken).ConfigureAwait(false);
         var total = grainType is null ? statistics.RecordCount : statistics.GrainTypes.Where(t => t.GrainType == grainType).Sum(t => t.RecordCount);
-        var migrator = new StorageMigrator(source.Catalog, target.Catalog);
+        var migrator = new StorageMigrator(source, target);
         MigrationReport? report = null;
         await console.Progress().AutoClear(false).StartAsync(async context =>
         {
@@ -50,13 +62,35 @@ public static class StorageCommands
         return report.Succeeded ? OmemCli.Success : OmemCli.Failed;
     }
 
+    /// <summary>Applies the schema scripts to the PostgreSQL or SQLite storage (idempotent).</summary>
+    public static async Task<int> DbInitAsync(IAnsiConsole console, string? uri, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        var settings = CliStorage.Settings(uri, readOnly: false);
+        switch (settings.Type)
+        {
+            case "sqlite":
+                await AdoNetSchema.ApplySqliteAsync(BuiltInGrainStorageBackends.SqliteConnectionString(settings), settings.WalMode, cancellationToken).ConfigureAwait(false);
+                console.MarkupLineInterpolated($"[green]SQLite schema applied ({string.Join(", ", AdoNetSchema.SqliteScripts)}) to {CliStorage.Describe(uri)}.[/]");
+                return OmemCli.Success;
+            case "postgres":
+                var options = new RelationalGrainStorageOptions { ConnectionString = BuiltInGrainStorageBackends.PostgresConnectionString(settings), Schema = settings.Schema };
+                await AdoNetSchema.ApplyPostgreSqlAsync(options.EffectiveConnectionString, cancellationToken).ConfigureAwait(false);
+                console.MarkupLineInterpolated($"[green]PostgreSQL schema applied ({string.Join(", ", AdoNetSchema.PostgreSqlScripts)}) to {CliStorage.Describe(uri)}.[/]");
+                return OmemCli.Success;
+            default:
+                console.MarkupLineInterpolated($"[red]{settings.Type} storage has no schema: db init applies to sqlite and postgres.[/]");
+                return OmemCli.Usage;
+        }
+    }
+
     /// <summary>Prints record counts and sizes by grain type.</summary>
     public static async Task<int> StatsAsync(IAnsiConsole console, string? uri, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(console);
-        await using var storage = await OpenedStorage.OpenAsync(uri).ConfigureAwait(false);
-        var statistics = await storage.Catalog.GetStatisticsAsync(cancellationToken).ConfigureAwait(false);
-        var table = new Table().Title(Markup.Escape(storage.Description)).AddColumns("grain type", "grains", "records", "bytes");
+        await using var storage = await CliStorage.OpenAsync([("storage", CliStorage.Settings(uri, readOnly: true))], cancellationToken).ConfigureAwait(false);
+        var statistics = await storage.Catalog("storage").GetStatisticsAsync(cancellationToken).ConfigureAwait(false);
+        var table = new Table().Title(Markup.Escape(CliStorage.Describe(uri))).AddColumns("grain type", "grains", "records", "bytes");
         foreach (var type in statistics.GrainTypes)
         {
             table.AddRow(Markup.Escape(type.GrainType), Number(type.GrainCount), Number(type.RecordCount), Number(type.PayloadBytes));
@@ -73,9 +107,9 @@ public static class StorageCommands
         ArgumentNullException.ThrowIfNull(console);
         try
         {
-            await using var storage = await OpenedStorage.OpenAsync(uri).ConfigureAwait(false);
-            var description = await GrainStorageProbe.ProbeAsync(storage.Storage, cancellationToken).ConfigureAwait(false);
-            console.MarkupLineInterpolated($"[green]healthy[/] {storage.Description}: {description}");
+            await using var storage = await CliStorage.OpenAsync([("storage", CliStorage.Settings(uri, readOnly: true))], cancellationToken).ConfigureAwait(false);
+            var description = await GrainStorageProbe.ProbeAsync(storage.Storage("storage"), cancellationToken).ConfigureAwait(false);
+            console.MarkupLineInterpolated($"[green]healthy[/] {CliStorage.Describe(uri)}: {description}");
             return OmemCli.Success;
         }
         catch (Exception ex) when (ex is not (OperationCanceledException or GrainStorageConfigurationException))
@@ -89,11 +123,11 @@ public static class StorageCommands
     public static async Task<int> BackupAsync(IAnsiConsole console, string? uri, string destination, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(console);
-        var settings = OpenedStorage.Settings(uri);
+        var settings = CliStorage.Settings(uri, readOnly: true);
         switch (settings.Type)
         {
             case "sqlite":
-                using (var source = new SqliteConnection(BuiltInGrainStorageBackends.Sqlite(settings).ConnectionString))
+                using (var source = new SqliteConnection(BuiltInGrainStorageBackends.SqliteConnectionString(settings)))
                 using (var target = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = destination, Pooling = false }.ToString()))
                 {
                     Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(destination))!);
@@ -119,18 +153,19 @@ public static class StorageCommands
     public static async Task<int> InspectAsync(IAnsiConsole console, string? uri, string grainType, string key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(console);
-        await using var storage = await OpenedStorage.OpenAsync(uri).ConfigureAwait(false);
+        await using var storage = await CliStorage.OpenAsync([("storage", CliStorage.Settings(uri, readOnly: true))], cancellationToken).ConfigureAwait(false);
+        var catalog = storage.Catalog("storage");
         var id = GrainId.Create(grainType, key);
-        var states = await storage.Catalog.ListStateNamesAsync(id, cancellationToken).ConfigureAwait(false);
+        var states = await catalog.ListStateNamesAsync(id, cancellationToken).ConfigureAwait(false);
         if (states.Count == 0)
         {
-            console.MarkupLineInterpolated($"[yellow]No records for {id} in {storage.Description}.[/]");
+            console.MarkupLineInterpolated($"[yellow]No records for {id} in {CliStorage.Describe(uri)}.[/]");
             return OmemCli.Failed;
         }
 
         foreach (var state in states)
         {
-            var record = await storage.Catalog.ReadRecordAsync(id, state, cancellationToken).ConfigureAwait(false);
+            var record = await catalog.ReadRecordAsync(id, state, cancellationToken).ConfigureAwait(false);
             if (record is null)
             {
                 continue;
@@ -143,12 +178,14 @@ public static class StorageCommands
         return OmemCli.Success;
     }
 
+    private static readonly JsonSerializerOptions IndentedJson = MemoryStateJson.CreateOptions(writeIndented: true);
+
     private static string Pretty(byte[] payload)
     {
         try
         {
             using var document = JsonDocument.Parse(payload);
-            return JsonSerializer.Serialize(document.RootElement, JsonGrainStorageSerializer.IndentedOptions);
+            return JsonSerializer.Serialize(document.RootElement, IndentedJson);
         }
         catch (JsonException)
         {
@@ -181,51 +218,5 @@ public static class StorageCommands
     private sealed class Progress(ProgressTask task) : IProgress<long>
     {
         public void Report(long value) => task.Value = value;
-    }
-}
-
-/// <summary>A provider opened by the CLI from a URI or the environment, disposed when done.</summary>
-internal sealed class OpenedStorage(IGrainStorage storage, string description) : IAsyncDisposable
-{
-    public IGrainStorage Storage { get; } = storage;
-
-    public IGrainStorageCatalog Catalog => Storage as IGrainStorageCatalog
-        ?? throw new GrainStorageConfigurationException($"{Storage.GetType().Name} does not implement {nameof(IGrainStorageCatalog)}.");
-
-    public string Description { get; } = description;
-
-    public static GrainStorageSettings Settings(string? uri) => uri is null
-        ? GrainStorageConfiguration.Read(new ConfigurationBuilder().AddEnvironmentVariables().Build())
-        : GrainStorageUri.Parse(uri);
-
-    public static Task<OpenedStorage> OpenAsync(string? uri)
-    {
-        var settings = Settings(uri);
-        var description = uri is null ? $"{settings.Type} storage from the environment" : Redact(uri);
-        return Task.FromResult(new OpenedStorage(new GrainStorageFactory().Create(description, settings), description));
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        switch (Storage)
-        {
-            case IAsyncDisposable asyncDisposable:
-                await asyncDisposable.DisposeAsync().ConfigureAwait(false);
-                break;
-            case IDisposable disposable:
-                disposable.Dispose();
-                break;
-        }
-    }
-
-    private static string Redact(string uri)
-    {
-        var builder = new StringBuilder();
-        foreach (var part in uri.Split(';'))
-        {
-            builder.Append(builder.Length == 0 ? "" : ";").Append(part.StartsWith("password=", StringComparison.OrdinalIgnoreCase) ? "Password=***" : part);
-        }
-
-        return builder.ToString();
     }
 }

@@ -50,7 +50,7 @@ public sealed class StorageMigrator(IGrainStorageCatalog source, IGrainStorageCa
                             continue; // deleted while we ran
                         }
 
-                        digests[(id.Type, id.Key, state)] = Digest(record.Payload);
+                        digests[(id.Type.ToString()!, id.Key.ToString()!, state)] = Digest(record.Payload);
                         var existing = await target.ReadRecordAsync(id, state, ct).ConfigureAwait(false);
                         if (existing is not null && existing.Payload.AsSpan().SequenceEqual(record.Payload))
                         {
@@ -81,7 +81,7 @@ public sealed class StorageMigrator(IGrainStorageCatalog source, IGrainStorageCa
         var targetDigests = new ConcurrentDictionary<(string, string, string), string>();
         await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken }, async (k, ct) =>
         {
-            var record = await target.ReadRecordAsync(new GrainId(k.Type, k.Key), k.State, ct).ConfigureAwait(false);
+            var record = await target.ReadRecordAsync(GrainId.Create(k.Type, k.Key), k.State, ct).ConfigureAwait(false);
             targetDigests[k] = record is null ? "missing" : Digest(record.Payload);
         }).ConfigureAwait(false);
 

@@ -1,22 +1,17 @@
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
-using OrleansMemory.AdoNet;
-using OrleansMemory.Configuration;
+using OrleansMemory.Hosting;
 
 namespace OrleansMemory.Storage.Tests;
 
-public sealed class SqliteGrainStorageTests : GrainStorageConformanceTests, IDisposable
+public sealed class SqliteGrainStorageTests : CatalogConformanceTests, IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("omem-sqlite-").FullName;
 
-    private string DatabasePath => Path.Combine(_directory, "connectome.db");
+    private string DatabasePath => Path.Combine(_directory, "data", "connectome.db");
 
-    protected override Task<IGrainStorage> OpenAsync() => Task.FromResult<IGrainStorage>(new AdoNetGrainStorage("sqlite", new AdoNetGrainStorageOptions
-    {
-        Invariant = AdoNetGrainStorageOptions.SqliteInvariant,
-        ConnectionString = "Data Source=" + DatabasePath,
-    }));
+    protected override void Register(ISiloBuilder silo) =>
+        silo.AddSqliteGrainStorage(ProviderName, o => o.ConnectionString = "Data Source=" + DatabasePath);
 
     public void Dispose()
     {
@@ -25,73 +20,97 @@ public sealed class SqliteGrainStorageTests : GrainStorageConformanceTests, IDis
     }
 
     [Fact]
-    public async Task Database_uses_WAL_and_the_health_check_round_trips()
+    public async Task The_schema_is_created_with_WAL_and_rows_carry_the_grain_type()
     {
-        var storage = (AdoNetGrainStorage)Storage;
-        var health = await new GrainStorageHealthCheck(storage.Name, storage).CheckHealthAsync(new HealthCheckContext());
-        Assert.Equal(HealthStatus.Healthy, health.Status);
+        await WriteAsync(Storage, Id("x", "user"), "u", stateName: "memories/head");
+        await WriteAsync(Storage, Id("c1"), "c", stateName: "memories/head");
         await using var connection = new SqliteConnection("Data Source=" + DatabasePath);
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA journal_mode";
         Assert.Equal("wal", (string?)await command.ExecuteScalarAsync());
-        command.CommandText = "SELECT COUNT(*) FROM omem_grain_state";
-        Assert.Equal(0L, (long)(await command.ExecuteScalarAsync())!);
+        command.CommandText = "SELECT GrainTypeString || ' ' || GrainIdExtensionString || ' ' || ServiceId FROM OrleansStorage ORDER BY 1";
+        var rows = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                rows.Add(reader.GetString(0));
+            }
+        }
+
+        Assert.Equal(["conversation/memories/head conversation/c1 orleansmemory", "user/memories/head user/x orleansmemory"], rows);
     }
 
     [Fact]
-    public async Task Shipped_schema_matches_the_created_one()
+    public async Task Applying_the_schema_again_is_harmless()
     {
-        var shipped = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "deploy", "sql", "sqlite.sql"));
-        foreach (var statement in AdoNetSql.SqliteSchema("omem_grain_state"))
-        {
-            Assert.Contains(Normalize(statement), Normalize(shipped), StringComparison.Ordinal);
-        }
+        var written = await WriteAsync(Storage, Id("kept"), "kept");
+        await AdoNetSchema.ApplySqliteAsync("Data Source=" + DatabasePath);
+        var reopened = await ReopenAsync();
+        Assert.Equal(written.ETag, (await ReadAsync(reopened, Id("kept"))).ETag);
     }
-
-    internal static string Normalize(string sql) => string.Join(' ', sql.Split((char[])[' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries));
 }
 
 [RequiresServer(TestServers.Postgres)]
-public sealed class PostgresGrainStorageTests : GrainStorageConformanceTests
+public sealed class PostgresGrainStorageTests : CatalogConformanceTests
 {
     private readonly string _schema = $"omem_test_{TestServers.RunId}_{Guid.NewGuid():N}"[..50];
 
-    protected override Task<IGrainStorage> OpenAsync() => Task.FromResult<IGrainStorage>(new AdoNetGrainStorage("postgres", new AdoNetGrainStorageOptions
+    private static string Server => TestServers.Require(TestServers.Postgres);
+
+    protected override void Register(ISiloBuilder silo) => silo.AddPostgreSqlGrainStorage(ProviderName, o =>
     {
-        Invariant = AdoNetGrainStorageOptions.PostgresInvariant,
-        ConnectionString = TestServers.Require(TestServers.Postgres),
-        Schema = _schema,
-    }));
+        o.ConnectionString = Server;
+        o.Schema = _schema;
+        o.CreateSchema = true;
+    });
 
     protected override async Task CleanupAsync()
     {
-        await using var dataSource = NpgsqlDataSource.Create(TestServers.Require(TestServers.Postgres));
+        await using var dataSource = NpgsqlDataSource.Create(Server);
         await using var command = dataSource.CreateCommand($"DROP SCHEMA IF EXISTS {_schema} CASCADE");
         await command.ExecuteNonQueryAsync();
     }
 
     [StorageFact]
-    public async Task Json_payloads_are_queryable_as_jsonb_and_the_health_check_round_trips()
+    public async Task Rows_carry_the_grain_type_so_equal_keys_of_different_types_do_not_collide()
     {
-        await WriteAsync(Storage, Id("j"), "queryable");
-        var health = await new GrainStorageHealthCheck("postgres", Storage).CheckHealthAsync(new HealthCheckContext());
-        Assert.Equal(HealthStatus.Healthy, health.Status);
-        await using var dataSource = NpgsqlDataSource.Create(TestServers.Require(TestServers.Postgres));
-        await using var command = dataSource.CreateCommand($"SELECT payload_json->>'text', COUNT(*) OVER () FROM {_schema}.omem_grain_state");
-        await using var reader = await command.ExecuteReaderAsync();
-        Assert.True(await reader.ReadAsync());
-        Assert.Equal("queryable", reader.GetString(0));
-        Assert.Equal(1L, reader.GetInt64(1));
+        await WriteAsync(Storage, Id("x", "user"), "u", stateName: "memories/head");
+        await WriteAsync(Storage, Id("x"), "c", stateName: "memories/head");
+        await using var dataSource = NpgsqlDataSource.Create(Server);
+        await using var command = dataSource.CreateCommand(
+            $"SELECT graintypestring || ' ' || grainidextensionstring || ' ' || serviceid || ' ' || version FROM {_schema}.orleansstorage ORDER BY 1");
+        var rows = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                rows.Add(reader.GetString(0));
+            }
+        }
+
+        Assert.Equal(["conversation/memories/head conversation/x orleansmemory 1", "user/memories/head user/x orleansmemory 1"], rows);
     }
 
     [StorageFact]
-    public async Task Shipped_schema_matches_the_created_one()
+    public async Task Three_silos_applying_the_schema_at_once_all_start()
     {
-        var shipped = SqliteGrainStorageTests.Normalize(await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "deploy", "sql", "postgres.sql")));
-        foreach (var statement in AdoNetSql.PostgresSchema(null, "omem_grain_state", "omem_grain_state"))
+        var schema = _schema[..40] + "_race";
+        var connection = new NpgsqlConnectionStringBuilder(Server) { SearchPath = schema }.ConnectionString;
+        try
         {
-            Assert.Contains(SqliteGrainStorageTests.Normalize(statement).Replace("IF NOT EXISTS ", "", StringComparison.Ordinal), shipped.Replace("IF NOT EXISTS ", "", StringComparison.Ordinal), StringComparison.Ordinal);
+            await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => AdoNetSchema.ApplyPostgreSqlAsync(connection)));
+            await AdoNetSchema.ApplyPostgreSqlAsync(connection);
+            await using var dataSource = NpgsqlDataSource.Create(Server);
+            await using var command = dataSource.CreateCommand($"SELECT COUNT(*) FROM {schema}.orleansquery");
+            Assert.Equal(20L, (long)(await command.ExecuteScalarAsync())!);
+        }
+        finally
+        {
+            await using var dataSource = NpgsqlDataSource.Create(Server);
+            await using var drop = dataSource.CreateCommand($"DROP SCHEMA IF EXISTS {schema} CASCADE");
+            await drop.ExecuteNonQueryAsync();
         }
     }
 }

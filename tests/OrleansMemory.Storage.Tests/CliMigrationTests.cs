@@ -8,6 +8,7 @@ public sealed class CliMigrationChainTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("omem-cli-").FullName;
     private readonly string _schema = $"omem_cli_{TestServers.RunId}";
+    private readonly string _service = $"omem-cli-{TestServers.RunId}";
 
     public void Dispose()
     {
@@ -31,9 +32,18 @@ public sealed class CliMigrationChainTests : IDisposable
             start,
             "sqlite:" + Path.Combine(_directory, "chain.db"),
             $"postgres:{TestServers.Require(TestServers.Postgres)}?schema={_schema}",
-            $"redis:{TestServers.Require(TestServers.Redis)}?prefix=omem-cli:{TestServers.RunId}:",
+            $"redis:{TestServers.Require(TestServers.Redis)}?service={_service}",
             "file:" + Path.Combine(_directory, "end"),
         ];
+        var missingSchema = await Omem.RunAsync("migrate", "--from", chain[0], "--to", chain[2]);
+        Assert.Equal(1, missingSchema.ExitCode);
+        Assert.Contains("omem db init", missingSchema.Output);
+        for (var run = 0; run < 2; run++)
+        {
+            var init = await Omem.RunAsync("db", "init", "--storage", chain[2]);
+            Assert.True(init.ExitCode == 0, init.Output);
+        }
+
         for (var i = 0; i + 1 < chain.Length; i++)
         {
             var (exitCode, output) = await Omem.RunAsync("migrate", "--from", chain[i], "--to", chain[i + 1]);
@@ -41,7 +51,8 @@ public sealed class CliMigrationChainTests : IDisposable
             Assert.Contains("Migration verified", output);
         }
 
-        var end = (IGrainStorageCatalog)new GrainStorageFactory().Create("end", chain[^1]);
+        await using var opened = await CliStore.OpenAsync(chain[^1]);
+        var end = opened.Catalog("store");
         foreach (var ((id, state), payload) in expected)
         {
             Assert.Equal(payload, (await end.ReadRecordAsync(id, state))?.Payload);
@@ -68,9 +79,10 @@ public sealed class CliMigrationTests : IDisposable
     {
         var source = "file:" + Path.Combine(_directory, "src");
         var expected = await CliSeed.SeedAsync(source, grains: 150);
-        var factory = new GrainStorageFactory();
-        await using var target = (AdoNet.AdoNetGrainStorage)factory.Create("t", "sqlite:" + Path.Combine(_directory, "t.db"));
-        var from = (IGrainStorageCatalog)factory.Create("s", source);
+        await using var opened = await CliStorage.OpenAsync(
+            [("s", CliStorage.Settings(source, readOnly: true)), ("t", CliStorage.Settings("sqlite:" + Path.Combine(_directory, "t.db"), readOnly: false))], CancellationToken.None);
+        var from = opened.Catalog("s");
+        var target = opened.Catalog("t");
 
         using var cancel = new CancellationTokenSource();
         var progress = new Stop(100, cancel);
@@ -97,8 +109,9 @@ public sealed class CliMigrationTests : IDisposable
         Assert.Contains($"{expected.Count} record(s) would be copied", dry.Output);
         Assert.False(Directory.Exists(Path.Combine(_directory, "dry", "conversations")));
 
-        var from = (IGrainStorageCatalog)new GrainStorageFactory().Create("s", source);
-        var report = await new StorageMigrator(from, new CorruptingCatalog(new MemoryGrainStorage())).RunAsync(null, false, null, CancellationToken.None);
+        await using var opened = await CliStorage.OpenAsync(
+            [("s", CliStorage.Settings(source, readOnly: true)), ("t", CliStorage.Settings("file:" + Path.Combine(_directory, "corrupt"), readOnly: false))], CancellationToken.None);
+        var report = await new StorageMigrator(opened.Catalog("s"), new CorruptingCatalog(opened.Catalog("t"))).RunAsync(null, false, null, CancellationToken.None);
         Assert.False(report.Succeeded);
         Assert.NotEqual(report.SourceChecksum, report.TargetChecksum);
         Assert.Equal(expected.Count, report.Mismatches.Count);
@@ -125,15 +138,17 @@ public sealed class CliMigrationTests : IDisposable
 
         var backup = await Omem.RunAsync("backup", "-s", "sqlite:" + db, "--to", Path.Combine(_directory, "backup.db"));
         Assert.Equal(0, backup.ExitCode);
-        var copy = (IGrainStorageCatalog)new GrainStorageFactory().Create("b", "sqlite:" + Path.Combine(_directory, "backup.db"));
-        Assert.Equal(expected.Count, (await copy.GetStatisticsAsync()).RecordCount);
+        await using (var copy = await CliStore.OpenAsync("sqlite:" + Path.Combine(_directory, "backup.db")))
+        {
+            Assert.Equal(expected.Count, (await copy.Catalog("store").GetStatisticsAsync()).RecordCount);
+        }
 
         var files = "file:" + Path.Combine(_directory, "files");
         await CliSeed.SeedAsync(files, grains: 2);
         Assert.Equal(0, (await Omem.RunAsync("backup", "-s", files, "--to", Path.Combine(_directory, "files-backup"))).ExitCode);
         Assert.True(File.Exists(Path.Combine(_directory, "files-backup", "conversations", "c1", "messages%2F000001.json")));
 
-        Assert.Equal(OmemCli.Usage, (await Omem.RunAsync("migrate", "--from", "nonsense", "--to", "memory:")).ExitCode);
+        Assert.Equal(OmemCli.Usage, (await Omem.RunAsync("migrate", "--from", "nonsense", "--to", "file:" + Path.Combine(_directory, "x"))).ExitCode);
         Assert.Equal(OmemCli.Usage, (await Omem.RunAsync("migrate", "--to", "memory:")).ExitCode);
     }
 
@@ -149,13 +164,20 @@ public sealed class CliMigrationTests : IDisposable
     }
 }
 
+/// <summary>Opens one store as omem does (read-write), as the provider "store".</summary>
+public static class CliStore
+{
+    internal static Task<CliStorage> OpenAsync(string uri) => CliStorage.OpenAsync([("store", CliStorage.Settings(uri, readOnly: false))], CancellationToken.None);
+}
+
 /// <summary>Seeds a store through its catalog and typed API: several grain types, paged states, odd keys, binary and pretty JSON.</summary>
 public static class CliSeed
 {
     public static async Task<Dictionary<(GrainId Id, string State), byte[]>> SeedAsync(string uri, int grains)
     {
-        var storage = new GrainStorageFactory().Create("seed", uri);
-        var catalog = (IGrainStorageCatalog)storage;
+        await using var opened = await CliStore.OpenAsync(uri);
+        var storage = opened.Storage("store");
+        var catalog = opened.Catalog("store");
         var expected = new Dictionary<(GrainId, string), byte[]>();
         for (var i = 0; i < grains; i++)
         {
@@ -179,11 +201,6 @@ public static class CliSeed
         byte[] binary = [0, 1, 2, 254, 255];
         await catalog.WriteRecordAsync(GrainId.Create("cache", "bin"), "entry", binary, null);
         expected[(GrainId.Create("cache", "bin"), "entry")] = binary;
-        if (storage is IAsyncDisposable disposable)
-        {
-            await disposable.DisposeAsync();
-        }
-
         return expected;
     }
 }

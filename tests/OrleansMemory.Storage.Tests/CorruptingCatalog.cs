@@ -1,7 +1,7 @@
 namespace OrleansMemory.Storage.Tests;
 
 /// <summary>A catalog that flips the last byte of everything written through it, to prove that verification catches it.</summary>
-public sealed class CorruptingCatalog(MemoryGrainStorage inner) : IGrainStorageCatalog
+public sealed class CorruptingCatalog(IGrainStorageCatalog inner) : IGrainStorageCatalog
 {
     public string Name => "corrupting";
 

@@ -1,36 +1,71 @@
-using OrleansMemory.Configuration;
+using OrleansMemory.Hosting;
 
 namespace OrleansMemory.Storage.Tests;
 
-public sealed class FileGrainStorageTests : GrainStorageConformanceTests, IDisposable
+public sealed class FileGrainStorageTests : CatalogConformanceTests, IDisposable
 {
     private readonly string _sandbox = Directory.CreateTempSubdirectory("omem-file-").FullName;
 
     private string Root => Path.Combine(_sandbox, "root");
 
-    protected override Task<IGrainStorage> OpenAsync() => Task.FromResult<IGrainStorage>(Open());
+    protected override void Register(ISiloBuilder silo) => Register(silo, null);
 
-    private FileGrainStorage Open(Action<FileGrainStorageOptions>? configure = null)
+    private void Register(ISiloBuilder silo, Action<FileGrainStorageOptions>? configure) => silo.AddFileGrainStorage(ProviderName, o =>
     {
-        var options = new FileGrainStorageOptions { BaseDirectory = Root, StateFileNames = { ["state"] = "current" } };
-        configure?.Invoke(options);
-        return new FileGrainStorage("files", options);
-    }
+        o.BaseDirectory = Root;
+        o.StateFileNames["state"] = "current";
+        configure?.Invoke(o);
+    });
 
     public void Dispose() => Directory.Delete(_sandbox, recursive: true);
 
     [Fact]
     public async Task Records_follow_the_design_layout()
     {
-        await WriteAsync(Storage, Id("c1"), "x");
-        await WriteAsync(Storage, Id("c1"), "x", stateName: "raw_messages");
+        await WriteAsync(Storage, Id("default/c1"), "x");
+        await WriteAsync(Storage, Id("c1"), "x", stateName: "raw_messages/000042");
         await WriteAsync(Storage, Id("a1", "agent"), "x", stateName: "reasoning_chains");
         await WriteAsync(Storage, Id("u1", "my grain"), "x");
-        Assert.True(File.Exists(Path.Combine(Root, "conversations", "c1", "current.json")));
-        Assert.True(File.Exists(Path.Combine(Root, "conversations", "c1", "raw_messages.json")));
+        Assert.True(File.Exists(Path.Combine(Root, "conversations", "default%2Fc1", "current.json")));
+        Assert.True(File.Exists(Path.Combine(Root, "conversations", "c1", "raw_messages%2F000042.json")));
         Assert.True(File.Exists(Path.Combine(Root, "agents", "a1", "reasoning_chains.json")));
         Assert.True(File.Exists(Path.Combine(Root, "my%20grain", "u1", "current.json")));
-        Assert.Contains("\n  \"text\": \"x\"", await File.ReadAllTextAsync(Path.Combine(Root, "conversations", "c1", "current.json")));
+        var json = await File.ReadAllTextAsync(Path.Combine(Root, "conversations", "default%2Fc1", "current.json"));
+        Assert.Contains("\n  \"text\": \"x\"", json);
+        Assert.DoesNotContain("$type", json);
+    }
+
+    [Fact]
+    public async Task A_storage_folder_written_by_the_previous_version_loads()
+    {
+        var root = Path.Combine(_sandbox, "v1");
+        CopyTree(Path.Combine(AppContext.BaseDirectory, "Fixtures", "storage_data_v1"), root);
+        var host = await StartAsync(s => s.AddFileGrainStorage("v1", o => o.BaseDirectory = root));
+        var storage = host.GetStorage("v1");
+        var catalog = host.GetCatalog("v1")!;
+        var document = new GrainState<FixtureDocumentState>();
+        await storage.ReadStateAsync("current", Id("default/c1"), document);
+        Assert.True(document.RecordExists);
+        Assert.Equal("Trip planning", document.State!.Document?.GetProperty("title").GetString());
+        Assert.Equal(new DateTimeOffset(2026, 11, 20, 9, 30, 0, TimeSpan.Zero), document.State!.UpdatedAt);
+
+        var page = new GrainState<FixtureMessagePage>();
+        await storage.ReadStateAsync("raw_messages/000001", Id("default/c1"), page);
+        Assert.Equal(["user", "assistant"], page.State!.Messages.Select(m => m.Role));
+        Assert.Equal(FixtureImportance.VeryHigh, page.State!.Messages[1].Importance);
+        Assert.True(double.IsNaN(page.State!.Messages[0].Score));
+
+        var memories = new GrainState<FixtureMessagePage>();
+        await storage.ReadStateAsync("memories", Id("default/alice", "user"), memories);
+        Assert.True(memories.RecordExists);
+        Assert.Equal(["conversation", "user"], await catalog.ListGrainTypesAsync());
+        Assert.Equal(["current", "raw_messages/000001"], await catalog.ListStateNamesAsync(Id("default/c1")));
+
+        // Writing back keeps the layout and the conventions (snake_case, string enums).
+        await storage.WriteStateAsync("raw_messages/000001", Id("default/c1"), page);
+        var json = await File.ReadAllTextAsync(Path.Combine(root, "conversations", "default%2Fc1", "raw_messages%2F000001.json"));
+        Assert.Contains("\"importance\": \"very_high\"", json);
+        Assert.Contains("\"score\": \"NaN\"", json);
     }
 
     [Fact]
@@ -39,9 +74,9 @@ public sealed class FileGrainStorageTests : GrainStorageConformanceTests, IDispo
         await WriteAsync(Storage, Id("k", "conversations"), "type named like a directory");
         await WriteAsync(Storage, Id("k"), "mapped state", stateName: "state");
         await WriteAsync(Storage, Id("k"), "state named like a file", stateName: "current");
-        Assert.Equal("type named like a directory", (await ReadAsync(Storage, Id("k", "conversations"))).State.Text);
-        Assert.Equal("mapped state", (await ReadAsync(Storage, Id("k"), "state")).State.Text);
-        Assert.Equal("state named like a file", (await ReadAsync(Storage, Id("k"), "current")).State.Text);
+        Assert.Equal("type named like a directory", (await ReadAsync(Storage, Id("k", "conversations"))).State!.Text);
+        Assert.Equal("mapped state", (await ReadAsync(Storage, Id("k"), "state")).State!.Text);
+        Assert.Equal("state named like a file", (await ReadAsync(Storage, Id("k"), "current")).State!.Text);
         Assert.Equal(["current", "state"], await Catalog.ListStateNamesAsync(Id("k")));
         Assert.Equal(["conversation", "conversations"], await Catalog.ListGrainTypesAsync());
     }
@@ -51,7 +86,7 @@ public sealed class FileGrainStorageTests : GrainStorageConformanceTests, IDispo
     {
         foreach (var key in OddKeys)
         {
-            await WriteAsync(Storage, Id(key, string.IsNullOrWhiteSpace(key) ? "t" : key), "x", stateName: key);
+            await WriteAsync(Storage, Id(key, string.IsNullOrWhiteSpace(key) || key.Contains('/', StringComparison.Ordinal) ? "t" : key), "x", stateName: key);
         }
 
         Assert.Equal(["root"], Directory.EnumerateFileSystemEntries(_sandbox).Select(Path.GetFileName));
@@ -62,7 +97,6 @@ public sealed class FileGrainStorageTests : GrainStorageConformanceTests, IDispo
     [Fact]
     public async Task Overwrites_keep_at_most_MaxBackupFiles_previous_versions()
     {
-        var files = (FileGrainStorage)Storage;
         var state = await WriteAsync(Storage, Id("c"), "v0");
         for (var i = 1; i <= 6; i++)
         {
@@ -72,30 +106,53 @@ public sealed class FileGrainStorageTests : GrainStorageConformanceTests, IDispo
         var backups = Directory.GetFiles(Path.Combine(Root, "conversations", "c", ".backups")).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(5, backups.Count);
         Assert.Contains("\"v5\"", await File.ReadAllTextAsync(backups[^1]));
-        Assert.Equal(["state"], await files.ListStateNamesAsync(Id("c")));
+        Assert.Equal(["state"], await Catalog.ListStateNamesAsync(Id("c")));
 
-        var limited = Open(o => o.MaxBackupFiles = 2);
-        var current = await ReadAsync(limited, Id("c"));
-        await WriteAsync(limited, Id("c"), "v7", current.ETag);
+        var limited = await StartAsync(s => Register(s, o => o.MaxBackupFiles = 2));
+        var current = await ReadAsync(limited.GetStorage(ProviderName), Id("c"));
+        await WriteAsync(limited.GetStorage(ProviderName), Id("c"), "v7", current.ETag);
         Assert.Equal(2, Directory.GetFiles(Path.Combine(Root, "conversations", "c", ".backups")).Length);
 
-        var none = Open(o => o.CreateBackups = false);
+        var none = (await StartAsync(s => Register(s, o => o.CreateBackups = false))).GetStorage(ProviderName);
         await WriteAsync(none, Id("d"), "v0");
         await WriteAsync(none, Id("d"), "v1", (await ReadAsync(none, Id("d"))).ETag);
         Assert.False(Directory.Exists(Path.Combine(Root, "conversations", "d", ".backups")));
     }
 
     [Fact]
-    public void Invalid_options_are_all_reported()
+    public async Task Invalid_options_stop_the_silo_with_every_failure()
     {
-        var error = Assert.Throws<ArgumentException>(() => Open(o =>
+        var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => StartAsync(s => Register(s, o =>
         {
             o.BaseDirectory = " ";
             o.MaxBackupFiles = 0;
             o.GrainTypeDirectories["x"] = "../up";
-        }));
+        })));
         Assert.Contains("BaseDirectory", error.Message);
         Assert.Contains("MaxBackupFiles", error.Message);
         Assert.Contains("GrainTypeDirectories['x']", error.Message);
+    }
+
+    [Fact]
+    public async Task A_missing_directory_is_an_error_when_it_may_not_be_created()
+    {
+        var missing = Path.Combine(_sandbox, "missing");
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => StartAsync(s => s.AddFileGrainStorage("ro", o =>
+        {
+            o.BaseDirectory = missing;
+            o.CreateBaseDirectory = false;
+        })));
+        Assert.Contains(missing, error.ToString());
+        Assert.False(Directory.Exists(missing));
+    }
+
+    private static void CopyTree(string source, string destination)
+    {
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(destination, Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
     }
 }

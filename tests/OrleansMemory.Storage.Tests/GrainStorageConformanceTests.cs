@@ -1,55 +1,56 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using OrleansMemory.Hosting;
+
 namespace OrleansMemory.Storage.Tests;
 
-/// <summary>The contract every grain storage provider passes: one subclass per backend. Each test instance gets a fresh
-/// store from <see cref="OpenAsync"/> (a new directory, database schema or key prefix); calling it again opens the same
-/// store anew, to prove durability.</summary>
+/// <summary>The contract every grain storage provider passes through Orleans' <see cref="IGrainStorage"/>: one subclass
+/// per backend. Each test instance gets a fresh store (a new directory, database file, schema or key prefix), hosted by a
+/// real silo (<see cref="StorageHost"/>) so the providers' lifecycle runs; <see cref="ReopenAsync"/> starts another silo
+/// on the same store, to prove durability.</summary>
 public abstract partial class GrainStorageConformanceTests : IAsyncLifetime
 {
-    private readonly List<IGrainStorage> _opened = [];
+    /// <summary>The name every subclass registers its provider under.</summary>
+    protected const string ProviderName = "store";
 
-    protected IGrainStorage Storage { get; private set; } = null!;
+    private readonly List<StorageHost> _hosts = [];
 
-    protected IGrainStorageCatalog Catalog => (IGrainStorageCatalog)Storage;
+    protected StorageHost Host { get; private set; } = null!;
 
-    /// <summary>Whether data survives closing the provider (false only for memory storage).</summary>
-    protected virtual bool IsDurable => true;
+    protected IGrainStorage Storage => Host.GetStorage(ProviderName);
 
-    /// <summary>Opens the store of this test instance (the same store every time it is called).</summary>
-    protected abstract Task<IGrainStorage> OpenAsync();
+    /// <summary>Registers the provider <see cref="ProviderName"/> for this test instance's store.</summary>
+    protected abstract void Register(ISiloBuilder silo);
 
-    public async Task InitializeAsync() => Storage = await TrackAsync();
+    public async Task InitializeAsync() => Host = await StartAsync();
 
     public async Task DisposeAsync()
     {
-        foreach (var storage in _opened)
+        foreach (var host in _hosts)
         {
-            await CloseAsync(storage);
+            await host.DisposeAsync();
         }
 
         await CleanupAsync();
     }
 
-    /// <summary>Removes the store of this test instance (a database schema, for example) after it is closed.</summary>
+    /// <summary>Removes the store of this test instance (a database schema, for example) after its silos stopped.</summary>
     protected virtual Task CleanupAsync() => Task.CompletedTask;
 
-    protected static async Task CloseAsync(IGrainStorage storage)
+    /// <summary>Starts a silo with this instance's provider (or <paramref name="register"/>'s).</summary>
+    protected async Task<StorageHost> StartAsync(Action<ISiloBuilder>? register = null)
     {
-        switch (storage)
-        {
-            case IAsyncDisposable asyncDisposable:
-                await asyncDisposable.DisposeAsync();
-                break;
-            case IDisposable disposable:
-                disposable.Dispose();
-                break;
-        }
+        var host = await StorageHost.StartAsync(register ?? Register);
+        _hosts.Add(host);
+        return host;
     }
 
-    protected async Task<IGrainStorage> TrackAsync()
+    /// <summary>Stops the current silo and starts a new one on the same store.</summary>
+    protected async Task<IGrainStorage> ReopenAsync()
     {
-        var storage = await OpenAsync();
-        _opened.Add(storage);
-        return storage;
+        await Host.DisposeAsync();
+        _hosts.Remove(Host);
+        Host = await StartAsync();
+        return Storage;
     }
 
     protected static GrainId Id(string key, string type = "conversation") => GrainId.Create(type, key);
@@ -63,7 +64,7 @@ public abstract partial class GrainStorageConformanceTests : IAsyncLifetime
 
     protected static async Task<GrainState<TestState>> WriteAsync(IGrainStorage storage, GrainId id, string text, string? eTag = null, string stateName = "state")
     {
-        var state = new GrainState<TestState>(new TestState { Text = text, Number = text.Length, Items = ["a", text] }, eTag);
+        var state = new GrainState<TestState>(new TestState { Text = text, Number = text.Length, Items = ["a", text] }, eTag) { RecordExists = eTag is not null };
         await storage.WriteStateAsync(stateName, id, state);
         return state;
     }
@@ -79,9 +80,9 @@ public abstract partial class GrainStorageConformanceTests : IAsyncLifetime
         var read = await ReadAsync(Storage, id);
         Assert.True(read.RecordExists);
         Assert.Equal(written.ETag, read.ETag);
-        Assert.Equal("hello wörld", read.State.Text);
-        Assert.Equal(11, read.State.Number);
-        Assert.Equal(["a", "hello wörld"], read.State.Items);
+        Assert.Equal("hello wörld", read.State!.Text);
+        Assert.Equal(11, read.State!.Number);
+        Assert.Equal(["a", "hello wörld"], read.State!.Items);
     }
 
     [StorageFact]
@@ -98,18 +99,20 @@ public abstract partial class GrainStorageConformanceTests : IAsyncLifetime
         var written = await WriteAsync(Storage, id, text);
         var read = await ReadAsync(Storage, id);
         Assert.Equal(written.ETag, read.ETag);
-        Assert.Equal(text, read.State.Text);
+        Assert.Equal(text, read.State!.Text);
     }
 
+    /// <summary>Keys an API user may send (NUL excluded: PostgreSQL text cannot hold it; empty and all-whitespace keys
+    /// excluded: Orleans refuses them in a GrainId).</summary>
     public static readonly string[] OddKeys =
     [
-        "a/b", "..", ".", "../../etc", "../../../../../../tmp/escape", "/etc/passwd", "C:\\Windows\\system32", "a\0b", "\u0001x",
-        "", " ", "%", "%41", "~x", "CON", "a:b*?\"<>|", new string('k', 1000), new string('é', 1000), "🙂🚀 émoji ☃", "\n\t",
-        "conversations", "current",
+        "a/b", "default/c1", "..", ".", "../../etc", "../../../../../../tmp/escape", "/etc/passwd", "C:\\Windows\\system32", "\u0001x",
+        " x", "%", "%41", "~x", "CON", "a:b*?\"<>|", new string('k', 1000), new string('é', 1000), "🙂🚀 émoji ☃", "\n\tx",
+        "conversations", "current", "c1", "C1", "0c1", "42", "042", "2a+ext", "6f9619ff8b86d011b42d00c04fc964ff",
     ];
 
     [StorageFact]
-    public async Task Odd_keys_round_trip_and_are_listed()
+    public async Task Odd_keys_round_trip_without_colliding()
     {
         var eTags = new Dictionary<string, string?>();
         foreach (var key in OddKeys)
@@ -121,36 +124,33 @@ public abstract partial class GrainStorageConformanceTests : IAsyncLifetime
         {
             var read = await ReadAsync(Storage, Id(key));
             Assert.True(read.RecordExists, $"key {Describe(key)}");
-            Assert.Equal("value of " + key, read.State.Text);
+            Assert.Equal("value of " + key, read.State!.Text);
             Assert.Equal(eTags[key], read.ETag);
         }
-
-        var listed = new List<string>();
-        await foreach (var id in Catalog.StreamGrainIdsAsync("conversation", pageSize: 5))
-        {
-            listed.Add(id.Key);
-        }
-
-        Assert.Equal(OddKeys.Order(StringComparer.Ordinal), listed.Order(StringComparer.Ordinal));
-        Assert.Equal(OddKeys.Length, (await Catalog.GetStatisticsAsync()).RecordCount);
     }
 
     [StorageFact]
-    public async Task Odd_state_names_and_grain_types_round_trip()
+    public async Task Grains_of_different_types_with_the_same_key_and_state_name_do_not_collide()
+    {
+        await WriteAsync(Storage, Id("x", "user"), "the user", stateName: "memories/head");
+        await WriteAsync(Storage, Id("x", "conversation"), "the conversation", stateName: "memories/head");
+        Assert.Equal("the user", (await ReadAsync(Storage, Id("x", "user"), "memories/head")).State!.Text);
+        Assert.Equal("the conversation", (await ReadAsync(Storage, Id("x", "conversation"), "memories/head")).State!.Text);
+    }
+
+    [StorageFact]
+    public async Task Odd_state_names_round_trip()
     {
         string[] names = ["a/b", "..", "../../etc", "", "messages/000042", new string('s', 1000), "🙂"];
         foreach (var name in names)
         {
-            await WriteAsync(Storage, Id("k", "../type/" + name), name, stateName: name);
+            await WriteAsync(Storage, Id("k"), name, stateName: name);
         }
 
         foreach (var name in names)
         {
-            Assert.Equal(name, (await ReadAsync(Storage, Id("k", "../type/" + name), name)).State.Text);
-            Assert.Equal([name], await Catalog.ListStateNamesAsync(Id("k", "../type/" + name)));
+            Assert.Equal(name, (await ReadAsync(Storage, Id("k"), name)).State!.Text);
         }
-
-        Assert.Equal(names.Select(n => "../type/" + n).Order(StringComparer.Ordinal), await Catalog.ListGrainTypesAsync());
     }
 
     [StorageFact]
@@ -160,8 +160,7 @@ public abstract partial class GrainStorageConformanceTests : IAsyncLifetime
         Assert.False(read.RecordExists);
         Assert.Null(read.ETag);
         Assert.NotNull(read.State);
-        Assert.Equal(string.Empty, read.State.Text);
-        Assert.Null(await Catalog.ReadRecordAsync(Id("nobody"), "state"));
+        Assert.Equal(string.Empty, read.State!.Text);
     }
 
     [StorageFact]
@@ -175,12 +174,11 @@ public abstract partial class GrainStorageConformanceTests : IAsyncLifetime
         await Assert.ThrowsAsync<InconsistentStateException>(() => WriteAsync(Storage, id, "stale", first.ETag));
         await Assert.ThrowsAsync<InconsistentStateException>(() => WriteAsync(Storage, id, "blind"));
         await Assert.ThrowsAsync<InconsistentStateException>(() => WriteAsync(Storage, id, "made up", "12345"));
-        var stale = new GrainState<TestState>(new TestState(), first.ETag, true);
+        var stale = new GrainState<TestState>(new TestState(), first.ETag) { RecordExists = true };
         await Assert.ThrowsAsync<InconsistentStateException>(() => Storage.ClearStateAsync("state", id, stale));
-        await Assert.ThrowsAsync<InconsistentStateException>(() => Catalog.WriteRecordAsync(id, "state", "{}"u8.ToArray(), first.ETag));
 
         var read = await ReadAsync(Storage, id);
-        Assert.Equal("v2", read.State.Text);
+        Assert.Equal("v2", read.State!.Text);
         Assert.Equal(second.ETag, read.ETag);
     }
 
@@ -193,19 +191,22 @@ public abstract partial class GrainStorageConformanceTests : IAsyncLifetime
         await Storage.ClearStateAsync("state", id, written);
         Assert.False(written.RecordExists);
         Assert.Null(written.ETag);
-        Assert.Equal(string.Empty, written.State.Text);
+        Assert.Equal(string.Empty, written.State!.Text);
         Assert.False((await ReadAsync(Storage, id)).RecordExists);
-        Assert.Empty(await Catalog.ListStateNamesAsync(id));
 
         // Clearing an absent record with a null ETag is a no-op, also for a grain that never had any record.
         await Storage.ClearStateAsync("state", id, new GrainState<TestState>());
         await Storage.ClearStateAsync("state", Id("never written"), new GrainState<TestState>());
-        await Assert.ThrowsAsync<InconsistentStateException>(() => Storage.ClearStateAsync("state", Id("never written"), new GrainState<TestState>(new TestState(), "1", true)));
+        await Assert.ThrowsAsync<InconsistentStateException>(() => Storage.ClearStateAsync("state", Id("never written"), new GrainState<TestState>(new TestState(), "1") { RecordExists = true }));
 
         var again = await WriteAsync(Storage, id, "v2");
-        await Assert.ThrowsAsync<InconsistentStateException>(() => WriteAsync(Storage, id, "stale", staleETag));
+        if (staleETag != again.ETag)
+        {
+            await Assert.ThrowsAsync<InconsistentStateException>(() => WriteAsync(Storage, id, "stale", staleETag));
+        }
+
         var read = await ReadAsync(Storage, id);
-        Assert.Equal("v2", read.State.Text);
+        Assert.Equal("v2", read.State!.Text);
         Assert.Equal(again.ETag, read.ETag);
     }
 
@@ -222,23 +223,19 @@ public abstract partial class GrainStorageConformanceTests : IAsyncLifetime
         for (var i = 0; i < 200; i++)
         {
             var read = await ReadAsync(Storage, Id("g" + i));
-            Assert.Equal("second " + i, read.State.Text);
+            Assert.Equal("second " + i, read.State!.Text);
             Assert.Equal(results[i].ETag, read.ETag);
         }
-
-        var stats = await Catalog.GetStatisticsAsync();
-        Assert.Equal(200, stats.RecordCount);
-        Assert.Equal(200, Assert.Single(stats.GrainTypes).GrainCount);
     }
 
     [StorageFact]
     public async Task Racing_writers_to_one_grain_have_exactly_one_winner_per_round()
     {
         var id = Id("contended");
-        var current = await WriteAsync(Storage, id, "start");
+        var current = new GrainState<TestState>();
         for (var round = 0; round < 4; round++)
         {
-            var eTag = current.ETag;
+            var eTag = current.ETag; // round 0 races the first write of the record
             var attempts = await Task.WhenAll(Enumerable.Range(0, 50).Select(w => Task.Run(async () =>
             {
                 try
@@ -253,38 +250,41 @@ public abstract partial class GrainStorageConformanceTests : IAsyncLifetime
 
             var winner = Assert.Single(attempts, a => a is not null)!;
             var read = await ReadAsync(Storage, id);
-            Assert.Equal(winner.State.Text, read.State.Text);
+            Assert.Equal(winner.State!.Text, read.State!.Text);
             Assert.Equal(winner.ETag, read.ETag);
             current = read;
         }
     }
 
     [StorageFact]
-    public async Task Data_survives_closing_and_reopening()
+    public async Task The_health_check_does_a_round_trip()
     {
-        var id = Id("durable");
-        var written = await WriteAsync(Storage, id, "kept");
-        await Catalog.WriteRecordAsync(Id("raw", "system"), "config", "{\"a\":1}"u8.ToArray(), null);
-        if (!IsDurable)
-        {
-            return; // memory storage: nothing outlives the instance, by design.
-        }
-
-        await CloseAsync(Storage);
-        var reopened = await OpenAsync();
-        try
-        {
-            var read = await ReadAsync(reopened, id);
-            Assert.Equal("kept", read.State.Text);
-            Assert.Equal(written.ETag, read.ETag);
-            var raw = await ((IGrainStorageCatalog)reopened).ReadRecordAsync(Id("raw", "system"), "config");
-            Assert.Equal("{\"a\":1}"u8.ToArray(), raw!.Payload);
-        }
-        finally
-        {
-            await CloseAsync(reopened);
-        }
+        var health = await new GrainStorageHealthCheck(ProviderName, Storage).CheckHealthAsync(new HealthCheckContext());
+        Assert.Equal(HealthStatus.Healthy, health.Status);
+        Assert.Contains("round trip ok", health.Description);
     }
+
+    /// <summary>Orleans' default (Newtonsoft) storage serializer writes a state of a type outside its allow-list and then
+    /// cannot read it back; with System.Text.Json every plain record type reads back identical (after a fresh silo, for
+    /// durable stores).</summary>
+    [StorageFact]
+    public async Task A_plain_record_state_reads_back_identical()
+    {
+        var id = Id("plain");
+        var state = PlainRecordState.Sample();
+        var written = new GrainState<PlainRecordState>(state);
+        await Storage.WriteStateAsync("plain", id, written);
+
+        var storage = await ReopenIfDurableAsync();
+        var read = new GrainState<PlainRecordState>();
+        await storage.ReadStateAsync("plain", id, read);
+        Assert.True(read.RecordExists);
+        Assert.Equal(written.ETag, read.ETag);
+        Assert.Equal(state.Describe(), read.State!.Describe());
+    }
+
+    /// <summary>A new silo on the same store, or (memory storage) the current one.</summary>
+    protected virtual Task<IGrainStorage> ReopenIfDurableAsync() => ReopenAsync();
 
     protected static string Describe(string key) => key.Length > 40 ? key[..40] + "..." : key.Replace("\0", "\\0", StringComparison.Ordinal);
 }

@@ -1,49 +1,45 @@
-using Microsoft.Extensions.Diagnostics.HealthChecks;
-using OrleansMemory.Configuration;
-using OrleansMemory.Redis;
+using OrleansMemory.Hosting;
+using StackExchange.Redis;
 
 namespace OrleansMemory.Storage.Tests;
 
 [RequiresServer(TestServers.Redis)]
-public sealed class RedisGrainStorageTests : GrainStorageConformanceTests
+public sealed class RedisGrainStorageTests : CatalogConformanceTests
 {
-    private readonly string _prefix = $"omem-test:{TestServers.RunId}:{Guid.NewGuid():N}:";
+    private readonly string _serviceId = $"omem-test-{TestServers.RunId}-{Guid.NewGuid():N}";
 
-    protected override Task<IGrainStorage> OpenAsync() => Task.FromResult<IGrainStorage>(Open());
+    private static string Server => TestServers.Require(TestServers.Redis);
 
-    private RedisGrainStorage Open(Action<RedisGrainStorageOptions>? configure = null)
+    protected override void Register(ISiloBuilder silo) => silo.AddIndexedRedisGrainStorage(ProviderName, o =>
     {
-        var options = new RedisGrainStorageOptions { ConfigurationString = TestServers.Require(TestServers.Redis), KeyPrefix = _prefix };
-        configure?.Invoke(options);
-        return new RedisGrainStorage("redis", options);
-    }
+        o.ConnectionString = Server;
+        o.ServiceId = _serviceId;
+    });
 
-    [StorageFact]
-    public async Task Expired_states_disappear_from_reads_and_listings_and_the_health_check_round_trips()
+    protected override async Task CleanupAsync()
     {
-        await using var storage = Open(o => o.StateTimeToLive["cache"] = TimeSpan.FromMilliseconds(1));
-        await WriteAsync(storage, Id("k", "cache"), "short lived", stateName: "cache");
-        await WriteAsync(storage, Id("kept", "cache"), "kept", stateName: "entry");
-        SpinWait.SpinUntil(() => false, 50);
-
-        Assert.False((await ReadAsync(storage, Id("k", "cache"), "cache")).RecordExists);
-        Assert.Equal([Id("kept", "cache")], (await storage.ListGrainIdsAsync("cache", null, 10)).Ids);
-        Assert.Equal(1, (await storage.GetStatisticsAsync()).RecordCount);
-        var health = await new GrainStorageHealthCheck(storage.Name, storage).CheckHealthAsync(new HealthCheckContext());
-        Assert.Equal(HealthStatus.Healthy, health.Status);
-    }
-
-    [StorageFact]
-    public void Invalid_options_are_all_reported()
-    {
-        var error = Assert.Throws<ArgumentException>(() => new RedisGrainStorage("redis", new RedisGrainStorageOptions
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(Server);
+        var server = redis.GetServers()[0];
+        await foreach (var key in server.KeysAsync(pattern: _serviceId + "/*"))
         {
-            ConfigurationString = " ",
-            KeyPrefix = null!,
-            StateTimeToLive = { ["x"] = TimeSpan.Zero },
-        }));
-        Assert.Contains("ConfigurationString", error.Message);
-        Assert.Contains("KeyPrefix", error.Message);
-        Assert.Contains("StateTimeToLive['x']", error.Message);
+            await redis.GetDatabase().KeyDeleteAsync(key);
+        }
     }
+
+    [StorageFact]
+    public async Task State_lives_where_Orleans_puts_it()
+    {
+        var written = await WriteAsync(Storage, Id("default/c1"), "x", stateName: "memories/head");
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(Server);
+        var hash = await redis.GetDatabase().HashGetAllAsync($"{_serviceId}/state/conversation/default/c1/memories/head");
+        Assert.Equal(written.ETag, hash.Single(e => e.Name == "etag").Value.ToString());
+        Assert.Contains("\"text\":\"x\"", hash.Single(e => e.Name == "data").Value.ToString());
+    }
+}
+
+public sealed class MemoryGrainStorageTests : GrainStorageConformanceTests
+{
+    protected override void Register(ISiloBuilder silo) => silo.UseMemoryStateJson().AddMemoryGrainStorage(ProviderName);
+
+    protected override Task<IGrainStorage> ReopenIfDurableAsync() => Task.FromResult(Storage); // nothing outlives the silo, by design
 }

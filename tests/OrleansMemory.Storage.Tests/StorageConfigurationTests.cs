@@ -2,10 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
-using OrleansMemory.AdoNet;
-using OrleansMemory.Configuration;
 using OrleansMemory.Hosting;
-using OrleansMemory.Redis;
 
 namespace OrleansMemory.Storage.Tests;
 
@@ -60,26 +57,53 @@ public sealed class StorageConfigurationTests : IDisposable
     }
 
     [Fact]
-    public async Task Factory_builds_each_built_in_type()
+    public async Task Each_built_in_type_registers_a_working_provider_from_configuration()
     {
-        var factory = new GrainStorageFactory();
-        await using var sqlite = (AdoNetGrainStorage)factory.Create("s", Config(("CONNECTOME_STORAGE_TYPE", "sqlite"), ("CONNECTOME_STORAGE_DB_PATH", Path.Combine(_directory, "c.db"))));
-        Assert.Contains("Microsoft.Data.Sqlite", await sqlite.ProbeAsync());
-        var file = Assert.IsType<FileGrainStorage>(factory.Create("f", Config(("CONNECTOME_STORAGE_BASE_DIR", Path.Combine(_directory, "files")))));
-        Assert.Equal(Path.Combine(_directory, "files"), file.RootDirectory);
-        Assert.IsType<MemoryGrainStorage>(factory.Create("m", "memory:"));
-        await using var redis = Assert.IsType<RedisGrainStorage>(factory.Create("r", "redis:127.0.0.1:6391?prefix=x:"));
+        var files = Path.Combine(_directory, "files");
+        await using var host = await StorageHost.StartAsync(silo =>
+        {
+            silo.AddGrainStorageFromConfiguration("sqlite", Config(("CONNECTOME_STORAGE_TYPE", "sqlite"), ("CONNECTOME_STORAGE_DB_PATH", Path.Combine(_directory, "c.db"))));
+            silo.AddGrainStorageFromConfiguration("file", Config(("CONNECTOME_STORAGE_BASE_DIR", files)));
+            silo.AddGrainStorageFromConfiguration("memory", Config(("OrleansMemory:Storage:Type", "memory")));
+        });
+        foreach (var name in new[] { "sqlite", "file", "memory" })
+        {
+            Assert.Contains("round trip ok", await GrainStorageProbe.ProbeAsync(host.GetStorage(name)));
+        }
+
+        Assert.Equal(files, Assert.IsType<FileGrainStorage>(host.GetStorage("file")).RootDirectory);
+        Assert.IsType<TypePrefixedGrainStorage>(host.GetStorage("sqlite"));
+        Assert.NotNull(host.GetCatalog("sqlite"));
+        Assert.Null(host.GetCatalog("memory"));
+        var health = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(r => r.Name.StartsWith("storage-", StringComparison.Ordinal));
+        Assert.Equal(HealthStatus.Healthy, health.Status);
+        Assert.Equal(["storage-file", "storage-memory", "storage-sqlite"], health.Entries.Keys.Order(StringComparer.Ordinal));
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
     }
 
     [Fact]
-    public void Settings_that_do_not_suit_the_backend_name_the_setting()
+    public async Task The_storage_serializer_is_System_Text_Json_with_the_stored_conventions()
     {
-        var factory = new GrainStorageFactory();
-        var postgres = Assert.Throws<GrainStorageConfigurationException>(() => factory.Create("p", Config(("CONNECTOME_STORAGE_TYPE", "postgres"))));
+        await using var host = await StorageHost.StartAsync(silo => silo.AddGrainStorageFromConfiguration("m", Config(("CONNECTOME_STORAGE_TYPE", "memory"))));
+        var serializer = host.Services.GetRequiredService<IGrainStorageSerializer>();
+        Assert.IsType<SystemTextJsonGrainStorageSerializer>(serializer);
+        var json = serializer.Serialize(new PlainInner("é", 2) with { }).ToString();
+        Assert.Equal("{\"label\":\"\\u00E9\",\"count\":2}", json);
+        Assert.Contains("\"mood\":\"very_happy\"", serializer.Serialize(PlainRecordState.Sample()).ToString());
+    }
+
+    [Fact]
+    public async Task Settings_that_do_not_suit_the_backend_stop_the_silo_naming_the_setting()
+    {
+        var postgres = await Assert.ThrowsAsync<OptionsValidationException>(() => StorageHost.StartAsync(silo =>
+            silo.AddGrainStorageFromConfiguration("p", Config(("CONNECTOME_STORAGE_TYPE", "postgres")))));
         Assert.Contains("OrleansMemory:Storage:ConnectionString", postgres.Message);
-        var unknown = Assert.Throws<GrainStorageConfigurationException>(() => factory.Create("u", Config(("CONNECTOME_STORAGE_TYPE", "mongo"))));
+        var unknown = await Assert.ThrowsAsync<OptionsValidationException>(() => StorageHost.StartAsync(silo =>
+            silo.AddGrainStorageFromConfiguration("u", Config(("CONNECTOME_STORAGE_TYPE", "mongo")))));
         Assert.Contains("CONNECTOME_STORAGE_TYPE='mongo'", unknown.Message);
+        var redis = await Assert.ThrowsAsync<OptionsValidationException>(() => StorageHost.StartAsync(silo =>
+            silo.AddGrainStorageFromConfiguration("r", Config(("CONNECTOME_STORAGE_TYPE", "redis"), ("CONNECTOME_STORAGE_CONNECTION_STRING", "127.0.0.1:6379,nonsense=1")))));
+        Assert.Contains("CONNECTOME_STORAGE_CONNECTION_STRING", redis.Message);
     }
 
     [Fact]
@@ -96,26 +120,14 @@ public sealed class StorageConfigurationTests : IDisposable
     }
 
     [Fact]
-    public async Task Silo_registration_validates_at_start_and_accepts_third_party_backends()
+    public async Task Third_party_backends_register_by_type_name()
     {
-        var custom = new MemoryGrainStorage(name: "custom");
-        var services = new ServiceCollection().AddLogging();
-        var silo = new TestSiloBuilder(services, Config());
-        silo.AddGrainStorageBackend(new GrainStorageBackend("mine", (_, _, _) => custom));
-        silo.AddGrainStorageFromConfiguration("good", Config(("CONNECTOME_STORAGE_TYPE", "mine")));
-        silo.AddGrainStorageFromConfiguration("files", Config(("CONNECTOME_STORAGE_BASE_DIR", Path.Combine(_directory, "f"))));
-        silo.AddGrainStorageFromConfiguration("bad", Config(("CONNECTOME_STORAGE_TYPE", "redis")));
-        await using var provider = services.BuildServiceProvider();
-
-        Assert.Same(custom, provider.GetRequiredKeyedService<IGrainStorage>("good"));
-        var monitor = provider.GetRequiredService<IOptionsMonitor<ConfiguredGrainStorageOptions>>();
-        var error = Assert.Throws<OptionsValidationException>(() => monitor.Get("bad"));
-        Assert.Contains("Storage 'bad'", error.Message);
-        Assert.Contains("ConnectionString", error.Message);
-
-        var health = await provider.GetRequiredService<HealthCheckService>().CheckHealthAsync(r => r.Name == "storage-files");
-        Assert.Equal(HealthStatus.Healthy, health.Status);
-        Assert.Empty(await ((IGrainStorageCatalog)provider.GetRequiredKeyedService<IGrainStorage>("files")).ListGrainTypesAsync());
+        await using var host = await StorageHost.StartAsync(silo =>
+        {
+            silo.AddGrainStorageBackend(new MemoryBackend());
+            silo.AddGrainStorageFromConfiguration("good", Config(("CONNECTOME_STORAGE_TYPE", "mine")));
+        });
+        Assert.Contains("round trip ok", await GrainStorageProbe.ProbeAsync(host.GetStorage("good")));
     }
 
     [Fact]
@@ -124,6 +136,15 @@ public sealed class StorageConfigurationTests : IDisposable
         var silo = new TestSiloBuilder(new ServiceCollection(), Config());
         var error = Assert.Throws<GrainStorageConfigurationException>(() => silo.AddGrainStorageFromConfiguration("x", Config(("CONNECTOME_STORAGE_WAL_MODE", "sometimes"))));
         Assert.Contains("CONNECTOME_STORAGE_WAL_MODE", error.Message);
+    }
+
+    private sealed class MemoryBackend : IGrainStorageBackend
+    {
+        public string Type => "mine";
+
+        public IEnumerable<string> Validate(GrainStorageSettings settings) => [];
+
+        public void Register(ISiloBuilder builder, string name, GrainStorageSettings settings) => builder.AddMemoryGrainStorage(name);
     }
 
     private sealed class TestSiloBuilder(IServiceCollection services, IConfiguration configuration) : ISiloBuilder

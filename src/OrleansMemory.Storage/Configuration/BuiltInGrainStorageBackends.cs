@@ -1,63 +1,140 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using OrleansMemory.AdoNet;
-using OrleansMemory.Configuration;
-using OrleansMemory.Redis;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+using OrleansMemory.Hosting;
+using StackExchange.Redis;
 
 namespace OrleansMemory.Storage;
 
-/// <summary>The backends every <see cref="GrainStorageFactory"/> knows: file, sqlite, postgres, redis, memory.</summary>
+/// <summary>The backends <c>AddGrainStorageFromConfiguration</c> always knows: file, sqlite, postgres, redis, memory.</summary>
 public static class BuiltInGrainStorageBackends
 {
     /// <summary>All built-in backends.</summary>
     public static IReadOnlyList<IGrainStorageBackend> All { get; } =
     [
-        new GrainStorageBackend("file", static (name, s, sp) => new FileGrainStorage(name, File(s), null, Logger<FileGrainStorage>(sp)),
-            static s => FileGrainStorageOptionsValidator.Failures("file", File(s)).Select(f => Name(s, f, ("BaseDirectory", "BaseDirectory"), ("MaxBackupFiles", "MaxBackups")))),
-        new GrainStorageBackend("sqlite", static (name, s, sp) => new AdoNetGrainStorage(name, Sqlite(s), Serializer(sp, false), Logger<AdoNetGrainStorage>(sp)),
-            static s => AdoNetGrainStorageOptionsValidator.Failures("sqlite", Sqlite(s)).Select(f => Name(s, f, ("ConnectionString", "DbPath"), ("CommandTimeout", "Timeout")))),
-        new GrainStorageBackend("postgres", static (name, s, sp) => new AdoNetGrainStorage(name, Postgres(s), Serializer(sp, false), Logger<AdoNetGrainStorage>(sp)),
-            static s => AdoNetGrainStorageOptionsValidator.Failures("postgres", Postgres(s)).Select(f => Name(s, f, ("ConnectionString", "ConnectionString"), ("CommandTimeout", "Timeout"), ("Schema", "Schema")))),
-        new GrainStorageBackend("redis", static (name, s, sp) => new RedisGrainStorage(name, Redis(s), Serializer(sp, false), Logger<RedisGrainStorage>(sp)),
-            static s => RedisGrainStorageOptionsValidator.Failures("redis", Redis(s)).Select(f => Name(s, f, ("ConfigurationString", "ConnectionString"), ("KeyPrefix", "KeyPrefix")))),
-        new GrainStorageBackend("memory", static (name, _, sp) => new MemoryGrainStorage(Serializer(sp, false), name)),
+        new Backend("file", static s => FileGrainStorageOptionsValidator.Failures("file", File(s)).Select(f => Name(s, f, ("BaseDirectory", "BaseDirectory"), ("MaxBackupFiles", "MaxBackups"))),
+            static (b, n, s) => b.AddFileGrainStorage(n, o => Copy(File(s), o))),
+        new Backend("sqlite", static s => Required(s, string.IsNullOrWhiteSpace(s.ConnectionString) ? "DbPath" : "ConnectionString", SqliteConnectionString(s), Sqlite),
+            static (b, n, s) => b.AddSqliteGrainStorage(n, o => Relational(s, o, SqliteConnectionString(s), s.CreateIfMissing && (s.CreateSchema ?? true)))),
+        new Backend("postgres", static s => Required(s, "ConnectionString", PostgresConnectionString(s), Postgres),
+            static (b, n, s) => b.AddPostgreSqlGrainStorage(n, o => Relational(s, o, PostgresConnectionString(s), s.CreateIfMissing && (s.CreateSchema ?? false)))),
+        new Backend("redis", static s => Required(s, "ConnectionString", s.ConnectionString ?? string.Empty, Redis),
+            static (b, n, s) => b.AddIndexedRedisGrainStorage(n, o =>
+            {
+                o.ConnectionString = s.ConnectionString ?? string.Empty;
+                o.KeyPrefix = s.KeyPrefix;
+                o.ServiceId = s.ServiceId;
+            })),
+        new Backend("memory", static _ => [], static (b, n, _) => b.UseMemoryStateJson().AddMemoryGrainStorage(n)),
     ];
 
     /// <summary>File storage options from settings.</summary>
-    public static FileGrainStorageOptions File(GrainStorageSettings s) => new()
+    public static FileGrainStorageOptions File(GrainStorageSettings s)
     {
-        BaseDirectory = s.BaseDirectory,
-        CreateBackups = s.CreateBackups,
-        MaxBackupFiles = s.MaxBackups,
-        PrettyPrintJson = s.PrettyJson,
-    };
+        ArgumentNullException.ThrowIfNull(s);
+        return new()
+        {
+            BaseDirectory = s.BaseDirectory,
+            CreateBackups = s.CreateBackups,
+            MaxBackupFiles = s.MaxBackups,
+            PrettyPrintJson = s.PrettyJson,
+            CreateBaseDirectory = s.CreateIfMissing,
+        };
+    }
 
-    /// <summary>SQLite options from settings; a connection string, when given, wins over the database path.</summary>
-    public static AdoNetGrainStorageOptions Sqlite(GrainStorageSettings s) => new()
+    /// <summary>The SQLite connection string: <see cref="GrainStorageSettings.ConnectionString"/> when given, else one
+    /// for <see cref="GrainStorageSettings.DbPath"/>; the busy timeout is <see cref="GrainStorageSettings.Timeout"/>.</summary>
+    public static string SqliteConnectionString(GrainStorageSettings s)
     {
-        Invariant = AdoNetGrainStorageOptions.SqliteInvariant,
-        ConnectionString = s.ConnectionString ?? (string.IsNullOrWhiteSpace(s.DbPath) ? string.Empty : "Data Source=" + s.DbPath),
-        EnableWalMode = s.WalMode,
-        CommandTimeout = s.Timeout,
-        ServiceId = s.ServiceId,
-    };
+        ArgumentNullException.ThrowIfNull(s);
+        if (string.IsNullOrWhiteSpace(s.ConnectionString) && string.IsNullOrWhiteSpace(s.DbPath))
+        {
+            return string.Empty;
+        }
 
-    /// <summary>PostgreSQL options from settings.</summary>
-    public static AdoNetGrainStorageOptions Postgres(GrainStorageSettings s) => new()
-    {
-        Invariant = AdoNetGrainStorageOptions.PostgresInvariant,
-        ConnectionString = s.ConnectionString ?? string.Empty,
-        CommandTimeout = s.Timeout,
-        ServiceId = s.ServiceId,
-        Schema = s.Schema,
-    };
+        try
+        {
+            var builder = string.IsNullOrWhiteSpace(s.ConnectionString)
+                ? new SqliteConnectionStringBuilder { DataSource = s.DbPath, DefaultTimeout = (int)Math.Ceiling(s.Timeout.TotalSeconds) }
+                : new SqliteConnectionStringBuilder(s.ConnectionString);
+            if (!s.CreateIfMissing && builder.Mode == SqliteOpenMode.ReadWriteCreate)
+            {
+                builder.Mode = SqliteOpenMode.ReadWrite; // a mistyped path is an error, not a new empty database
+            }
 
-    /// <summary>Redis options from settings.</summary>
-    public static RedisGrainStorageOptions Redis(GrainStorageSettings s) => new()
+            return builder.ConnectionString;
+        }
+        catch (ArgumentException)
+        {
+            return s.ConnectionString ?? string.Empty; // reported by validation
+        }
+    }
+
+    /// <summary>The PostgreSQL connection string with the command timeout of the settings.</summary>
+    public static string PostgresConnectionString(GrainStorageSettings s)
     {
-        ConfigurationString = s.ConnectionString ?? string.Empty,
-        KeyPrefix = s.KeyPrefix,
-    };
+        ArgumentNullException.ThrowIfNull(s);
+        if (string.IsNullOrWhiteSpace(s.ConnectionString))
+        {
+            return string.Empty;
+        }
+
+        try
+        {
+            var builder = new NpgsqlConnectionStringBuilder(s.ConnectionString);
+            if (s.Sources.ContainsKey("Timeout"))
+            {
+                builder.CommandTimeout = (int)Math.Ceiling(s.Timeout.TotalSeconds);
+            }
+
+            return builder.ConnectionString;
+        }
+        catch (ArgumentException)
+        {
+            return s.ConnectionString; // reported by validation
+        }
+    }
+
+    private static void Relational(GrainStorageSettings s, RelationalGrainStorageOptions o, string connectionString, bool createSchema)
+    {
+        o.ConnectionString = connectionString;
+        o.CreateSchema = createSchema;
+        o.WalMode = s.WalMode;
+        o.Schema = s.Schema;
+        o.ServiceId = s.ServiceId;
+    }
+
+    private static void Copy(FileGrainStorageOptions from, FileGrainStorageOptions to)
+    {
+        to.BaseDirectory = from.BaseDirectory;
+        to.CreateBackups = from.CreateBackups;
+        to.MaxBackupFiles = from.MaxBackupFiles;
+        to.PrettyPrintJson = from.PrettyPrintJson;
+        to.CreateBaseDirectory = from.CreateBaseDirectory;
+    }
+
+    private static void Sqlite(string connectionString) => _ = new SqliteConnectionStringBuilder(connectionString);
+
+    private static void Postgres(string connectionString) => _ = new NpgsqlConnectionStringBuilder(connectionString);
+
+    private static void Redis(string connectionString) => _ = ConfigurationOptions.Parse(connectionString);
+
+    private static IEnumerable<string> Required(GrainStorageSettings s, string setting, string value, Action<string> parse)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return [$"{s.SourceOf(setting)} must be set for storage type '{s.Type}'."];
+        }
+
+        try
+        {
+            parse(value);
+            return [];
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or KeyNotFoundException or RedisException)
+        {
+            return [$"{s.SourceOf(setting)} is not a valid connection string for storage type '{s.Type}': {ex.Message}"];
+        }
+    }
 
     // Provider validators name their own option; tell the operator which setting (or alias) to fix.
     private static string Name(GrainStorageSettings s, string failure, params (string Option, string Setting)[] map)
@@ -73,8 +150,12 @@ public static class BuiltInGrainStorageBackends
         return failure;
     }
 
-    private static IGrainStorageSerializer Serializer(IServiceProvider? services, bool indented) =>
-        indented ? new JsonGrainStorageSerializer(writeIndented: true) : services?.GetService<IGrainStorageSerializer>() ?? new JsonGrainStorageSerializer();
+    private sealed class Backend(string type, Func<GrainStorageSettings, IEnumerable<string>> validate, Action<ISiloBuilder, string, GrainStorageSettings> register) : IGrainStorageBackend
+    {
+        public string Type { get; } = type;
 
-    private static ILogger<T>? Logger<T>(IServiceProvider? services) => services?.GetService<ILogger<T>>();
+        public IEnumerable<string> Validate(GrainStorageSettings settings) => validate(settings);
+
+        public void Register(ISiloBuilder builder, string name, GrainStorageSettings settings) => register(builder, name, settings);
+    }
 }

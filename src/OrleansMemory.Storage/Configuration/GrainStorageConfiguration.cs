@@ -19,6 +19,7 @@ public static class GrainStorageConfiguration
         ("Type", "TYPE"), ("BaseDirectory", "BASE_DIR"), ("DbPath", "DB_PATH"), ("CreateBackups", "CREATE_BACKUPS"),
         ("PrettyJson", "PRETTY_JSON"), ("WalMode", "WAL_MODE"), ("Timeout", "TIMEOUT"), ("MaxBackups", "MAX_BACKUPS"),
         ("ConnectionString", "CONNECTION_STRING"), ("KeyPrefix", "KEY_PREFIX"), ("ServiceId", "SERVICE_ID"), ("Schema", "SCHEMA"),
+        ("CreateSchema", "CREATE_SCHEMA"),
     ];
 
     /// <summary>Reads the settings.</summary>
@@ -54,7 +55,8 @@ public static class GrainStorageConfiguration
             MaxBackups = Count("MaxBackups", defaults.MaxBackups),
             ConnectionString = values.TryGetValue("ConnectionString", out var c) ? c.Value : null,
             KeyPrefix = Text("KeyPrefix", defaults.KeyPrefix),
-            ServiceId = Text("ServiceId", defaults.ServiceId),
+            ServiceId = values.TryGetValue("ServiceId", out var serviceId) ? serviceId.Value : null,
+            CreateSchema = values.ContainsKey("CreateSchema") ? Flag("CreateSchema", false) : null,
             Schema = values.TryGetValue("Schema", out var schema) ? schema.Value : null,
             Sources = values.ToDictionary(p => p.Key, p => p.Value.Source, StringComparer.Ordinal),
         };

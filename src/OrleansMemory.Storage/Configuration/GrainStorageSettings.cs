@@ -31,14 +31,24 @@ public sealed record GrainStorageSettings
     /// <summary>PostgreSQL connection string, Redis configuration string, or (optional) SQLite connection string.</summary>
     public string? ConnectionString { get; init; }
 
-    /// <summary>Redis: the key prefix.</summary>
-    public string KeyPrefix { get; init; } = "omem:";
+    /// <summary>Redis: put before every key; empty keeps Orleans' layout <c>{serviceId}/state/{grainId}/{stateName}</c>.</summary>
+    public string KeyPrefix { get; init; } = string.Empty;
 
-    /// <summary>PostgreSQL: the schema holding the table (created when missing); null for the search path.</summary>
+    /// <summary>PostgreSQL: the schema holding the tables (the connection's search path); null for the server's default.</summary>
     public string? Schema { get; init; }
 
-    /// <summary>SQLite and PostgreSQL: the service id column value.</summary>
-    public string ServiceId { get; init; } = "default";
+    /// <summary>SQLite and PostgreSQL: apply the schema scripts at startup; null for the backend's default (on for
+    /// SQLite, off for PostgreSQL).</summary>
+    public bool? CreateSchema { get; init; }
+
+    /// <summary>SQLite, PostgreSQL and Redis: the service id records are keyed by; null for the silo's
+    /// <c>ClusterOptions.ServiceId</c>. Tools without a silo use <see cref="GrainStorageDefaults.ServiceId"/>.</summary>
+    public string? ServiceId { get; init; }
+
+    /// <summary>Create what is missing (the file storage directory, the SQLite file, the schema when
+    /// <see cref="CreateSchema"/> allows). Not read from configuration: tools set it to false for read-only work, where
+    /// a wrong path or an empty server must be an error, not a new empty store.</summary>
+    public bool CreateIfMissing { get; init; } = true;
 
     /// <summary>Where each setting came from (setting name to the configuration key or alias that supplied it), so
     /// errors can name what the operator wrote.</summary>

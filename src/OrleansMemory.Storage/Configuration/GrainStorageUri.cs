@@ -53,7 +53,7 @@ public static class GrainStorageUri
         {
             KeyPrefix = options.GetValueOrDefault("prefix", settings.KeyPrefix),
             Schema = options.GetValueOrDefault("schema"),
-            ServiceId = options.GetValueOrDefault("service", settings.ServiceId),
+            ServiceId = options.GetValueOrDefault("service"),
             CreateBackups = Flag(options, "backups", uri, settings.CreateBackups),
             PrettyJson = Flag(options, "pretty", uri, settings.PrettyJson),
         };

@@ -1,0 +1,100 @@
+using Microsoft.Extensions.Logging;
+
+namespace OrleansMemory.Storage;
+
+/// <summary>Puts the grain type into the keys Orleans' ADO.NET provider stores. That provider keys a string-keyed
+/// grain's row by the state name and the key only (the grain type is not part of the row key), and treats keys that
+/// parse as hexadecimal numbers or GUIDs as numbers (so "c1" and "C1" are one row). This decorator passes the state
+/// name <c>{grain type}/{state name}</c> (for example <c>user/memories/000003</c>) and the key
+/// <c>{grain type}/{key}</c>, which never parses as a number: user "x" and conversation "x" keep separate rows, and
+/// the catalog can list grain types. It also applies the schema before the provider reads its queries.</summary>
+public sealed partial class TypePrefixedGrainStorage : IGrainStorage, ILifecycleParticipant<ISiloLifecycle>
+{
+    private readonly IGrainStorage _inner;
+    private readonly RelationalGrainStorageOptions _options;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates the decorator.</summary>
+    /// <param name="name">The provider's registered name.</param>
+    /// <param name="inner">Orleans' ADO.NET provider.</param>
+    /// <param name="options">The options (schema creation, stage).</param>
+    /// <param name="logger">The logger.</param>
+    public TypePrefixedGrainStorage(string name, IGrainStorage inner, RelationalGrainStorageOptions options, ILogger<TypePrefixedGrainStorage> logger)
+    {
+        ArgumentNullException.ThrowIfNull(inner);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(logger);
+        Name = name;
+        _inner = inner;
+        _options = options;
+        _logger = logger;
+    }
+
+    /// <summary>The provider's registered name.</summary>
+    public string Name { get; }
+
+    /// <summary>The state name stored for <paramref name="stateName"/> of a grain of <paramref name="grainType"/>.</summary>
+    public static string StoredStateName(string grainType, string stateName) => grainType + "/" + stateName;
+
+    /// <summary>The key stored for <paramref name="key"/> of a grain of <paramref name="grainType"/>.</summary>
+    public static string StoredKey(string grainType, string key) => grainType + "/" + key;
+
+    /// <inheritdoc />
+    public void Participate(ISiloLifecycle lifecycle)
+    {
+        ArgumentNullException.ThrowIfNull(lifecycle);
+        if (_options.CreateSchema)
+        {
+            lifecycle.Subscribe(nameof(TypePrefixedGrainStorage) + "-" + Name, _options.InitStage - 1, ApplySchemaAsync);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        ReadStateAsync(stateName, grainId, grainState, CancellationToken.None);
+
+    /// <inheritdoc />
+    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken)
+    {
+        var (state, id) = Map(stateName, grainId);
+        return _inner.ReadStateAsync(state, id, grainState, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        WriteStateAsync(stateName, grainId, grainState, CancellationToken.None);
+
+    /// <inheritdoc />
+    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken)
+    {
+        var (state, id) = Map(stateName, grainId);
+        return _inner.WriteStateAsync(state, id, grainState, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        ClearStateAsync(stateName, grainId, grainState, CancellationToken.None);
+
+    /// <inheritdoc />
+    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken)
+    {
+        var (state, id) = Map(stateName, grainId);
+        return _inner.ClearStateAsync(state, id, grainState, cancellationToken);
+    }
+
+    private static (string StateName, GrainId GrainId) Map(string stateName, GrainId grainId)
+    {
+        ArgumentNullException.ThrowIfNull(stateName);
+        var (type, key) = CatalogArguments.Parts(grainId);
+        return (StoredStateName(type, stateName), GrainId.Create(grainId.Type, StoredKey(type, key)));
+    }
+
+    private async Task ApplySchemaAsync(CancellationToken cancellationToken)
+    {
+        await AdoNetSchema.ApplyAsync(_options.Invariant, _options.EffectiveConnectionString, _options.WalMode, cancellationToken).ConfigureAwait(false);
+        LogInformationSchemaApplied(_logger, Name, _options.Invariant);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Storage {Provider}: schema scripts applied ({Invariant})")]
+    private static partial void LogInformationSchemaApplied(ILogger logger, string provider, string invariant);
+}

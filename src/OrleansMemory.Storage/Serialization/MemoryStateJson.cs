@@ -1,0 +1,35 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace OrleansMemory.Storage;
+
+/// <summary>The System.Text.Json conventions of stored grain state: snake_case property names, snake_case string enums,
+/// public fields included, named floating-point literals (NaN, Infinity) allowed, nulls written. They match the files
+/// the earlier storage design wrote, so old <c>storage_data</c> folders still load.</summary>
+public static class MemoryStateJson
+{
+    /// <summary>Applies the conventions to <paramref name="options"/> (which must not be in use yet).</summary>
+    public static JsonSerializerOptions Apply(JsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+        options.IncludeFields = true;
+        options.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals;
+        options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        if (!options.Converters.Any(c => c is JsonStringEnumConverter))
+        {
+            options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+        }
+
+        return options;
+    }
+
+    /// <summary>New options with the conventions, for tools that read stored records outside a silo.</summary>
+    public static JsonSerializerOptions CreateOptions(bool writeIndented)
+    {
+        var options = Apply(new JsonSerializerOptions(JsonSerializerDefaults.General));
+        options.WriteIndented = writeIndented;
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
+}

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
-using OrleansMemory;
+using System.Text.Json;
+using OrleansMemory.Hosting;
 using OrleansMemory.Storage;
 using OrleansMemory.Storage.Benchmarks;
 
@@ -12,8 +13,7 @@ var duration = TimeSpan.FromSeconds(seconds);
 var run = "b" + Guid.NewGuid().ToString("N")[..8];
 var work = Directory.CreateTempSubdirectory("omem-bench-").FullName;
 var payload = new BenchState { Text = new string('x', 1900), Items = ["a", "b", "c"] };
-var serializer = new JsonGrainStorageSerializer();
-var bytes = serializer.Serialize(payload);
+var bytes = JsonSerializer.SerializeToUtf8Bytes(payload, MemoryStateJson.CreateOptions(writeIndented: false));
 Console.WriteLine($"Storage benchmark: state of {bytes.Length} bytes, {seconds} s per case, {Environment.ProcessorCount} cores, run {run}");
 
 var cases = new List<(string Name, string Uri, Func<IBaseline> Baseline)>
@@ -28,7 +28,7 @@ if (Environment.GetEnvironmentVariable("ORLEANSMEMORY_TEST_POSTGRES") is { Lengt
 
 if (Environment.GetEnvironmentVariable("ORLEANSMEMORY_TEST_REDIS") is { Length: > 0 } redis)
 {
-    cases.Add(("redis", $"redis:{redis}?prefix=omem-bench:{run}:", () => new RedisBaseline(redis, $"omem-rawbench:{run}:")));
+    cases.Add(("redis", $"redis:{redis}?service=omem-bench-{run}", () => new RedisBaseline(redis, $"omem-rawbench:{run}:")));
 }
 
 var report = new StringBuilder();
@@ -36,7 +36,9 @@ report.AppendLine("| provider | op | grains | ops/s | p50 ms | p99 ms | raw ops/
 report.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
 foreach (var (name, uri, createBaseline) in cases.Where(c => only.Count == 0 || only.Contains(c.Name)))
 {
-    var storage = new GrainStorageFactory().Create(name, uri);
+    // The provider as the silo registers it, started by a silo's lifecycle (StorageHost).
+    await using var host = await StorageHost.StartAsync(silo => silo.AddGrainStorageFromSettings(name, GrainStorageUri.Parse(uri) with { CreateSchema = true }));
+    var storage = host.GetStorage(name);
     await using var baseline = createBaseline();
     foreach (var grains in new[] { 1, 16, 64 })
     {
@@ -53,11 +55,6 @@ foreach (var (name, uri, createBaseline) in cases.Where(c => only.Count == 0 || 
         }, i => () => baseline.ReadAsync($"g{grains}-{i}"));
         Row(name, "write", grains, write, rawWrite);
         Row(name, "read", grains, read, rawRead);
-    }
-
-    if (storage is IAsyncDisposable disposable)
-    {
-        await disposable.DisposeAsync();
     }
 
     if (baseline is PostgresBaseline postgres)

@@ -2,9 +2,9 @@
 -- invariant "System.Data.SQLite", which Orleans maps to Microsoft.Data.Sqlite). Idempotent; apply after
 -- sqlite-main.sql. Column and parameter names are Orleans' contract.
 --
--- Differences from Orleans' reference script: a unique index, so racing first writes leave one row; writes take the
--- write lock up front (BEGIN IMMEDIATE) instead of upgrading a read transaction, which SQLite refuses under
--- contention; DeleteStorageKey, so the provider runs with DeleteStateOnClear = true; a catalog index.
+-- Differences from Orleans' reference script: a unique index, so racing first writes leave one row; a write is a
+-- single conditional statement (no transaction held across statements, no temporary table); DeleteStorageKey, so the
+-- provider runs with DeleteStateOnClear = true; a catalog index.
 
 CREATE TABLE IF NOT EXISTS OrleansStorage
 (
@@ -27,13 +27,10 @@ CREATE UNIQUE INDEX IF NOT EXISTS UX_OrleansStorage_State ON OrleansStorage
 
 CREATE INDEX IF NOT EXISTS IX_OrleansStorage_Catalog ON OrleansStorage (ServiceId, GrainIdExtensionString);
 
+-- A write is one UPDATE against the version the grain read, or (no version: a first write) one INSERT that the unique
+-- index lets only one racing writer win. Each statement returns the new version; no row back means a version
+-- conflict, which Orleans reports as InconsistentStateException.
 INSERT INTO OrleansQuery (QueryKey, QueryText) VALUES ('WriteToStorageKey', '
-    BEGIN IMMEDIATE TRANSACTION;
-
-    CREATE TEMP TABLE IF NOT EXISTS OrleansStorageWriteState (TotalChangesBefore INT NOT NULL);
-    DELETE FROM OrleansStorageWriteState;
-    INSERT INTO OrleansStorageWriteState (TotalChangesBefore) VALUES (total_changes() + 1);
-
     UPDATE OrleansStorage
     SET PayloadBinary = @PayloadBinary, ModifiedOn = datetime(''now''), Version = Version + 1
     WHERE GrainIdHash = @GrainIdHash AND GrainTypeHash = @GrainTypeHash
@@ -41,26 +38,14 @@ INSERT INTO OrleansQuery (QueryKey, QueryText) VALUES ('WriteToStorageKey', '
         AND GrainTypeString = @GrainTypeString
         AND GrainIdExtensionString IS @GrainIdExtensionString
         AND ServiceId = @ServiceId
-        AND Version = @GrainStateVersion;
+        AND Version = @GrainStateVersion
+    RETURNING Version AS NewGrainStateVersion;
 
     INSERT OR IGNORE INTO OrleansStorage
         (GrainIdHash, GrainIdN0, GrainIdN1, GrainTypeHash, GrainTypeString, GrainIdExtensionString, ServiceId, PayloadBinary, ModifiedOn, Version)
     SELECT @GrainIdHash, @GrainIdN0, @GrainIdN1, @GrainTypeHash, @GrainTypeString, @GrainIdExtensionString, @ServiceId, @PayloadBinary, datetime(''now''), 1
-    WHERE changes() = 0 AND @GrainStateVersion IS NULL;
-
-    SELECT Version AS NewGrainStateVersion FROM OrleansStorage
-    WHERE total_changes() > (SELECT TotalChangesBefore FROM OrleansStorageWriteState LIMIT 1)
-        AND GrainIdHash = @GrainIdHash AND GrainTypeHash = @GrainTypeHash
-        AND GrainIdN0 = @GrainIdN0 AND GrainIdN1 = @GrainIdN1
-        AND GrainTypeString = @GrainTypeString
-        AND GrainIdExtensionString IS @GrainIdExtensionString
-        AND ServiceId = @ServiceId;
-
-    SELECT @GrainStateVersion AS NewGrainStateVersion
-    WHERE total_changes() = (SELECT TotalChangesBefore FROM OrleansStorageWriteState LIMIT 1)
-        AND @GrainStateVersion IS NOT NULL;
-
-    COMMIT;
+    WHERE @GrainStateVersion IS NULL
+    RETURNING Version AS NewGrainStateVersion;
 ')
 ON CONFLICT (QueryKey) DO UPDATE SET QueryText = excluded.QueryText;
 

@@ -44,7 +44,16 @@ public static class RelationalGrainStorageSiloBuilderExtensions
         {
             var options = Options(sp, name);
             o.Invariant = options.Invariant;
-            o.ConnectionString = options.EffectiveConnectionString;
+            if (options.IsPostgreSql)
+            {
+                o.ConnectionString = options.EffectiveConnectionString;
+            }
+            else
+            {
+                o.ConnectionString = null;
+                o.DataSource = new SqliteTunedDataSource(options.EffectiveConnectionString, options.WalMode);
+            }
+
             o.InitStage = options.InitStage;
             o.DeleteStateOnClear = true;
             o.GrainStorageSerializer = new RawPayloadSerializer(sp.GetKeyedService<IGrainStorageSerializer>(name) ?? sp.GetRequiredService<IGrainStorageSerializer>());

@@ -6,6 +6,7 @@
 # HTTP: http://127.0.0.1:5081 .. :5083 (dashboard at /dashboard). Auth is off (loopback only).
 # Environment: DEV_CLUSTER_STATE (default /tmp/orleansmemory-dev-cluster), DEV_CLUSTER_REDIS_PORT (6392),
 # DEV_CLUSTER_POSTGRES_PORT (5434), DEV_CLUSTER_HTTP_PORT (5081; silos use it, +1, +2), DEV_CLUSTER_SILO_PORT (11111),
+# DEV_CLUSTER_GATEWAY_PORT (30001),
 # DEV_CLUSTER_CONFIGURATION (Release).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +15,7 @@ redis_port=${DEV_CLUSTER_REDIS_PORT:-6392}
 pg_port=${DEV_CLUSTER_POSTGRES_PORT:-5434}
 http_port=${DEV_CLUSTER_HTTP_PORT:-5081}
 silo_port=${DEV_CLUSTER_SILO_PORT:-11111}
+gateway_port=${DEV_CLUSTER_GATEWAY_PORT:-30001}
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 pg="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres"
 configuration=${DEV_CLUSTER_CONFIGURATION:-Release}
@@ -30,8 +32,8 @@ start_servers() {
     runuser -u postgres -- "$pg_bin/initdb" -D "$state/pg/data" -U postgres --auth=trust >/dev/null
     runuser -u postgres -- "$pg_bin/pg_ctl" -D "$state/pg/data" -w -l "$state/pg/log" \
       -o "-p $pg_port -k $state/pg -c listen_addresses=127.0.0.1" start >/dev/null
-    for f in deploy/sql/postgres.sql deploy/sql/membership-postgres.sql; do
-      runuser -u postgres -- psql -q -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres -f "$f" >/dev/null
+    for f in deploy/sql/postgresql-main.sql deploy/sql/postgresql-persistence.sql deploy/sql/postgresql-clustering.sql deploy/sql/postgresql-reminders.sql; do
+      runuser -u postgres -- psql -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres -f "$f" >/dev/null
     done
   fi
 }
@@ -42,8 +44,8 @@ start_silo() {
   OrleansMemory__SiloName="silo$i" OrleansMemory__ClusterId=dev-cluster \
   OrleansMemory__Clustering__Kind=postgres OrleansMemory__Clustering__ConnectionString="$pg" \
   OrleansMemory__Http__ListenAddress=127.0.0.1 OrleansMemory__Http__Port="$port" \
-  OrleansMemory__SiloPort="$cport" OrleansMemory__AdvertisedAddress=127.0.0.1 \
-  OrleansMemory__SharedSecret=dev-cluster-shared-secret-0001 OrleansMemory__ShutdownTimeout=00:00:30 \
+  OrleansMemory__SiloPort="$cport" OrleansMemory__GatewayPort=$((gateway_port + $1 - 1)) OrleansMemory__AdvertisedAddress=127.0.0.1 \
+  OrleansMemory__ShutdownTimeout=00:00:30 \
   OrleansMemory__Storage__Type=postgres OrleansMemory__Storage__ConnectionString="$pg" \
   OrleansMemory__Storage__Providers__cache__Type=redis OrleansMemory__Storage__Providers__cache__ConnectionString="127.0.0.1:$redis_port" \
   OrleansMemory__Storage__GrainTypes__cache=cache \

@@ -79,15 +79,22 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
-    public void A_cluster_outside_loopback_needs_a_long_shared_secret()
+    public void Clustering_settings_that_Orleans_cannot_run_are_refused_with_what_to_do()
     {
-        Load(("OrleansMemory:Clustering:Kind", "sqlite"), ("OrleansMemory:Clustering:ConnectionString", "./cluster.db"), ("OrleansMemory:SharedSecret", "change-me"));
-        var ex = Assert.Throws<SiloConfigurationException>(() => Load(
+        var sqlite = Assert.Throws<SiloConfigurationException>(() => Load(("OrleansMemory:Clustering:Kind", "sqlite"), ("OrleansMemory:Clustering:ConnectionString", "./cluster.db")));
+        Assert.Contains("Orleans has no SQLite membership", Assert.Single(sqlite.Failures));
+        var secret = Assert.Throws<SiloConfigurationException>(() => Load(
             ("OrleansMemory:Clustering:Kind", "postgres"), ("OrleansMemory:Clustering:ConnectionString", "Host=db"), ("OrleansMemory:AdvertisedAddress", "10.0.0.5"),
-            ("OrleansMemory:SharedSecret", "short")));
-        Assert.StartsWith("OrleansMemory:SharedSecret", Assert.Single(ex.Failures));
+            ("OrleansMemory:SharedSecret", "a-secret-of-old-configurations")));
+        Assert.StartsWith("OrleansMemory:SharedSecret is no longer supported", Assert.Single(secret.Failures));
         var missing = Assert.Throws<SiloConfigurationException>(() => Load(("OrleansMemory:Clustering:Kind", "redis")));
         Assert.StartsWith("OrleansMemory:Clustering:ConnectionString", Assert.Single(missing.Failures));
+        var membership = Assert.Throws<SiloConfigurationException>(() => Load(("OrleansMemory:Membership:ProbeTimeout", "soon"), ("OrleansMemory:Membership:NoSuchOption", "1")));
+        Assert.StartsWith("OrleansMemory:Membership", Assert.Single(membership.Failures));
+        var ports = Assert.Throws<SiloConfigurationException>(() => Load(("OrleansMemory:GatewayPort", "11111")));
+        Assert.Contains("must differ", Assert.Single(ports.Failures));
+        Load(("OrleansMemory:Clustering:Kind", "postgres"), ("OrleansMemory:Clustering:ConnectionString", "Host=db"), ("OrleansMemory:AdvertisedAddress", "10.0.0.5"),
+            ("OrleansMemory:Membership:ProbeTimeout", "00:00:02"));
     }
 
     [Theory]

@@ -26,7 +26,11 @@ public sealed partial class DeployFilesTests
         Assert.Equal(3, silos.Count);
 
         var postgresVolumes = List(Map(services["postgres"])["volumes"]).Select(v => (string)v!).ToList();
-        Assert.Contains(postgresVolumes, v => v.StartsWith("./deploy/sql/postgres.sql:", StringComparison.Ordinal));
+        foreach (var script in new[] { "main", "persistence", "clustering", "reminders" })
+        {
+            Assert.Contains(postgresVolumes, v => v.StartsWith($"./deploy/sql/postgresql-{script}.sql:", StringComparison.Ordinal));
+        }
+
         foreach (var volume in postgresVolumes.Where(v => v.StartsWith("./", StringComparison.Ordinal)))
         {
             Assert.True(File.Exists(Path.Combine(Root, volume[2..volume.IndexOf(':', StringComparison.Ordinal)])), volume);
@@ -86,6 +90,7 @@ public sealed partial class DeployFilesTests
         var ports = List(container["ports"]).Select(Map).ToDictionary(p => (string)p["name"]!, p => int.Parse((string)p["containerPort"]!, CultureInfo.InvariantCulture));
         Assert.Equal(options.Http.Port, ports["http"]);
         Assert.Equal(options.SiloPort, ports["cluster"]);
+        Assert.Equal(options.GatewayPort, ports["gateway"]);
         Assert.Equal("/health/live", Map(Map(container["livenessProbe"])["httpGet"])["path"]);
         Assert.Equal("/health/ready", Map(Map(container["readinessProbe"])["httpGet"])["path"]);
         Assert.True(int.Parse((string)pod["terminationGracePeriodSeconds"]!, CultureInfo.InvariantCulture) > options.ShutdownTimeout.TotalSeconds);
@@ -101,7 +106,7 @@ public sealed partial class DeployFilesTests
     {
         var dockerfile = File.ReadAllText(Path.Combine(Root, "deploy/Dockerfile"));
         var defaults = new SiloOptions();
-        Assert.Contains($"EXPOSE {defaults.Http.Port} {defaults.SiloPort}", dockerfile);
+        Assert.Contains($"EXPOSE {defaults.Http.Port} {defaults.SiloPort} {defaults.GatewayPort}", dockerfile);
         Assert.Matches(@"(?m)^USER \d+", dockerfile);
         Assert.Contains("/health/ready", dockerfile);
         Assert.Equal(2, Regex.Matches(dockerfile, "(?m)^FROM ").Count);

@@ -49,8 +49,9 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
         MemoryNotFoundException e => (404, "Not found", e.Message, null),
         InconsistentStateException e => (409, "Conflict", $"The data was changed by another writer; read it again and retry. ({e.Message})", null),
         SiloUnavailableException e => (503, "Silo unavailable", e.Message, null),
+        OrleansMessageRejectionException e => (503, "Silo unavailable", e.Message, null),
+        Orleans.Runtime.Messaging.ConnectionFailedException e => (503, "Silo unavailable", e.Message, null),
         TimeoutException e => (504, "Grain call timed out", e.Message, null),
-        GrainActivationException { InnerException: { } inner } when Map(inner).Status != 500 => Map(inner),
         _ => (500, "Internal error", "The silo failed to handle the request; see its logs.", null),
     };
 

@@ -22,16 +22,23 @@ public sealed class SiloOptions
     /// <summary>Where the HTTP API, health, metrics and dashboard listen.</summary>
     public HttpSettings Http { get; set; } = new();
 
-    /// <summary>The cluster port: other silos and .NET clients (the gateway) connect here. Not used with
-    /// <c>localhost</c> clustering; 0 picks a free port.</summary>
+    /// <summary>The silo-to-silo port of Orleans.</summary>
     public int SiloPort { get; set; } = 11111;
+
+    /// <summary>The gateway port: .NET clients (<c>UseOrleansClient</c>) connect here.</summary>
+    public int GatewayPort { get; set; } = 30000;
 
     /// <summary>The IP address the cluster port listens on and that other silos and clients use to reach it, for example
     /// the pod IP; default: <see cref="HttpSettings.ListenAddress"/> when that is a specific address.</summary>
     public string? AdvertisedAddress { get; set; }
 
-    /// <summary>Secret shared by the silos of a cluster; required for every clustering kind but <c>localhost</c>.</summary>
+    /// <summary>No longer supported (Orleans has no shared-secret handshake); a configuration that sets it is refused
+    /// with a message that says what to do instead.</summary>
     public string? SharedSecret { get; set; }
+
+    /// <summary>Failure detection and membership (Orleans' <see cref="Orleans.Configuration.ClusterMembershipOptions"/>),
+    /// with defaults tuned for a memory service (<see cref="Hosting.MembershipDefaults"/>); any property can be set here.</summary>
+    public Dictionary<string, string> Membership { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>How long a graceful shutdown (SIGTERM: deactivate grains, flush state, leave the membership table) may take.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
@@ -52,12 +59,20 @@ public sealed class SiloOptions
 /// <summary>Cluster membership settings.</summary>
 public sealed class ClusteringSettings
 {
-    /// <summary><c>localhost</c> (one silo, membership in memory), <c>sqlite</c>, <c>postgres</c> or <c>redis</c>.</summary>
+    /// <summary><c>localhost</c> (development: silos on this machine, the first one keeps the membership),
+    /// <c>postgres</c> (Orleans ADO.NET clustering) or <c>redis</c> (Orleans Redis clustering).</summary>
     public string Kind { get; set; } = "localhost";
 
-    /// <summary>The membership table's connection string (sqlite: a file path or connection string; postgres: an
-    /// Npgsql connection string; redis: host:port).</summary>
+    /// <summary>The membership table's connection string (postgres: an Npgsql connection string; redis: a
+    /// StackExchange.Redis configuration string such as <c>127.0.0.1:6379</c>).</summary>
     public string? ConnectionString { get; set; }
+
+    /// <summary>Localhost clustering: the silo port of the primary silo that the others join; default: this silo's own
+    /// port (it is the primary).</summary>
+    public int? PrimarySiloPort { get; set; }
+
+    /// <summary>PostgreSQL clustering: create the Orleans tables (deploy/sql) at startup when missing.</summary>
+    public bool CreateSchema { get; set; }
 }
 
 /// <summary>HTTP listener settings.</summary>

@@ -12,7 +12,7 @@ public sealed class SiloOptionsValidator : IValidateOptions<SiloOptions>
     public static readonly IReadOnlyList<string> StorageTypes = ["file", "memory", "sqlite", "postgres", "redis"];
 
     /// <summary>Clustering kinds this build can run.</summary>
-    public static readonly IReadOnlyList<string> ClusteringKinds = ["localhost", "sqlite", "postgres", "redis"];
+    public static readonly IReadOnlyList<string> ClusteringKinds = ["localhost", "postgres", "redis"];
 
     private const string P = SiloOptions.SectionName;
 
@@ -38,23 +38,29 @@ public sealed class SiloOptionsValidator : IValidateOptions<SiloOptions>
         }
 
         var kind = o.Clustering.Kind;
-        if (!ClusteringKinds.Contains(kind))
+        if (kind == "sqlite")
+        {
+            yield return $"{P}:Clustering:Kind 'sqlite' is not supported: Orleans has no SQLite membership. Use 'localhost' for silos on one " +
+                "machine (the first silo is the primary; the others set Clustering:PrimarySiloPort), or 'postgres' / 'redis'. SQLite storage is still supported.";
+        }
+        else if (!ClusteringKinds.Contains(kind))
         {
             yield return $"{P}:Clustering:Kind must be one of {string.Join(", ", ClusteringKinds)} (was '{kind}').";
         }
-        else if (kind != "localhost")
+        else if (kind != "localhost" && string.IsNullOrWhiteSpace(o.Clustering.ConnectionString))
         {
-            if (string.IsNullOrWhiteSpace(o.Clustering.ConnectionString))
-            {
-                yield return $"{P}:Clustering:ConnectionString must be set for clustering kind '{kind}'.";
-            }
+            yield return $"{P}:Clustering:ConnectionString must be set for clustering kind '{kind}'.";
+        }
 
-            var host = SiloComposition.ClusterHost(o);
-            var loopback = host is "localhost" || System.Net.IPAddress.TryParse(host, out var ip) && System.Net.IPAddress.IsLoopback(ip);
-            if (!loopback && (string.IsNullOrEmpty(o.SharedSecret) || o.SharedSecret.Length < 16))
-            {
-                yield return $"{P}:SharedSecret must be at least 16 characters: the cluster port listens on '{host}', outside loopback.";
-            }
+        if (!string.IsNullOrEmpty(o.SharedSecret))
+        {
+            yield return $"{P}:SharedSecret is no longer supported: silos now talk Orleans' own protocol, which has no shared-secret handshake. " +
+                "Remove the setting and keep the silo and gateway ports on a private network (Kubernetes: a NetworkPolicy), as Orleans documents.";
+        }
+
+        foreach (var failure in MembershipFailures(o.Membership))
+        {
+            yield return failure;
         }
 
         if (!IPAddress.TryParse(o.Http.ListenAddress, out _) && o.Http.ListenAddress is not ("localhost" or "*"))
@@ -62,7 +68,7 @@ public sealed class SiloOptionsValidator : IValidateOptions<SiloOptions>
             yield return $"{P}:Http:ListenAddress must be an IP address, 'localhost' or '*' (was '{o.Http.ListenAddress}').";
         }
 
-        foreach (var (key, port) in new[] { ("Http:Port", o.Http.Port), ("SiloPort", o.SiloPort) })
+        foreach (var (key, port) in new[] { ("Http:Port", o.Http.Port), ("SiloPort", o.SiloPort), ("GatewayPort", o.GatewayPort) })
         {
             if (port < 0 || port > 65535)
             {
@@ -70,9 +76,9 @@ public sealed class SiloOptionsValidator : IValidateOptions<SiloOptions>
             }
         }
 
-        if (o.SiloPort != 0 && o.SiloPort == o.Http.Port)
+        if (new[] { o.SiloPort, o.GatewayPort, o.Http.Port }.Where(p => p != 0).GroupBy(p => p).Any(g => g.Count() > 1))
         {
-            yield return $"{P}:SiloPort ({o.SiloPort}) must differ from {P}:Http:Port.";
+            yield return $"{P}:SiloPort ({o.SiloPort}), {P}:GatewayPort ({o.GatewayPort}) and {P}:Http:Port ({o.Http.Port}) must differ.";
         }
 
         if (kind != "localhost" && SiloComposition.ClusterHost(o) is null)
@@ -111,6 +117,30 @@ public sealed class SiloOptionsValidator : IValidateOptions<SiloOptions>
         }
     }
 
+    private static IEnumerable<string> MembershipFailures(Dictionary<string, string> membership)
+    {
+        if (membership.Count == 0)
+        {
+            yield break;
+        }
+
+        string? failure = null;
+        try
+        {
+            new ConfigurationBuilder().AddInMemoryCollection(membership.Select(p => new KeyValuePair<string, string?>(p.Key, p.Value))).Build()
+                .Bind(new Orleans.Configuration.ClusterMembershipOptions(), b => b.ErrorOnUnknownConfiguration = true);
+        }
+        catch (InvalidOperationException ex)
+        {
+            failure = $"{P}:Membership: {ex.Message} (keys are properties of Orleans' ClusterMembershipOptions, e.g. ProbeTimeout=00:00:01).";
+        }
+
+        if (failure is not null)
+        {
+            yield return failure;
+        }
+    }
+
     private static IEnumerable<string> StorageFailures(StorageSettings storage)
     {
         foreach (var failure in ProviderFailures($"{P}:Storage", storage))
@@ -146,11 +176,6 @@ public sealed class SiloOptionsValidator : IValidateOptions<SiloOptions>
         {
             yield return $"{prefix}:Type must be one of {string.Join(", ", StorageTypes)} (was '{s.Type}').";
             yield break;
-        }
-
-        if (!SiloComposition.IsStorageAvailable(s.Type))
-        {
-            yield return $"{prefix}:Type '{s.Type}' is not available in this build yet; use 'file' or 'memory'.";
         }
 
         if (s.Type == "file" && string.IsNullOrWhiteSpace(s.BaseDirectory))

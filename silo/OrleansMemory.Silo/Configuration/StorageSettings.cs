@@ -29,6 +29,13 @@ public class StorageProviderSettings
 
     /// <summary>File storage: backups kept per record.</summary>
     public int MaxBackups { get; set; } = 5;
+
+    /// <summary>PostgreSQL / SQLite: create Orleans' ADO.NET tables (deploy/sql) at startup when missing; default: off
+    /// for PostgreSQL, on for SQLite.</summary>
+    public bool? CreateSchema { get; set; }
+
+    /// <summary>Redis: a prefix for this provider's keys.</summary>
+    public string? KeyPrefix { get; set; }
 }
 
 /// <summary>Grain storage: the default provider (these properties), named extra providers, and which grain types use them.</summary>

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using OrleansMemory.Abstractions;
-using OrleansMemory.Membership;
 using OrleansMemory.Silo.Api;
 using OrleansMemory.Silo.Configuration;
 using OrleansMemory.Silo.Hosting;
@@ -17,13 +16,10 @@ public sealed class DashboardFeed(
     MetricsSampler sampler,
     StorageTopology storage,
     IOptions<SiloOptions> options,
-    Microsoft.AspNetCore.Hosting.Server.IServer server,
     TimeProvider time)
 {
     /// <summary>At most this many users are asked for their pending conflicts per summary.</summary>
     public const int MaxUsersScanned = 1000;
-
-    private readonly DateTimeOffset _startedAt = time.GetUtcNow();
 
     /// <summary>The summary.</summary>
     public async Task<DashboardSummary> GetSummaryAsync(CancellationToken cancellationToken)
@@ -33,14 +29,12 @@ public sealed class DashboardFeed(
         var activations = collector.Find("orleansmemory.grain.activations")?.Series
             .GroupBy(s => s.Tags.FirstOrDefault(t => t.Key == "grain.type").Value ?? "")
             .ToDictionary(g => g.Key, g => (long)g.Sum(s => s.Value), StringComparer.Ordinal) ?? [];
-        IReadOnlyList<DashboardSilo> silos = [new DashboardSilo(o.EffectiveSiloName, StartupReporter.BaseAddress(server) ?? $"{o.Http.ListenAddress}:{o.Http.Port}", "active", _startedAt, (long)(now - _startedAt).TotalSeconds)];
-        if (services.GetService<IMembershipTable>() is { } table)
-        {
-            var rows = (await table.ReadAllAsync(cancellationToken)).Rows;
-            silos = [.. rows.Select(r => r.Entry).Where(e => e.Status != SiloStatus.Dead || now - e.IAmAliveTime < TimeSpan.FromMinutes(10))
-                .OrderBy(e => e.SiloName, StringComparer.Ordinal)
-                .Select(e => new DashboardSilo(e.SiloName, e.Silo.Endpoint, JsonNamingPolicy.SnakeCaseLower.ConvertName(e.Status.ToString()), e.StartTime, (long)(now - e.StartTime).TotalSeconds))];
-        }
+        var hosts = await grains.GetGrain<IManagementGrain>(0).GetDetailedHosts(onlyActive: false);
+        IReadOnlyList<DashboardSilo> silos = [.. hosts
+            .Where(e => e.Status != SiloStatus.Dead || now - e.IAmAliveTime < TimeSpan.FromMinutes(10))
+            .OrderBy(e => e.SiloName, StringComparer.Ordinal)
+            .Select(e => new DashboardSilo(e.SiloName, e.SiloAddress.Endpoint.ToString(), JsonNamingPolicy.SnakeCaseLower.ConvertName(e.Status.ToString()),
+                e.StartTime, (long)(now - e.StartTime).TotalSeconds))];
 
         var providers = new List<ProviderStatistics>();
         foreach (var provider in storage.Providers)
@@ -76,7 +70,7 @@ public sealed class DashboardFeed(
                 }
 
                 scanned++;
-                pending += (await grains.GetGrain<IUserGrain>(id.Key).GetStatsAsync(cancellationToken)).PendingConflicts;
+                pending += (await grains.GetGrain<IUserGrain>(id.Key.ToString()).GetStatsAsync(cancellationToken)).PendingConflicts;
             }
         }
 

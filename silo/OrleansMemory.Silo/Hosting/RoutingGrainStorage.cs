@@ -13,5 +13,5 @@ internal sealed class RoutingGrainStorage(IGrainStorage fallback, IReadOnlyDicti
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
         For(grainId).ClearStateAsync(stateName, grainId, grainState);
 
-    private IGrainStorage For(GrainId grainId) => byGrainType.TryGetValue(grainId.Type, out var storage) ? storage : fallback;
+    private IGrainStorage For(GrainId grainId) => byGrainType.TryGetValue(grainId.Type.ToString()!, out var storage) ? storage : fallback;
 }

@@ -2,7 +2,6 @@ using System.Net;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
-using OrleansMemory.Hosting;
 using OrleansMemory.Silo.Api;
 using OrleansMemory.Silo.Auth;
 using OrleansMemory.Silo.Configuration;
@@ -70,7 +69,7 @@ public static class SiloApplication
             kestrel.AddServerHeader = false;
         });
 
-        builder.UseSilo(silo => SiloComposition.Configure(silo, options));
+        builder.UseOrleans(silo => SiloComposition.Configure(silo, options));
 
         builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);

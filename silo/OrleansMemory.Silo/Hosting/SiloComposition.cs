@@ -1,30 +1,30 @@
-using OrleansMemory.Configuration;
+using System.Net;
+using Orleans.Configuration;
+using SiloOptions = OrleansMemory.Silo.Configuration.SiloOptions;
 using OrleansMemory.Grains;
 using OrleansMemory.Hosting;
 using OrleansMemory.Silo.Configuration;
+using StackExchange.Redis;
 
 namespace OrleansMemory.Silo.Hosting;
 
-/// <summary>Turns <see cref="SiloOptions"/> into a silo: clustering, storage providers, grains. The one seam where
-/// providers of other packages (storage, clustering, memory grains) are wired in.</summary>
+/// <summary>Turns <see cref="SiloOptions"/> into an Orleans silo: clustering, endpoints, failure detection, storage
+/// providers, grains. The one seam where providers of other packages are wired in.</summary>
 public static class SiloComposition
 {
     /// <summary>The name the default provider is registered under (the memory grains use it).</summary>
-    public const string DefaultProvider = PersistentStateAttribute.DefaultStorageName;
+    public const string DefaultProvider = Orleans.Providers.ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME;
 
     private static readonly string[] ProviderKeys =
-        ["Type", "BaseDirectory", "DbPath", "CreateBackups", "PrettyJson", "WalMode", "Timeout", "MaxBackups", "ConnectionString", "KeyPrefix", "ServiceId", "Schema"];
+        ["Type", "BaseDirectory", "DbPath", "CreateBackups", "PrettyJson", "WalMode", "Timeout", "MaxBackups", "ConnectionString", "KeyPrefix", "Schema", "CreateSchema"];
 
-    /// <summary>Whether this build can run storage of <paramref name="type"/>.</summary>
-    public static bool IsStorageAvailable(string type) => type is "file" or "memory" or "sqlite" or "postgres" or "redis";
-
-    /// <summary>The IP address of the cluster port: <see cref="SiloOptions.AdvertisedAddress"/>, else the HTTP listen
+    /// <summary>The IP address others reach this silo at: <see cref="SiloOptions.AdvertisedAddress"/>, else the HTTP listen
     /// address when it is a specific IP; null when neither is.</summary>
     public static string? ClusterHost(SiloOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        static bool Specific(string? a) => a is "localhost" || System.Net.IPAddress.TryParse(a, out var ip)
-            && !ip.Equals(System.Net.IPAddress.Any) && !ip.Equals(System.Net.IPAddress.IPv6Any);
+        static bool Specific(string? a) => a is "localhost" || IPAddress.TryParse(a, out var ip)
+            && !ip.Equals(IPAddress.Any) && !ip.Equals(IPAddress.IPv6Any);
         return Specific(options.AdvertisedAddress) ? options.AdvertisedAddress
             : options.AdvertisedAddress is null && Specific(options.Http.ListenAddress) ? options.Http.ListenAddress
             : null;
@@ -36,6 +36,10 @@ public static class SiloComposition
         ArgumentNullException.ThrowIfNull(silo);
         ArgumentNullException.ThrowIfNull(options);
         AddClustering(silo, options);
+        silo.Configure<Orleans.Configuration.SiloOptions>(o => o.SiloName = options.EffectiveSiloName);
+        silo.Configure<ClusterMembershipOptions>(MembershipDefaults.Apply);
+        silo.Services.Configure<ClusterMembershipOptions>(silo.Configuration.GetSection(SiloOptions.SectionName + ":Membership"));
+        silo.UseMemoryStateJson();
         silo.Services.AddSingleton(AddStorage(silo, options));
         silo.AddMemoryGrains(o => o.MaxEmbeddingDimension = options.Limits.MaxEmbeddingDimension);
         silo.Services.Configure<MemoryGrainOptions>(silo.Configuration.GetSection(SiloOptions.SectionName + ":Grains"));
@@ -46,7 +50,8 @@ public static class SiloComposition
         var clustering = options.Clustering;
         if (clustering.Kind == "localhost")
         {
-            silo.UseLocalhostClustering(options.ClusterId, options.ServiceId);
+            var primary = clustering.PrimarySiloPort is { } port && port != options.SiloPort ? new IPEndPoint(IPAddress.Loopback, port) : null;
+            silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, primary, options.ServiceId, options.ClusterId);
             return;
         }
 
@@ -56,32 +61,27 @@ public static class SiloComposition
             o.ServiceId = options.ServiceId;
         });
         var connection = clustering.ConnectionString!;
-        switch (clustering.Kind)
+        if (clustering.Kind == "redis")
         {
-            case "redis":
-                silo.UseRedisClustering(o => o.ConfigurationString = connection);
-                break;
-            case "sqlite":
-                silo.UseAdoNetClustering(o =>
-                {
-                    o.Invariant = AdoNetInvariants.Sqlite;
-                    o.ConnectionString = connection.Contains('=', StringComparison.Ordinal) ? connection : "Data Source=" + connection;
-                });
-                break;
-            default:
-                silo.UseAdoNetClustering(o =>
-                {
-                    o.Invariant = AdoNetInvariants.PostgreSql;
-                    o.ConnectionString = connection;
-                });
-                break;
+            silo.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(connection));
+        }
+        else
+        {
+            if (clustering.CreateSchema)
+            {
+                silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(new SchemaInitializer(connection));
+            }
+
+            silo.UseAdoNetClustering(o =>
+            {
+                o.Invariant = "Npgsql";
+                o.ConnectionString = connection;
+            });
         }
 
-        silo.ConfigureEndpoints(options.SiloPort, ClusterHost(options)!);
-        if (!string.IsNullOrEmpty(options.SharedSecret))
-        {
-            silo.UseSharedSecret(options.SharedSecret);
-        }
+        var host = ClusterHost(options)!;
+        var address = host == "localhost" ? IPAddress.Loopback : IPAddress.Parse(host);
+        silo.ConfigureEndpoints(address, options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: options.Http.ListenAddress is "0.0.0.0" or "*");
     }
 
     private static StorageTopology AddStorage(ISiloBuilder silo, SiloOptions options)
@@ -106,8 +106,8 @@ public static class SiloComposition
         return new StorageTopology(providers, routed);
     }
 
-    /// <summary>Registers one provider through the storage package's factory (<c>AddGrainStorageFromConfiguration</c>),
-    /// giving it exactly this provider's keys as <c>OrleansMemory:Storage:*</c>.</summary>
+    /// <summary>Registers one provider through the storage package (<c>AddGrainStorageFromConfiguration</c>), giving it
+    /// exactly this provider's keys as <c>OrleansMemory:Storage:*</c> and the silo's service id.</summary>
     private static StorageProviderInfo AddProvider(ISiloBuilder silo, string name, IConfigurationSection section, StorageProviderSettings s, string serviceId)
     {
         var values = new Dictionary<string, string?>(StringComparer.Ordinal) { ["OrleansMemory:Storage:ServiceId"] = serviceId };

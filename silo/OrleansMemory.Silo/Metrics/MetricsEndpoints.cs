@@ -9,6 +9,9 @@ internal static class MetricsEndpoints
     public static IServiceCollection AddSiloMetrics(this IServiceCollection services)
     {
         services.AddSingleton<MetricsCollector>();
+        services.AddSingleton<ActivationGauge>();
+        services.AddSingleton<GrainCallMetrics>();
+        services.AddSingleton<IIncomingGrainCallFilter>(sp => sp.GetRequiredService<GrainCallMetrics>());
         services.AddSingleton<MetricsSampler>();
         services.AddHostedService(sp => sp.GetRequiredService<MetricsSampler>());
         return services;
@@ -18,6 +21,7 @@ internal static class MetricsEndpoints
     {
         // Resolve now so that instruments published while the silo starts are seen.
         app.ServiceProvider.GetRequiredService<MetricsCollector>();
+        app.ServiceProvider.GetRequiredService<ActivationGauge>();
         app.MapGet("/metrics", (MetricsCollector collector, IOptions<SiloOptions> options) =>
             Results.Text(
                 PrometheusFormatter.Format(collector.Collect(), [new("silo", options.Value.EffectiveSiloName), new("cluster", options.Value.ClusterId)]),

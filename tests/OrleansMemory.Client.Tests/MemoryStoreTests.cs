@@ -74,3 +74,16 @@ public abstract class MemoryStoreTests(StoreClusterFixture fixture)
 
 /// <summary>The facade against memory storage.</summary>
 public sealed class MemoryStorageStoreTests(MemoryStorageClusterFixture fixture) : MemoryStoreTests(fixture), IClassFixture<MemoryStorageClusterFixture>;
+
+/// <summary>The facade against file storage in a temporary directory.</summary>
+public sealed class FileStorageStoreTests(FileStorageClusterFixture fixture) : MemoryStoreTests(fixture), IClassFixture<FileStorageClusterFixture>
+{
+    [Fact]
+    public async Task Records_land_in_the_file_layout()
+    {
+        var store = new MemoryStore(fixture.Cluster.Client, Options.Create(new MemoryStoreOptions { DirectoryKey = "layout-tenant" }));
+        Assert.True(await store.StoreConversationAsync("layout-1", JsonSerializer.SerializeToElement(new { a = 1 })));
+        Assert.True(File.Exists(Path.Combine(fixture.Directory!, "conversations", "layout-1", "current.json")),
+            string.Join(", ", Directory.GetFiles(fixture.Directory!, "*", SearchOption.AllDirectories)));
+    }
+}

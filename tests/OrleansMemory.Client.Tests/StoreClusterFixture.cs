@@ -59,6 +59,14 @@ public abstract class StoreClusterFixture : IAsyncLifetime
 public sealed class MemoryStorageClusterFixture : StoreClusterFixture
 {
     protected override void AddStorage(ISiloBuilder silo, string? directory) => silo
-        .UseSystemTextJsonGrainStorageSerializer()
+        .UseMemoryStateJson()
         .AddMemoryGrainStorage("Default");
+}
+
+public sealed class FileStorageClusterFixture : StoreClusterFixture
+{
+    protected override string? CreateDirectory() => Path.Combine(Path.GetTempPath(), "omem-client-" + Guid.NewGuid().ToString("N"));
+
+    protected override void AddStorage(ISiloBuilder silo, string? directory) =>
+        silo.AddFileGrainStorage("Default", o => o.BaseDirectory = directory!);
 }

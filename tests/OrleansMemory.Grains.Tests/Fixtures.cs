@@ -25,5 +25,13 @@ public sealed class MemoryClusterFixture : ClusterFixture
     public override StorageKind Kind => StorageKind.Memory;
 }
 
+public sealed class FileClusterFixture : ClusterFixture
+{
+    public override StorageKind Kind => StorageKind.File;
+}
+
 /// <summary>Every memory grain test, against memory storage.</summary>
 public sealed class MemoryStorageGrainTests(MemoryClusterFixture fixture) : MemoryGrainTests(fixture), IClassFixture<MemoryClusterFixture>;
+
+/// <summary>Every memory grain test, against file storage in a temporary directory.</summary>
+public sealed class FileStorageGrainTests(FileClusterFixture fixture) : MemoryGrainTests(fixture), IClassFixture<FileClusterFixture>;

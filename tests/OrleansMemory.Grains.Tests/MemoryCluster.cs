@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.Runtime.Hosting;
 using Orleans.TestingHost;
 using OrleansMemory.Hosting;
+using OrleansMemory.Storage;
 
 namespace OrleansMemory.Grains.Tests;
 
@@ -103,18 +103,33 @@ public sealed class MemoryCluster : IAsyncDisposable
 
     public static string NewDirectory() => Path.Combine(Path.GetTempPath(), "omem-grains-" + Guid.NewGuid().ToString("N"));
 
-    /// <summary>Registers the keyed storage "Default" as the real provider wrapped in the recorder; grain state is
-    /// System.Text.Json, as in the product.</summary>
+    /// <summary>The path of a record's file on a file cluster (the provider's own layout).</summary>
+    public string FilePath(GrainId grainId, string stateName)
+    {
+        var storage = Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageName);
+        return ((FileGrainStorage)((RecordingGrainStorage)storage).Inner).GetPath(stateName, grainId);
+    }
+
+    private const string StorageName = "Default";
+
+    /// <summary>Registers the real provider as "Default" the way the product does, then wraps that registration in the
+    /// recorder: the keyed service "Default" becomes the wrapper, built around what the provider's own factory makes.
+    /// Its lifecycle registration (if any) resolves the wrapper, which passes the lifecycle on.</summary>
     private static void AddRecordedStorage(ISiloBuilder silo, StorageKind kind, string? directory, StorageRecorder recorder)
     {
+        silo.UseMemoryStateJson();
         if (kind == StorageKind.File)
         {
-            throw new NotSupportedException($"File storage for test clusters waits for OrleansMemory.Storage ({directory}).");
+            silo.AddFileGrainStorage(StorageName, o => o.BaseDirectory = directory!);
+        }
+        else
+        {
+            silo.AddMemoryGrainStorage(StorageName);
         }
 
-        silo.UseSystemTextJsonGrainStorageSerializer();
-        silo.AddMemoryGrainStorage("Default");
-        silo.Services.AddGrainStorage("Default", (sp, name) => new RecordingGrainStorage(
-            MemoryGrainStorageFactory.Create(sp, name), sp.GetRequiredService<IGrainStorageSerializer>(), recorder));
+        var provider = silo.Services.Last(d => d.ServiceType == typeof(IGrainStorage) && d.IsKeyedService && Equals(d.ServiceKey, StorageName));
+        var factory = provider.KeyedImplementationFactory ?? throw new InvalidOperationException("The storage provider has no factory.");
+        silo.Services.AddKeyedSingleton<IGrainStorage>(StorageName, (sp, key) => new RecordingGrainStorage(
+            (IGrainStorage)factory(sp, key), sp.GetKeyedService<IGrainStorageSerializer>(key) ?? sp.GetRequiredService<IGrainStorageSerializer>(), recorder));
     }
 }

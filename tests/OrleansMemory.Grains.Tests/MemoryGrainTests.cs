@@ -20,6 +20,16 @@ public abstract partial class MemoryGrainTests(ClusterFixture fixture)
         return document.RootElement.Clone();
     }
 
-    /// <summary>Asserts that no record of the grain is left in storage.</summary>
-    protected static void AssertNoRecords(MemoryCluster cluster, GrainId grainId) => Assert.Empty(cluster.Storage.LiveRecords(grainId));
+    /// <summary>Asserts that no record of the grain is left in storage (and, for file storage, no record file in its
+    /// folder; backups under <c>.backups</c> are <see cref="FileStorageErasureTests"/>' concern).</summary>
+    protected static void AssertNoRecords(MemoryCluster cluster, GrainId grainId)
+    {
+        Assert.Empty(cluster.Storage.LiveRecords(grainId));
+        if (cluster.Directory is not null)
+        {
+            var folder = Path.GetDirectoryName(cluster.FilePath(grainId, "any"))!;
+            var left = Directory.Exists(folder) ? Directory.GetFiles(folder, "*.json", SearchOption.TopDirectoryOnly) : [];
+            Assert.True(left.Length == 0, $"files left in {folder}: {string.Join(", ", left)}");
+        }
+    }
 }

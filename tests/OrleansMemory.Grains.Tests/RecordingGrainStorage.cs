@@ -5,21 +5,33 @@ namespace OrleansMemory.Grains.Tests;
 public sealed class RecordingGrainStorage(IGrainStorage inner, IGrainStorageSerializer serializer, StorageRecorder recorder)
     : IGrainStorage, ILifecycleParticipant<ISiloLifecycle>
 {
-    public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    /// <summary>The wrapped provider.</summary>
+    public IGrainStorage Inner => inner;
+
+    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        ReadStateAsync(stateName, grainId, grainState, CancellationToken.None);
+
+    public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken)
     {
-        await inner.ReadStateAsync(stateName, grainId, grainState);
+        await inner.ReadStateAsync(stateName, grainId, grainState, cancellationToken);
         recorder.Read(grainId, stateName, grainState.RecordExists);
     }
 
-    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        WriteStateAsync(stateName, grainId, grainState, CancellationToken.None);
+
+    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken)
     {
-        await inner.WriteStateAsync(stateName, grainId, grainState);
+        await inner.WriteStateAsync(stateName, grainId, grainState, cancellationToken);
         recorder.Wrote(grainId, stateName, serializer.Serialize(grainState.State).ToMemory().Length);
     }
 
-    public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        ClearStateAsync(stateName, grainId, grainState, CancellationToken.None);
+
+    public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken)
     {
-        await inner.ClearStateAsync(stateName, grainId, grainState);
+        await inner.ClearStateAsync(stateName, grainId, grainState, cancellationToken);
         recorder.Cleared(grainId, stateName);
     }
 

@@ -2,7 +2,7 @@ using OrleansMemory.Abstractions;
 
 namespace OrleansMemory.Grains.Tests;
 
-/// <summary>State is read back by fresh activations; appends cost the same at any history length.</summary>
+/// <summary>State is read back by fresh activations and by a new cluster on the same files; appends cost the same at any history length.</summary>
 public sealed class RestartAndPagingTests
 {
     [Fact]
@@ -22,6 +22,29 @@ public sealed class RestartAndPagingTests
 
         await scenario.AssertReadBackAsync(cluster.Factory);
         Assert.True(cluster.Storage.Reads > before, "The fresh activations read nothing from storage.");
+    }
+
+    [Fact]
+    public async Task State_survives_a_cluster_restart_on_the_same_directory()
+    {
+        var directory = MemoryCluster.NewDirectory();
+        try
+        {
+            var scenario = new RestartScenario("");
+            await using (var first = await MemoryCluster.StartAsync(StorageKind.File, directory))
+            {
+                await scenario.WriteAsync(first.Factory);
+            }
+
+            await using var second = await MemoryCluster.StartAsync(StorageKind.File, directory);
+            Assert.Equal(0, second.Storage.Reads);
+            await scenario.AssertReadBackAsync(second.Factory);
+            Assert.True(File.Exists(second.FilePath(scenario.Grains(second.Factory)[0].GetGrainId(), "raw_messages/000001")));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 
     [Fact]

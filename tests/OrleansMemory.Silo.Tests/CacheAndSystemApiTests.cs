@@ -43,7 +43,7 @@ public sealed class CacheAndSystemApiTests(SiloFactory silo)
         var info = await silo.Client().GetAsync("/v1/system").Expect(200);
         Assert.Equal("tenant-a", info.GetProperty("tenant").GetString());
         Assert.True(info.GetProperty("auth_required").GetBoolean());
-        Assert.Equal("memory", info.GetProperty("storage_providers")[0].GetProperty("type").GetString());
+        Assert.Equal("file", info.GetProperty("storage_providers")[0].GetProperty("type").GetString());
 
         await silo.Client().PutAsync($"/v1/cache/{Http.NewId("gen")}", Http.Body("""{"value":"x"}""")).Expect(204);
         await silo.Client().GetAsync("/v1/storage/stats").ExpectProblem(403);

@@ -24,7 +24,9 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
             return;
         }
 
-        await using var app = SiloApplication.Create(["--OrleansMemory:Http:Port=0", "--Logging:LogLevel:Default=Warning", "--OrleansMemory:Storage:Type=memory", "--OrleansMemory:Grains:AutoResolveSingletonConflicts=false"]);
+        var storage = Directory.CreateTempSubdirectory("omem-dashboard-");
+        await using var app = SiloApplication.Create(["--OrleansMemory:Http:Port=0", "--Logging:LogLevel:Default=Warning", "--OrleansMemory:Storage:Type=file",
+            $"--OrleansMemory:Storage:BaseDirectory={storage.FullName}", "--OrleansMemory:Grains:AutoResolveSingletonConflicts=false"]);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         using var client = new HttpClient { BaseAddress = new Uri(address) };
@@ -63,13 +65,14 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
         var storageRows = await page.EvalOnSelectorAllAsync<string[][]>("#storage tr", "rows => rows.map(r => [...r.cells].map(c => c.textContent))");
         var users = Assert.Single(storageRows, r => r[3] == "user");
         Assert.Equal(StorageFigure(summary, "user", "record_count"), users[5]);
-        Assert.Equal("memory", users[1]);
+        Assert.Equal("file", users[1]);
 
         var screenshot = Path.Combine(AppContext.BaseDirectory, "dashboard.png");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
         output.WriteLine("Screenshot: " + screenshot);
         Assert.True(new FileInfo(screenshot).Length > 0);
         await app.StopAsync();
+        storage.Delete(recursive: true);
     }
 
     private static string StorageFigure(JsonElement summary, string grainType, string property) =>

@@ -47,7 +47,7 @@ public sealed class KestrelSocketTests
             await using var app = SiloApplication.Create(
             [
                 "--OrleansMemory:Http:Port=0", "--Logging:LogLevel:Default=Warning", "--OrleansMemory:Storage:Type=sqlite", $"--OrleansMemory:Storage:DbPath={storage.FullName}/silo.db",
-                "--OrleansMemory:Storage:Providers:fast:Type=memory", "--OrleansMemory:Storage:GrainTypes:cache=fast",
+                "--OrleansMemory:Storage:Providers:fast:Type=file", $"--OrleansMemory:Storage:Providers:fast:BaseDirectory={storage.FullName}/fast", "--OrleansMemory:Storage:GrainTypes:cache=fast",
             ]);
             await app.StartAsync();
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();

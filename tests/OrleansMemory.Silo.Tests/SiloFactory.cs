@@ -7,7 +7,7 @@ using OrleansMemory.Silo.Api;
 
 namespace OrleansMemory.Silo.Tests;
 
-/// <summary>One in-memory silo (memory storage, API keys required) shared by the API tests.</summary>
+/// <summary>One in-process silo (file storage in a temporary directory, API keys required) shared by the API tests.</summary>
 public sealed class SiloFactory : WebApplicationFactory<Program>
 {
     public const string ReadWriteA = "key-tenant-a-read-write-0001";
@@ -21,7 +21,7 @@ public sealed class SiloFactory : WebApplicationFactory<Program>
 
     public static IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>
     {
-        ["OrleansMemory:Storage:Type"] = "memory",
+        ["OrleansMemory:Storage:Type"] = "file",
         ["OrleansMemory:Auth:Mode"] = "Required",
         ["OrleansMemory:Auth:ApiKeys:0:Key"] = ReadWriteA,
         ["OrleansMemory:Auth:ApiKeys:0:Tenant"] = "tenant-a",
@@ -44,6 +44,9 @@ public sealed class SiloFactory : WebApplicationFactory<Program>
         ["Logging:LogLevel:Default"] = "Warning",
     };
 
+    /// <summary>The file storage directory of this silo (deleted on dispose).</summary>
+    public DirectoryInfo StorageDirectory { get; } = Directory.CreateTempSubdirectory("omem-silo-tests-");
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         foreach (var (key, value) in Settings)
@@ -51,7 +54,15 @@ public sealed class SiloFactory : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
 
+        builder.UseSetting("OrleansMemory:Storage:BaseDirectory", StorageDirectory.FullName);
+
         builder.UseEnvironment("Production");
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        StorageDirectory.Delete(recursive: true);
     }
 
     /// <summary>A client sending <paramref name="key"/> as a bearer token (none when null).</summary>

@@ -26,6 +26,7 @@ public sealed class DashboardFeed(
     {
         var o = options.Value;
         var now = time.GetUtcNow();
+        collector.Collect(); // reads the observable instruments (activations) now
         var activations = collector.Find("orleansmemory.grain.activations")?.Series
             .GroupBy(s => s.Tags.FirstOrDefault(t => t.Key == "grain.type").Value ?? "")
             .ToDictionary(g => g.Key, g => (long)g.Sum(s => s.Value), StringComparer.Ordinal) ?? [];

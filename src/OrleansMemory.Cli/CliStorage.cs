@@ -28,6 +28,26 @@ internal sealed class CliStorage : IAsyncDisposable
     /// <see cref="StorageUnavailableException"/> naming it.</summary>
     public static async Task<CliStorage> OpenAsync(IReadOnlyList<(string Name, GrainStorageSettings Settings)> providers, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await StartAsync(providers, cancellationToken).ConfigureAwait(false);
+        }
+        catch (StorageUnavailableException ex)
+        {
+            var where = string.Join(", ", providers.Select(p => Location(p.Settings)));
+            throw new StorageUnavailableException($"Cannot open {where}: {ex.Message}", ex.InnerException!);
+        }
+    }
+
+    private static string Location(GrainStorageSettings settings) => settings.Type switch
+    {
+        "file" => $"file storage '{Path.GetFullPath(settings.BaseDirectory)}'",
+        "sqlite" => string.IsNullOrWhiteSpace(settings.ConnectionString) ? $"SQLite database '{Path.GetFullPath(settings.DbPath)}'" : $"SQLite '{Describe(settings.ConnectionString)}'",
+        _ => $"{settings.Type} '{Describe(settings.ConnectionString ?? string.Empty)}'" + (settings.Schema is { } schema ? $" schema '{schema}'" : string.Empty),
+    };
+
+    private static async Task<CliStorage> StartAsync(IReadOnlyList<(string Name, GrainStorageSettings Settings)> providers, CancellationToken cancellationToken)
+    {
         foreach (var (_, settings) in providers)
         {
             if (settings.Type == "memory")

@@ -115,10 +115,16 @@ public static class OmemCli
     private static Command InspectCommand(IAnsiConsole console)
     {
         var storage = StorageOption();
-        var grainType = new Argument<string>("grain-type") { Description = "The grain type, for example conversation." };
-        var key = new Argument<string>("key") { Description = "The grain key." };
-        var command = new Command("inspect", "Pretty-print every record of one grain.") { grainType, key, storage };
-        command.SetAction((result, ct) => StorageCommands.InspectAsync(console, result.GetValue(storage), result.GetValue(grainType)!, result.GetValue(key)!, ct));
+        var grainType = new Argument<string>("grain-type") { Description = "The grain type, for example conversation, user, agent." };
+        var id = new Argument<string>("id") { Description = "The id as the API user knows it, for example c1 (the tenant is an option)." };
+        var tenant = new Option<string>("--tenant", "-t") { Description = "The tenant the id belongs to.", DefaultValueFactory = _ => "default" };
+        var rawKey = new Option<bool>("--raw-key") { Description = "Take the id as the whole grain key (no tenant), for grains such as conversationdirectory." };
+        var command = new Command("inspect", "Pretty-print every record of one grain.") { grainType, id, storage, tenant, rawKey };
+        command.SetAction((result, ct) =>
+        {
+            var key = result.GetValue(rawKey) ? result.GetValue(id)! : result.GetValue(tenant) + "/" + result.GetValue(id);
+            return StorageCommands.InspectAsync(console, result.GetValue(storage), result.GetValue(grainType)!, key, ct);
+        });
         return command;
     }
 }

@@ -1,4 +1,3 @@
 using OrleansMemory.Cli;
-using Spectre.Console;
 
-return await OmemCli.RunAsync(args, AnsiConsole.Console, CancellationToken.None).ConfigureAwait(false);
+return await OmemCli.RunAsync(args, OmemConsole.Create(), CancellationToken.None).ConfigureAwait(false);

@@ -31,16 +31,11 @@ public static class StorageCommands
         var statistics = await source.GetStatisticsAsync(cancellationToken).ConfigureAwait(false);
         var total = grainType is null ? statistics.RecordCount : statistics.GrainTypes.Where(t => t.GrainType == grainType).Sum(t => t.RecordCount);
         var migrator = new StorageMigrator(source, target);
-        MigrationReport? report = null;
-        await console.Progress().AutoClear(false).StartAsync(async context =>
-        {
-            var task = context.AddTask(dryRun ? "Checking (dry run)" : "Copying", maxValue: Math.Max(1, total));
-            report = await migrator.RunAsync(grainType, dryRun, new Progress(task), cancellationToken).ConfigureAwait(false);
-            task.Value = task.MaxValue;
-        }).ConfigureAwait(false);
+        var report = await MigrationProgress.RunAsync(console, dryRun ? "Checking (dry run)" : "Copying", total,
+            progress => migrator.RunAsync(grainType, dryRun, progress, cancellationToken)).ConfigureAwait(false);
 
         var table = new Table().AddColumns("", "records");
-        table.AddRow("source records", report!.SourceRecords.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
+        table.AddRow("source records", report.SourceRecords.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
         table.AddRow(dryRun ? "would copy" : "copied", report.Copied.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
         table.AddRow("already identical", report.AlreadyPresent.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
         table.AddRow("verified in target", report.VerifiedRecords.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
@@ -214,9 +209,4 @@ public static class StorageCommands
     }
 
     private static string Number(long value) => value.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
-
-    private sealed class Progress(ProgressTask task) : IProgress<long>
-    {
-        public void Report(long value) => task.Value = value;
-    }
 }

@@ -57,7 +57,7 @@ public sealed class PostgresGrainStorageTests : CatalogConformanceTests
 {
     private readonly string _schema = $"omem_test_{TestServers.RunId}_{Guid.NewGuid():N}"[..50];
 
-    private static string Server => TestServers.Require(TestServers.Postgres);
+    private static string Server => TestServers.PostgresConnection;
 
     protected override void Register(ISiloBuilder silo) => silo.AddPostgreSqlGrainStorage(ProviderName, o =>
     {

@@ -31,8 +31,8 @@ public sealed class CliMigrationChainTests : IDisposable
         [
             start,
             "sqlite:" + Path.Combine(_directory, "chain.db"),
-            $"postgres:{TestServers.Require(TestServers.Postgres)}?schema={_schema}",
-            $"redis:{TestServers.Require(TestServers.Redis)}?service={_service}",
+            $"postgres:{TestServers.PostgresConnection}?schema={_schema}",
+            $"redis:{TestServers.RedisConfiguration}?service={_service}",
             "file:" + Path.Combine(_directory, "end"),
         ];
         var missingSchema = await Omem.RunAsync("migrate", "--from", chain[0], "--to", chain[2]);
@@ -131,7 +131,7 @@ public sealed class CliMigrationTests : IDisposable
         Assert.Equal((0, true), (health.ExitCode, health.Output.Contains("healthy", StringComparison.Ordinal)));
         Assert.Equal(1, (await Omem.RunAsync("health", "-s", "redis:127.0.0.1:1?prefix=x")).ExitCode);
 
-        var inspect = await Omem.RunAsync("inspect", "conversation", "c1", "-s", "sqlite:" + db);
+        var inspect = await Omem.RunAsync("inspect", "conversation", "c1", "--raw-key", "-s", "sqlite:" + db);
         Assert.Equal(0, inspect.ExitCode);
         Assert.Contains("messages/000001", inspect.Output);
         Assert.Contains("\"text\": \"message page of c1\"", inspect.Output);

@@ -8,7 +8,7 @@ public sealed class RedisGrainStorageTests : CatalogConformanceTests
 {
     private readonly string _serviceId = $"omem-test-{TestServers.RunId}-{Guid.NewGuid():N}";
 
-    private static string Server => TestServers.Require(TestServers.Redis);
+    private static string Server => TestServers.RedisConfiguration;
 
     protected override void Register(ISiloBuilder silo) => silo.AddIndexedRedisGrainStorage(ProviderName, o =>
     {

@@ -58,6 +58,12 @@ public static class TestServers
         }
     }
 
+    /// <summary>The PostgreSQL connection string with timeouts that tolerate a machine loaded by other test runs.</summary>
+    public static string PostgresConnection => new Npgsql.NpgsqlConnectionStringBuilder(Require(Postgres)) { Timeout = 60, CommandTimeout = 120 }.ConnectionString;
+
+    /// <summary>The Redis configuration with timeouts that tolerate a machine loaded by other test runs.</summary>
+    public static string RedisConfiguration => Require(Redis) + ",connectTimeout=30000,syncTimeout=30000,asyncTimeout=30000";
+
     /// <summary>The value of <paramref name="variable"/>; throws (fails the test) when missing.</summary>
     public static string Require(string variable) =>
         Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value

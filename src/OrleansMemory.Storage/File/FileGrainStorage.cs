@@ -143,6 +143,8 @@ public sealed partial class FileGrainStorage : IGrainStorage, IGrainStorageCatal
             if (await CheckETagAsync(path, grainState.ETag, "clear", stateName, grainId, cancellationToken).ConfigureAwait(false) is not null)
             {
                 File.Delete(path); // nothing to delete (and maybe no grain directory) when no record exists
+                var (type, key) = CatalogArguments.Parts(grainId);
+                _layout.RemoveIfEmpty(type, key);
             }
 
             grainState.State = CreateDefault<T>();
@@ -177,20 +179,15 @@ public sealed partial class FileGrainStorage : IGrainStorage, IGrainStorageCatal
                 await BackupAsync(path, previous, cancellationToken).ConfigureAwait(false);
             }
 
-            var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
             try
             {
-                await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.Asynchronous))
-                {
-                    await stream.WriteAsync(bytes, CancellationToken.None).ConfigureAwait(false);
-                    stream.Flush(flushToDisk: true);
-                }
-
-                File.Move(temp, path, overwrite: true);
+                await WriteAtomicallyAsync(path, bytes).ConfigureAwait(false);
             }
-            finally
+            catch (DirectoryNotFoundException)
             {
-                File.Delete(temp);
+                // A clear of this grain's last other record removed the emptied directory meanwhile.
+                _layout.EnsureSidecars(type, key, stateName);
+                await WriteAtomicallyAsync(path, bytes).ConfigureAwait(false);
             }
 
             return ComputeETag(bytes.Span);
@@ -202,6 +199,28 @@ public sealed partial class FileGrainStorage : IGrainStorage, IGrainStorageCatal
         finally
         {
             gate.Release();
+        }
+    }
+
+    private static async Task WriteAtomicallyAsync(string path, ReadOnlyMemory<byte> bytes)
+    {
+        var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
+        try
+        {
+            await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.Asynchronous))
+            {
+                await stream.WriteAsync(bytes, CancellationToken.None).ConfigureAwait(false);
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temp, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp))
+            {
+                File.Delete(temp);
+            }
         }
     }
 

@@ -70,6 +70,43 @@ internal sealed class FileStorageLayout
         }
     }
 
+    /// <summary>Removes a grain directory left with nothing but sidecars (no records, no backups), then its type
+    /// directory if that is left empty the same way, so clearing a grain's last record leaves no trace. Directories are
+    /// removed non-recursively, so a record written meanwhile stays; hashed (too long) names are left alone, since their
+    /// sidecars are how their names are recovered.</summary>
+    public void RemoveIfEmpty(string grainType, string key)
+    {
+        if (DeleteIfOnlySidecars(GrainDirectory(grainType, key)))
+        {
+            DeleteIfOnlySidecars(TypeDirectory(grainType));
+        }
+    }
+
+    private static bool DeleteIfOnlySidecars(string directory)
+    {
+        try
+        {
+            if (IsHashed(Path.GetFileName(directory)) || !Directory.Exists(directory) || Directory.EnumerateDirectories(directory).Any())
+            {
+                return false;
+            }
+
+            var files = Directory.EnumerateFiles(directory).ToList();
+            if (!files.All(f => Path.GetFileName(f).StartsWith('.') && Path.GetFileName(f).EndsWith(".state", StringComparison.Ordinal)))
+            {
+                return false;
+            }
+
+            files.ForEach(File.Delete);
+            Directory.Delete(directory, recursive: false);
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false; // something was written meanwhile: it stays
+        }
+    }
+
     public string? GrainTypeOf(string typeDirectory)
     {
         var segment = Path.GetFileName(typeDirectory);

@@ -120,6 +120,25 @@ public sealed class FileGrainStorageTests : CatalogConformanceTests, IDisposable
     }
 
     [Fact]
+    public async Task Clearing_a_record_erases_its_backups_and_leaves_no_empty_directory()
+    {
+        var state = await WriteAsync(Storage, Id("erased"), "v0", stateName: "profile");
+        state = await WriteAsync(Storage, Id("erased"), "v1", state.ETag, stateName: "profile");
+        var kept = await WriteAsync(Storage, Id("erased"), "k0", stateName: "other");
+        await WriteAsync(Storage, Id("erased"), "k1", kept.ETag, stateName: "other");
+        var grainDirectory = Path.Combine(Root, "conversations", "erased");
+        Assert.Equal(2, Directory.GetFiles(Path.Combine(grainDirectory, ".backups")).Length);
+
+        await Storage.ClearStateAsync("profile", Id("erased"), state);
+        Assert.Equal(["other.json"], Directory.GetFiles(grainDirectory, "*.json").Select(Path.GetFileName));
+        Assert.StartsWith("other.", Path.GetFileName(Assert.Single(Directory.GetFiles(Path.Combine(grainDirectory, ".backups")))), StringComparison.Ordinal);
+
+        await Storage.ClearStateAsync("other", Id("erased"), await ReadAsync(Storage, Id("erased"), "other"));
+        Assert.False(Directory.Exists(grainDirectory));
+        Assert.False(Directory.Exists(Path.Combine(Root, "conversations")));
+    }
+
+    [Fact]
     public async Task Invalid_options_stop_the_silo_with_every_failure()
     {
         var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => StartAsync(s => Register(s, o =>

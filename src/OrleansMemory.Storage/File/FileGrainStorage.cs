@@ -11,7 +11,8 @@ namespace OrleansMemory.Storage;
 /// every segment escaped so that no key can name a path outside the base directory
 /// (<see cref="FileGrainStorageOptions.GrainTypeDirectories"/>, <see cref="FileGrainStorageOptions.StateFileNames"/>).
 /// Writes are atomic (temporary file, flush to disk, rename over the old file) and, with
-/// <see cref="FileGrainStorageOptions.CreateBackups"/>, keep the previous version under <c>.backups</c>. The ETag is a
+/// <see cref="FileGrainStorageOptions.CreateBackups"/>, keep the previous version under <c>.backups</c>; clearing a
+/// record erases it and its backups. The ETag is a
 /// digest of the file's content, so a change made by anyone (another process, an operator's editor) is detected.
 /// Writers in this process are serialised per file; run one silo per directory.</summary>
 public sealed partial class FileGrainStorage : IGrainStorage, IGrainStorageCatalog, ILifecycleParticipant<ISiloLifecycle>
@@ -143,6 +144,7 @@ public sealed partial class FileGrainStorage : IGrainStorage, IGrainStorageCatal
             if (await CheckETagAsync(path, grainState.ETag, "clear", stateName, grainId, cancellationToken).ConfigureAwait(false) is not null)
             {
                 File.Delete(path); // nothing to delete (and maybe no grain directory) when no record exists
+                DeleteBackups(path); // clearing is erasing: no earlier version of the record stays on disk
                 var (type, key) = CatalogArguments.Parts(grainId);
                 _layout.RemoveIfEmpty(type, key);
             }
@@ -236,7 +238,15 @@ public sealed partial class FileGrainStorage : IGrainStorage, IGrainStorageCatal
             backup = Path.Combine(directory, $"{fileBase}.{stamp}-{Guid.NewGuid():N}{FileStorageLayout.Extension}");
         }
 
-        await File.WriteAllBytesAsync(backup, previous, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await File.WriteAllBytesAsync(backup, previous, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            Directory.CreateDirectory(directory); // a clear of another record removed the emptied directory meanwhile
+            await File.WriteAllBytesAsync(backup, previous, cancellationToken).ConfigureAwait(false);
+        }
         var prefix = fileBase + ".";
         var stale = Directory.EnumerateFiles(directory, prefix + "*" + FileStorageLayout.Extension)
             .Where(f => IsBackupOf(Path.GetFileName(f), prefix))
@@ -248,6 +258,33 @@ public sealed partial class FileGrainStorage : IGrainStorage, IGrainStorageCatal
         }
 
         LogDebugBackup(_logger, Name, backup);
+    }
+
+    private static void DeleteBackups(string path)
+    {
+        var directory = Path.Combine(Path.GetDirectoryName(path)!, FileStorageLayout.BackupDirectory);
+        if (!Directory.Exists(directory))
+        {
+            return;
+        }
+
+        var prefix = Path.GetFileNameWithoutExtension(path) + ".";
+        foreach (var backup in Directory.EnumerateFiles(directory, prefix + "*" + FileStorageLayout.Extension).Where(f => IsBackupOf(Path.GetFileName(f), prefix)).ToList())
+        {
+            File.Delete(backup);
+        }
+
+        try
+        {
+            if (!Directory.EnumerateFileSystemEntries(directory).Any())
+            {
+                Directory.Delete(directory, recursive: false);
+            }
+        }
+        catch (IOException)
+        {
+            // a backup of another record was written meanwhile
+        }
     }
 
     // A backup of "a" is "a.{yyyyMMddTHHmmss + 7 digits}Z[-guid].json"; this keeps "a.b"'s backups out of "a"'s.

@@ -1,8 +1,8 @@
 namespace OrleansMemory.Storage;
 
-/// <summary>Orleans' Redis provider plus an index the catalog reads: after every successful write the grain type, key
-/// and state name (with the write time) are recorded in sorted sets and a hash (<see cref="RedisLayout"/>); a
-/// successful clear removes them. Orleans' keys stay where Orleans puts them, but a key containing <c>/</c> cannot
+/// <summary>Orleans' Redis provider plus an index the catalog reads: with every write the grain type, key and state
+/// name (with the write time) are recorded in sorted sets and a hash (<see cref="RedisLayout"/>); a successful clear
+/// removes them. Orleans' keys stay where Orleans puts them, but a key containing <c>/</c> cannot
 /// be split back into grain, key and state, and a SCAN cannot page grains in order; the index can.</summary>
 public sealed class IndexedRedisGrainStorage : IGrainStorage
 {
@@ -60,8 +60,17 @@ public sealed class IndexedRedisGrainStorage : IGrainStorage
     /// <inheritdoc />
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken)
     {
-        await _inner.WriteStateAsync(stateName, grainId, grainState, cancellationToken).ConfigureAwait(false);
-        await RunAsync(IndexScript, stateName, grainId).ConfigureAwait(false);
+        // The index entry travels with the write (one round trip instead of two). A write that loses an ETag race on a
+        // record that does not exist leaves an entry without a record, which the catalog skips (no record, no bytes).
+        var index = RunAsync(IndexScript, stateName, grainId);
+        try
+        {
+            await _inner.WriteStateAsync(stateName, grainId, grainState, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await index.ConfigureAwait(false);
+        }
     }
 
     /// <inheritdoc />

@@ -51,8 +51,9 @@ public sealed class RedisGrainStorageCatalog : IGrainStorageCatalog
         CatalogArguments.ValidateRecord(grainId, string.Empty);
         var (type, key) = CatalogArguments.Parts(grainId);
         var database = await _storage.Connection.GetDatabaseAsync().ConfigureAwait(false);
-        var names = await database.HashKeysAsync(Layout.StatesKey(type, key)).ConfigureAwait(false);
-        return [.. names.Select(n => n.ToString()).Order(StringComparer.Ordinal)];
+        var names = (await database.HashKeysAsync(Layout.StatesKey(type, key)).ConfigureAwait(false)).Select(n => n.ToString()).ToList();
+        var exists = await Task.WhenAll(names.Select(n => database.KeyExistsAsync(Layout.StateKey(type, key, n)))).ConfigureAwait(false);
+        return [.. names.Where((_, i) => exists[i]).Order(StringComparer.Ordinal)];
     }
 
     /// <inheritdoc />

@@ -26,16 +26,17 @@ public sealed class DashboardFeed(
     {
         var o = options.Value;
         var now = time.GetUtcNow();
-        collector.Collect(); // reads the observable instruments (activations) now
-        var activations = collector.Find("orleansmemory.grain.activations")?.Series
-            .GroupBy(s => s.Tags.FirstOrDefault(t => t.Key == "grain.type").Value ?? "")
-            .ToDictionary(g => g.Key, g => (long)g.Sum(s => s.Value), StringComparer.Ordinal) ?? [];
         var hosts = await grains.GetGrain<IManagementGrain>(0).GetDetailedHosts(onlyActive: false);
         IReadOnlyList<DashboardSilo> silos = [.. hosts
             .Where(e => e.Status != SiloStatus.Dead || now - e.IAmAliveTime < TimeSpan.FromMinutes(10))
             .OrderBy(e => e.SiloName, StringComparer.Ordinal)
             .Select(e => new DashboardSilo(e.SiloName, e.SiloAddress.Endpoint.ToString(), JsonNamingPolicy.SnakeCaseLower.ConvertName(e.Status.ToString()),
                 e.StartTime, (long)(now - e.StartTime).TotalSeconds))];
+
+        collector.Collect(); // reads the observable instruments (activations) now
+        var activations = collector.Find("orleansmemory.grain.activations")?.Series
+            .GroupBy(s => s.Tags.FirstOrDefault(t => t.Key == "grain.type").Value ?? "")
+            .ToDictionary(g => g.Key, g => (long)g.Sum(s => s.Value), StringComparer.Ordinal) ?? [];
 
         var providers = new List<ProviderStatistics>();
         foreach (var provider in storage.Providers)

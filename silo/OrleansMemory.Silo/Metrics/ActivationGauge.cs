@@ -5,7 +5,7 @@ namespace OrleansMemory.Silo.Metrics;
 
 /// <summary>Live activations of this silo by grain type (<c>orleansmemory.grain.activations</c>, tag <c>grain.type</c>
 /// such as <c>user</c>), read from Orleans' own activation counter (<c>orleans-grains</c>, tagged by grain class) of
-/// this host's meters.</summary>
+/// this host's meters; Orleans' own grains are left out.</summary>
 internal sealed class ActivationGauge : IDisposable
 {
     private const string OrleansGrainCounts = "orleans-grains";
@@ -27,7 +27,8 @@ internal sealed class ActivationGauge : IDisposable
         };
         _listener.SetMeasurementEventCallback<int>((_, delta, tags, _) =>
         {
-            if (tags.Length > 0 && tags[0].Value is string grainClass)
+            // Orleans' own grains (the management grain, ...) are the runtime's business, not the application's.
+            if (tags.Length > 0 && tags[0].Value is string grainClass && !grainClass.StartsWith("Orleans.", StringComparison.Ordinal))
             {
                 _byGrainClass.AddOrUpdate(grainClass, delta, (_, count) => count + delta);
             }

@@ -4,9 +4,10 @@ using Spectre.Console;
 
 namespace OrleansMemory.Cli;
 
-/// <summary>The <c>omem</c> command line: migrate, stats, health, backup, inspect. Storage is named by a provider URI
-/// (<c>file:./storage_data</c>, <c>sqlite:./connectome.db</c>, <c>postgres:Host=...</c>, <c>redis:127.0.0.1:6379</c>,
-/// <c>memory:</c>) or, without <c>--storage</c>, by the environment (<c>CONNECTOME_STORAGE_*</c>, <c>OrleansMemory__Storage__*</c>).</summary>
+/// <summary>The <c>omem</c> command line: migrate, stats, health, backup, inspect, db init, load. Storage is named by a
+/// provider URI (<c>file:./storage_data</c>, <c>sqlite:./connectome.db</c>, <c>postgres:Host=...</c>,
+/// <c>redis:127.0.0.1:6379</c>) or, without <c>--storage</c>, by the environment (<c>CONNECTOME_STORAGE_*</c>,
+/// <c>OrleansMemory__Storage__*</c>), and opened exactly as the silo opens it.</summary>
 public static class OmemCli
 {
     /// <summary>Exit code of a successful command.</summary>
@@ -61,7 +62,9 @@ public static class OmemCli
 
     private static Option<string?> StorageOption() => new("--storage", "-s")
     {
-        Description = "Provider URI (file:, sqlite:, postgres:, redis:, memory:); default: CONNECTOME_STORAGE_* / OrleansMemory__Storage__* from the environment.",
+        Description = "Provider URI: file:DIR, sqlite:FILE, postgres:CONNECTION-STRING, redis:HOST:PORT, with options after '?' "
+            + "(service=ID, default orleansmemory as the silo; schema=NAME for PostgreSQL; prefix=P for Redis). "
+            + "Default: CONNECTOME_STORAGE_* / OrleansMemory__Storage__* from the environment, as the silo reads them.",
     };
 
     private static Command MigrateCommand(IAnsiConsole console)

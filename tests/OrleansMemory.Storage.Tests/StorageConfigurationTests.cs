@@ -27,6 +27,17 @@ public sealed class StorageConfigurationTests : IDisposable
         Assert.True(settings.WalMode);
         Assert.Equal(TimeSpan.FromSeconds(30), settings.Timeout);
         Assert.Equal(5, settings.MaxBackups);
+        Assert.Equal((null, null, ""), (settings.ServiceId, settings.CreateSchema, settings.KeyPrefix));
+        Assert.Equal("orleansmemory", GrainStorageDefaults.ServiceId);
+    }
+
+    [Fact]
+    public void Service_id_schema_and_schema_creation_have_aliases()
+    {
+        var settings = GrainStorageConfiguration.Read(Config(
+            ("CONNECTOME_STORAGE_SERVICE_ID", "svc"), ("CONNECTOME_STORAGE_SCHEMA", "memory"), ("CONNECTOME_STORAGE_CREATE_SCHEMA", "yes"),
+            ("CONNECTOME_STORAGE_KEY_PREFIX", "p:")));
+        Assert.Equal(("svc", "memory", (bool?)true, "p:"), (settings.ServiceId, settings.Schema, settings.CreateSchema, settings.KeyPrefix));
     }
 
     [Fact]

@@ -18,6 +18,10 @@ fi
 
 mkdir -p "$state"
 if ! redis-cli -p "$redis_port" ping >/dev/null 2>&1; then
+  if ! command -v redis-server >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "installing redis-server (apt-get)" >&2
+    apt-get install -y redis-server >/dev/null 2>&1 || { apt-get update >/dev/null 2>&1 && apt-get install -y redis-server >/dev/null 2>&1; } || true
+  fi
   command -v redis-server >/dev/null || { echo "redis-server is not installed (apt-get install -y redis-server)" >&2; exit 1; }
   redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --daemonize yes \
     --logfile "$state/redis.log" --dir "$state" >/dev/null

@@ -23,13 +23,26 @@ public sealed partial class FileGrainStorage
     public Task<GrainIdPage> ListGrainIdsAsync(string grainType, string? continuationToken, int pageSize, CancellationToken cancellationToken = default)
     {
         CatalogArguments.ValidatePage(grainType, pageSize);
-        var keys = GrainDirectories(_layout.TypeDirectory(grainType))
-            .Where(g => continuationToken is null || string.CompareOrdinal(g.Key, continuationToken) > 0)
-            .Where(g => FileStorageLayout.StateFiles(g.Directory).Any())
-            .Select(g => g.Key)
-            .Order(StringComparer.Ordinal)
-            .Take(pageSize + 1)
-            .ToList();
+        // The smallest pageSize + 1 keys after the token, kept in a bounded heap: memory stays O(pageSize) however many
+        // grains the directory holds (the scan itself is linear, as a directory listing is).
+        var smallest = new PriorityQueue<string, string>(pageSize + 2, Comparer<string>.Create((a, b) => string.CompareOrdinal(b, a)));
+        foreach (var (key, directory) in GrainDirectories(_layout.TypeDirectory(grainType)))
+        {
+            if ((continuationToken is not null && string.CompareOrdinal(key, continuationToken) <= 0)
+                || (smallest.Count > pageSize && string.CompareOrdinal(key, smallest.Peek()) >= 0)
+                || !FileStorageLayout.StateFiles(directory).Any())
+            {
+                continue;
+            }
+
+            smallest.Enqueue(key, key);
+            if (smallest.Count > pageSize + 1)
+            {
+                smallest.Dequeue();
+            }
+        }
+
+        var keys = smallest.UnorderedItems.Select(i => i.Element).Order(StringComparer.Ordinal).ToList();
         cancellationToken.ThrowIfCancellationRequested();
         var more = keys.Count > pageSize;
         var ids = keys.Take(pageSize).ToList();

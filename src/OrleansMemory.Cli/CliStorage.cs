@@ -69,7 +69,7 @@ internal sealed class CliStorage : IAsyncDisposable
         catch (Exception ex) when (ex is not (OperationCanceledException or GrainStorageConfigurationException))
         {
             var message = Messages(ex);
-            if (message.Contains("orleansquery", StringComparison.OrdinalIgnoreCase))
+            if (message.Contains("orleansquery", StringComparison.OrdinalIgnoreCase) && !message.Contains("omem db init", StringComparison.Ordinal))
             {
                 message += " The database has no OrleansMemory schema: run `omem db init` against it first.";
             }

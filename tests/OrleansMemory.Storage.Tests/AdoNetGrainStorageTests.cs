@@ -43,6 +43,20 @@ public sealed class SqliteGrainStorageTests : CatalogConformanceTests, IDisposab
     }
 
     [Fact]
+    public async Task Without_a_schema_and_without_CreateSchema_the_silo_stops_saying_how_to_create_it()
+    {
+        var path = Path.Combine(_directory, "empty.db");
+        await File.WriteAllBytesAsync(path, []);
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => StartAsync(s => s.AddSqliteGrainStorage("bare", o =>
+        {
+            o.ConnectionString = "Data Source=" + path;
+            o.CreateSchema = false;
+        })));
+        Assert.Contains("omem db init", error.ToString());
+        Assert.Equal(0, new FileInfo(path).Length);
+    }
+
+    [Fact]
     public async Task Applying_the_schema_again_is_harmless()
     {
         var written = await WriteAsync(Storage, Id("kept"), "kept");
@@ -91,6 +105,22 @@ public sealed class PostgresGrainStorageTests : CatalogConformanceTests
         }
 
         Assert.Equal(["conversation/memories/head conversation/x orleansmemory 1", "user/memories/head user/x orleansmemory 1"], rows);
+    }
+
+    [StorageFact]
+    public async Task Without_a_schema_the_silo_stops_saying_how_to_create_it_and_creates_nothing()
+    {
+        var empty = _schema[..40] + "_none";
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => StartAsync(s => s.AddPostgreSqlGrainStorage("bare", o =>
+        {
+            o.ConnectionString = Server;
+            o.Schema = empty;
+        })));
+        Assert.Contains("omem db init", error.ToString());
+        Assert.Contains("OrleansMemory:Storage:CreateSchema", error.ToString());
+        await using var dataSource = NpgsqlDataSource.Create(Server);
+        await using var command = dataSource.CreateCommand($"SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name = '{empty}'");
+        Assert.Equal(0L, (long)(await command.ExecuteScalarAsync())!);
     }
 
     [StorageFact]

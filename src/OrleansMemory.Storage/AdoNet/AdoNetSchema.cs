@@ -92,6 +92,51 @@ public static class AdoNetSchema
             _ => throw new ArgumentException($"No schema scripts for the invariant '{invariant}'.", nameof(invariant)),
         };
 
+    /// <summary>Checks that the database holds the schema Orleans' storage provider needs (the persistence rows of
+    /// <c>OrleansQuery</c>, including <c>DeleteStorageKey</c>); throws an error that says how to create it otherwise.
+    /// Creates nothing.</summary>
+    /// <exception cref="InvalidOperationException">The schema is missing or incomplete, or the database cannot be opened.</exception>
+    public static async Task VerifyStorageAsync(string invariant, string connectionString, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        System.Data.Common.DbConnection connection = invariant == RelationalGrainStorageOptions.PostgreSqlInvariant
+            ? new NpgsqlConnection(connectionString)
+            : new SqliteConnection(connectionString);
+        await using (connection.ConfigureAwait(false))
+        {
+            long found;
+            try
+            {
+                await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+                await using var command = connection.CreateCommand();
+                command.CommandText = "SELECT COUNT(*) FROM OrleansQuery WHERE QueryKey IN ('WriteToStorageKey', 'ReadFromStorageKey', 'ClearStorageKey', 'DeleteStorageKey')";
+                found = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+            }
+            catch (System.Data.Common.DbException ex)
+            {
+                throw new InvalidOperationException(
+                    $"The database ({Redacted(invariant, connectionString)}) has no usable OrleansMemory schema: {ex.Message} Run `omem db init` against it, or set OrleansMemory:Storage:CreateSchema=true.", ex);
+            }
+
+            if (found < 4)
+            {
+                throw new InvalidOperationException(
+                    $"The database ({Redacted(invariant, connectionString)}) lacks OrleansMemory's persistence queries in OrleansQuery ({found} of 4). Run `omem db init` against it, or set OrleansMemory:Storage:CreateSchema=true.");
+            }
+        }
+    }
+
+    private static string Redacted(string invariant, string connectionString)
+    {
+        if (invariant != RelationalGrainStorageOptions.PostgreSqlInvariant)
+        {
+            return "SQLite " + new SqliteConnectionStringBuilder(connectionString).DataSource;
+        }
+
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { Password = null };
+        return $"PostgreSQL {builder.Host}:{builder.Port}/{builder.Database}" + (string.IsNullOrEmpty(builder.SearchPath) ? string.Empty : $" search path {builder.SearchPath}");
+    }
+
     private static async Task ExecuteAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction? transaction, string sql, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();

@@ -7,7 +7,8 @@ namespace OrleansMemory.Storage;
 /// parse as hexadecimal numbers or GUIDs as numbers (so "c1" and "C1" are one row). This decorator passes the state
 /// name <c>{grain type}/{state name}</c> (for example <c>user/memories/000003</c>) and the key
 /// <c>{grain type}/{key}</c>, which never parses as a number: user "x" and conversation "x" keep separate rows, and
-/// the catalog can list grain types. It also applies the schema before the provider reads its queries.</summary>
+/// the catalog can list grain types. Before the provider reads its queries it applies the schema
+/// (<see cref="RelationalGrainStorageOptions.CreateSchema"/>) or checks that it is there.</summary>
 public sealed partial class TypePrefixedGrainStorage : IGrainStorage, ILifecycleParticipant<ISiloLifecycle>
 {
     private readonly IGrainStorage _inner;
@@ -43,10 +44,7 @@ public sealed partial class TypePrefixedGrainStorage : IGrainStorage, ILifecycle
     public void Participate(ISiloLifecycle lifecycle)
     {
         ArgumentNullException.ThrowIfNull(lifecycle);
-        if (_options.CreateSchema)
-        {
-            lifecycle.Subscribe(nameof(TypePrefixedGrainStorage) + "-" + Name, _options.InitStage - 1, ApplySchemaAsync);
-        }
+        lifecycle.Subscribe(nameof(TypePrefixedGrainStorage) + "-" + Name, _options.InitStage - 1, PrepareSchemaAsync);
     }
 
     /// <inheritdoc />
@@ -89,10 +87,25 @@ public sealed partial class TypePrefixedGrainStorage : IGrainStorage, ILifecycle
         return (StoredStateName(type, stateName), GrainId.Create(grainId.Type, StoredKey(type, key)));
     }
 
-    private async Task ApplySchemaAsync(CancellationToken cancellationToken)
+    // Before Orleans' provider reads its queries: apply the schema when told to, else check it is there, so that a
+    // missing schema stops the silo with a message that says what to do (not "relation orleansquery does not exist").
+    private async Task PrepareSchemaAsync(CancellationToken cancellationToken)
     {
-        await AdoNetSchema.ApplyAsync(_options.Invariant, _options.EffectiveConnectionString, _options.WalMode, cancellationToken).ConfigureAwait(false);
-        LogInformationSchemaApplied(_logger, Name, _options.Invariant);
+        if (_options.CreateSchema)
+        {
+            await AdoNetSchema.ApplyAsync(_options.Invariant, _options.EffectiveConnectionString, _options.WalMode, cancellationToken).ConfigureAwait(false);
+            LogInformationSchemaApplied(_logger, Name, _options.Invariant);
+            return;
+        }
+
+        try
+        {
+            await AdoNetSchema.VerifyStorageAsync(_options.Invariant, _options.EffectiveConnectionString, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new InvalidOperationException($"Storage '{Name}': {ex.Message}", ex);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Storage {Provider}: schema scripts applied ({Invariant})")]

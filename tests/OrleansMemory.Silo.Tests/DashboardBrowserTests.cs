@@ -25,7 +25,7 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
         }
 
         var storage = Directory.CreateTempSubdirectory("omem-dashboard-");
-        await using var app = SiloApplication.Create(["--OrleansMemory:Http:Port=0", "--Logging:LogLevel:Default=Warning", "--OrleansMemory:Storage:Type=file",
+        await using var app = SiloApplication.Create(["--OrleansMemory:Http:Port=0", "--OrleansMemory:SiloPort=0", "--OrleansMemory:GatewayPort=0", "--Logging:LogLevel:Default=Warning", "--OrleansMemory:Storage:Type=file",
             $"--OrleansMemory:Storage:BaseDirectory={storage.FullName}", "--OrleansMemory:Grains:AutoResolveSingletonConflicts=false"]);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();

@@ -16,7 +16,7 @@ public sealed class KestrelSocketTests
         {
             await using var app = SiloApplication.Create(
             [
-                "--OrleansMemory:Http:Port=0", "--Logging:LogLevel:Default=Warning", $"--OrleansMemory:Storage:BaseDirectory={storage.FullName}", "--OrleansMemory:ShutdownTimeout=00:00:05",
+                "--OrleansMemory:Http:Port=0", "--OrleansMemory:SiloPort=0", "--OrleansMemory:GatewayPort=0", "--Logging:LogLevel:Default=Warning", $"--OrleansMemory:Storage:BaseDirectory={storage.FullName}", "--OrleansMemory:ShutdownTimeout=00:00:05",
             ]);
             await app.StartAsync();
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
@@ -46,7 +46,7 @@ public sealed class KestrelSocketTests
         {
             await using var app = SiloApplication.Create(
             [
-                "--OrleansMemory:Http:Port=0", "--Logging:LogLevel:Default=Warning", "--OrleansMemory:Storage:Type=sqlite", $"--OrleansMemory:Storage:DbPath={storage.FullName}/silo.db",
+                "--OrleansMemory:Http:Port=0", "--OrleansMemory:SiloPort=0", "--OrleansMemory:GatewayPort=0", "--Logging:LogLevel:Default=Warning", "--OrleansMemory:Storage:Type=sqlite", $"--OrleansMemory:Storage:DbPath={storage.FullName}/silo.db",
                 "--OrleansMemory:Storage:Providers:fast:Type=file", $"--OrleansMemory:Storage:Providers:fast:BaseDirectory={storage.FullName}/fast", "--OrleansMemory:Storage:GrainTypes:cache=fast",
             ]);
             await app.StartAsync();

@@ -22,6 +22,8 @@ public sealed class SiloFactory : WebApplicationFactory<Program>
     public static IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>
     {
         ["OrleansMemory:Storage:Type"] = "file",
+        ["OrleansMemory:SiloPort"] = "0",
+        ["OrleansMemory:GatewayPort"] = "0",
         ["OrleansMemory:Auth:Mode"] = "Required",
         ["OrleansMemory:Auth:ApiKeys:0:Key"] = ReadWriteA,
         ["OrleansMemory:Auth:ApiKeys:0:Tenant"] = "tenant-a",

@@ -22,10 +22,10 @@ public sealed class SiloOptions
     /// <summary>Where the HTTP API, health, metrics and dashboard listen.</summary>
     public HttpSettings Http { get; set; } = new();
 
-    /// <summary>The silo-to-silo port of Orleans.</summary>
+    /// <summary>The silo-to-silo port of Orleans; 0 picks a free port.</summary>
     public int SiloPort { get; set; } = 11111;
 
-    /// <summary>The gateway port: .NET clients (<c>UseOrleansClient</c>) connect here.</summary>
+    /// <summary>The gateway port: .NET clients (<c>UseOrleansClient</c>) connect here; 0 picks a free port.</summary>
     public int GatewayPort { get; set; } = 30000;
 
     /// <summary>The IP address the cluster port listens on and that other silos and clients use to reach it, for example

@@ -48,10 +48,12 @@ public static class SiloComposition
     private static void AddClustering(ISiloBuilder silo, SiloOptions options)
     {
         var clustering = options.Clustering;
+        var siloPort = options.SiloPort == 0 ? FreePort() : options.SiloPort;
+        var gatewayPort = options.GatewayPort == 0 ? FreePort() : options.GatewayPort;
         if (clustering.Kind == "localhost")
         {
-            var primary = clustering.PrimarySiloPort is { } port && port != options.SiloPort ? new IPEndPoint(IPAddress.Loopback, port) : null;
-            silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, primary, options.ServiceId, options.ClusterId);
+            var primary = clustering.PrimarySiloPort is { } port && port != siloPort ? new IPEndPoint(IPAddress.Loopback, port) : null;
+            silo.UseLocalhostClustering(siloPort, gatewayPort, primary, options.ServiceId, options.ClusterId);
             return;
         }
 
@@ -81,7 +83,15 @@ public static class SiloComposition
 
         var host = ClusterHost(options)!;
         var address = host == "localhost" ? IPAddress.Loopback : IPAddress.Parse(host);
-        silo.ConfigureEndpoints(address, options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: options.Http.ListenAddress is "0.0.0.0" or "*");
+        silo.ConfigureEndpoints(address, siloPort, gatewayPort, listenOnAnyHostAddress: options.Http.ListenAddress is "0.0.0.0" or "*");
+    }
+
+    /// <summary>A port the OS reports free now (Orleans needs a fixed port number; 0 in the configuration asks for one).</summary>
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static StorageTopology AddStorage(ISiloBuilder silo, SiloOptions options)

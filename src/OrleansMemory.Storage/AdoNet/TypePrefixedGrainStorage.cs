@@ -44,7 +44,8 @@ public sealed partial class TypePrefixedGrainStorage : IGrainStorage, ILifecycle
     public void Participate(ISiloLifecycle lifecycle)
     {
         ArgumentNullException.ThrowIfNull(lifecycle);
-        lifecycle.Subscribe(nameof(TypePrefixedGrainStorage) + "-" + Name, _options.InitStage - 1, PrepareSchemaAsync);
+        // First, before the silo's grain directory starts: a missing schema then stops the silo cleanly.
+        lifecycle.Subscribe(nameof(TypePrefixedGrainStorage) + "-" + Name, ServiceLifecycleStage.First, PrepareSchemaAsync);
     }
 
     /// <inheritdoc />

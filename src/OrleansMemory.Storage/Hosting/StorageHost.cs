@@ -25,7 +25,7 @@ public sealed class StorageHost : IAsyncDisposable
     /// <param name="minimumLogLevel">The lowest level logged to the console.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <exception cref="Exception">Whatever stopped the silo from starting (invalid options, an unreachable server, a
-    /// missing directory); the host is disposed.</exception>
+    /// missing directory); the failed silo is left idle, not disposed (see the remark in the code).</exception>
     public static async Task<StorageHost> StartAsync(Action<ISiloBuilder> configure, string serviceId = GrainStorageDefaults.ServiceId,
         LogLevel minimumLogLevel = LogLevel.Warning, CancellationToken cancellationToken = default)
     {
@@ -40,24 +40,13 @@ public sealed class StorageHost : IAsyncDisposable
             configure(silo);
         });
         var host = builder.Build();
-        try
-        {
-            await host.StartAsync(cancellationToken).ConfigureAwait(false);
-            return new StorageHost(host);
-        }
-        catch
-        {
-            try
-            {
-                await DisposeHostAsync(host).ConfigureAwait(false);
-            }
-            catch (Exception)
-            {
-                // the start failure is what the caller needs to see
-            }
 
-            throw;
-        }
+        // A host whose start fails is not disposed, on purpose: in Orleans 10.4.2 a silo whose start failed after its
+        // grain directory started refuses StopAsync (not Running), so the directory's membership loop is never
+        // cancelled; disposing the host then completes the membership update stream and that loop spins on a core for
+        // the rest of the process. Left alone, the failed silo only waits; callers of a failed start exit or report.
+        await host.StartAsync(cancellationToken).ConfigureAwait(false);
+        return new StorageHost(host);
     }
 
     /// <summary>The provider registered as <paramref name="name"/>.</summary>

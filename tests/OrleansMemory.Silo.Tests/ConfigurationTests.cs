@@ -64,11 +64,13 @@ public sealed class ConfigurationTests
         var environment = new System.Collections.Hashtable
         {
             ["CONNECTOME_STORAGE_TYPE"] = "sqlite", ["CONNECTOME_STORAGE_DB_PATH"] = "/tmp/x.db", ["CONNECTOME_STORAGE_MAX_BACKUPS"] = "7", ["OTHER"] = "1",
+            ["CONNECTOME_STORAGE_CREATE_SCHEMA"] = "false", ["CONNECTOME_STORAGE_SERVICE_ID"] = "memories-eu",
         };
         var entries = ConnectomeAliases.FromEnvironment(environment);
-        Assert.Equal(3, entries.Count);
+        Assert.Equal(5, entries.Count);
         var options = SiloConfigurationLoader.Load(new ConfigurationBuilder().AddInMemoryCollection(entries).Build());
-        Assert.Equal(("sqlite", "/tmp/x.db", 7), (options.Storage.Type, options.Storage.DbPath, options.Storage.MaxBackups));
+        Assert.Equal(("sqlite", "/tmp/x.db", 7, false), (options.Storage.Type, options.Storage.DbPath, options.Storage.MaxBackups, options.Storage.CreateSchema));
+        Assert.Equal("memories-eu", options.ServiceId); // Orleans keys stored state by the silo's service id
     }
 
     [Fact]

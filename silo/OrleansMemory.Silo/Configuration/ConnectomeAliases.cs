@@ -1,22 +1,18 @@
+using OrleansMemory.Storage;
+
 namespace OrleansMemory.Silo.Configuration;
 
 /// <summary>The earlier design's <c>CONNECTOME_STORAGE_*</c> environment variables, mapped onto
 /// <c>OrleansMemory:Storage:*</c> (the default storage provider).</summary>
 public static class ConnectomeAliases
 {
-    /// <summary>Alias variable to configuration key.</summary>
-    public static readonly IReadOnlyDictionary<string, string> Map = new Dictionary<string, string>(StringComparer.Ordinal)
-    {
-        ["CONNECTOME_STORAGE_TYPE"] = "OrleansMemory:Storage:Type",
-        ["CONNECTOME_STORAGE_BASE_DIR"] = "OrleansMemory:Storage:BaseDirectory",
-        ["CONNECTOME_STORAGE_DB_PATH"] = "OrleansMemory:Storage:DbPath",
-        ["CONNECTOME_STORAGE_CREATE_BACKUPS"] = "OrleansMemory:Storage:CreateBackups",
-        ["CONNECTOME_STORAGE_PRETTY_JSON"] = "OrleansMemory:Storage:PrettyJson",
-        ["CONNECTOME_STORAGE_WAL_MODE"] = "OrleansMemory:Storage:WalMode",
-        ["CONNECTOME_STORAGE_TIMEOUT"] = "OrleansMemory:Storage:Timeout",
-        ["CONNECTOME_STORAGE_MAX_BACKUPS"] = "OrleansMemory:Storage:MaxBackups",
-        ["CONNECTOME_STORAGE_CONNECTION_STRING"] = "OrleansMemory:Storage:ConnectionString",
-    };
+    /// <summary>Alias variable to configuration key: the storage package's aliases onto the default provider
+    /// (<c>OrleansMemory:Storage:*</c>), except <c>CONNECTOME_STORAGE_SERVICE_ID</c>, which is the silo's
+    /// <c>OrleansMemory:ServiceId</c> (Orleans keys stored state by the service id).</summary>
+    public static readonly IReadOnlyDictionary<string, string> Map = GrainStorageConfiguration.AliasVariables.ToDictionary(
+        p => p.Key,
+        p => p.Value == "ServiceId" ? SiloOptions.SectionName + ":ServiceId" : GrainStorageConfiguration.SectionName + ":" + p.Value,
+        StringComparer.Ordinal);
 
     /// <summary>The configuration entries for the alias variables that are set in <paramref name="environment"/>.</summary>
     public static Dictionary<string, string?> FromEnvironment(System.Collections.IDictionary environment)

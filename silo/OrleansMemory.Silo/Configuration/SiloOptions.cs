@@ -11,7 +11,7 @@ public sealed class SiloOptions
     public string ClusterId { get; set; } = "dev";
 
     /// <summary>Stable across deployments; part of storage keys where providers share a database.</summary>
-    public string ServiceId { get; set; } = "orleansmemory";
+    public string ServiceId { get; set; } = OrleansMemory.Storage.GrainStorageDefaults.ServiceId;
 
     /// <summary>This silo's name in logs, the dashboard and the membership table; default: machine name and HTTP port.</summary>
     public string? SiloName { get; set; }

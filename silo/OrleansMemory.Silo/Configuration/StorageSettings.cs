@@ -34,8 +34,11 @@ public class StorageProviderSettings
     /// for PostgreSQL, on for SQLite.</summary>
     public bool? CreateSchema { get; set; }
 
-    /// <summary>Redis: a prefix for this provider's keys.</summary>
+    /// <summary>Redis: a prefix for this provider's keys (default none: Orleans' own layout).</summary>
     public string? KeyPrefix { get; set; }
+
+    /// <summary>PostgreSQL: the schema (search path) of Orleans' tables.</summary>
+    public string? Schema { get; set; }
 }
 
 /// <summary>Grain storage: the default provider (these properties), named extra providers, and which grain types use them.</summary>

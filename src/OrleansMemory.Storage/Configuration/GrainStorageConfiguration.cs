@@ -22,6 +22,11 @@ public static class GrainStorageConfiguration
         ("CreateSchema", "CREATE_SCHEMA"),
     ];
 
+    /// <summary>Each alias variable (<c>CONNECTOME_STORAGE_TYPE</c>, ...) and the setting of the section it stands for
+    /// (<c>Type</c>, ...).</summary>
+    public static IReadOnlyDictionary<string, string> AliasVariables { get; } =
+        Keys.ToDictionary(k => AliasPrefix + k.Alias, k => k.Setting, StringComparer.Ordinal);
+
     /// <summary>Reads the settings.</summary>
     /// <exception cref="GrainStorageConfigurationException">A value is invalid; the message names every such setting.</exception>
     public static GrainStorageSettings Read(IConfiguration configuration)

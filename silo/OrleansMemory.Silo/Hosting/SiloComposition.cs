@@ -4,6 +4,7 @@ using SiloOptions = OrleansMemory.Silo.Configuration.SiloOptions;
 using OrleansMemory.Grains;
 using OrleansMemory.Hosting;
 using OrleansMemory.Silo.Configuration;
+using OrleansMemory.Storage;
 using StackExchange.Redis;
 
 namespace OrleansMemory.Silo.Hosting;
@@ -15,8 +16,8 @@ public static class SiloComposition
     /// <summary>The name the default provider is registered under (the memory grains use it).</summary>
     public const string DefaultProvider = Orleans.Providers.ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME;
 
-    private static readonly string[] ProviderKeys =
-        ["Type", "BaseDirectory", "DbPath", "CreateBackups", "PrettyJson", "WalMode", "Timeout", "MaxBackups", "ConnectionString", "KeyPrefix", "Schema", "CreateSchema"];
+    /// <summary>A provider's own settings; its service id is the silo's.</summary>
+    private static readonly string[] ProviderKeys = [.. GrainStorageConfiguration.SettingNames.Where(k => k != "ServiceId")];
 
     /// <summary>The IP address others reach this silo at: <see cref="SiloOptions.AdvertisedAddress"/>, else the HTTP listen
     /// address when it is a specific IP; null when neither is.</summary>

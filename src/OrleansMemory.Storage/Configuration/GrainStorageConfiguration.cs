@@ -22,6 +22,9 @@ public static class GrainStorageConfiguration
         ("CreateSchema", "CREATE_SCHEMA"),
     ];
 
+    /// <summary>The settings of the section (<c>Type</c>, <c>BaseDirectory</c>, ...), each with its alias variable.</summary>
+    public static IReadOnlyList<string> SettingNames { get; } = [.. Keys.Select(k => k.Setting)];
+
     /// <summary>Each alias variable (<c>CONNECTOME_STORAGE_TYPE</c>, ...) and the setting of the section it stands for
     /// (<c>Type</c>, ...).</summary>
     public static IReadOnlyDictionary<string, string> AliasVariables { get; } =

@@ -75,13 +75,11 @@ public sealed class RedisGrainStorageCatalog : IGrainStorageCatalog
     }
 
     /// <inheritdoc />
-    public async Task<string> WriteRecordAsync(GrainId grainId, string stateName, ReadOnlyMemory<byte> payload, string? expectedETag, CancellationToken cancellationToken = default)
+    public Task<string> WriteRecordAsync(GrainId grainId, string stateName, ReadOnlyMemory<byte> payload, string? expectedETag, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         CatalogArguments.ValidateRecord(grainId, stateName);
-        var state = new GrainState<RawPayload>(new RawPayload { Bytes = payload }, expectedETag) { RecordExists = expectedETag is not null };
-        await _storage.WriteStateAsync(stateName, grainId, state, cancellationToken).ConfigureAwait(false);
-        return state.ETag!;
+        return RawPayload.WriteAsync(_storage, grainId, stateName, payload, expectedETag, cancellationToken);
     }
 
     /// <inheritdoc />

@@ -6,4 +6,14 @@ internal sealed class RawPayload
 {
     /// <summary>The serialized state exactly as stored.</summary>
     public ReadOnlyMemory<byte> Bytes { get; init; }
+
+    /// <summary>Writes <paramref name="payload"/> as the record through <paramref name="storage"/>'s own conditional write
+    /// (<paramref name="expectedETag"/> null: only if no record exists) and returns the new ETag.</summary>
+    public static async Task<string> WriteAsync(IGrainStorage storage, GrainId grainId, string stateName, ReadOnlyMemory<byte> payload,
+        string? expectedETag, CancellationToken cancellationToken)
+    {
+        var state = new GrainState<RawPayload>(new RawPayload { Bytes = payload }, expectedETag) { RecordExists = expectedETag is not null };
+        await storage.WriteStateAsync(stateName, grainId, state, cancellationToken).ConfigureAwait(false);
+        return state.ETag!;
+    }
 }

@@ -157,7 +157,7 @@ public sealed partial class UserGrain
         var a = _memoryIndex.ContainsKey(conflict.MemoryAId) ? _memories[rowA] : null;
         var b = _memoryIndex.ContainsKey(conflict.MemoryBId) ? _memories[rowB] : null;
         float[] vector;
-        if (resolution.MergedEmbedding is not null || _generator is not null)
+        if (resolution.MergedEmbedding is not null || EmbedsTextItself)
         {
             vector = await NormalizedEmbeddingAsync(resolution.MergedEmbedding, text, "resolution.MergedEmbedding", cancellationToken);
         }

@@ -118,6 +118,7 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
             Guard.Text(m.Type, MaxTypeLength, name + ".Type");
             Guard.UnitInterval(m.Importance, name + ".Importance");
             Guard.Metadata(m.Metadata, name + ".Metadata");
+            CheckEmbeddingSource(generated: false, name + ".Embedding");
             var vector = EmbeddingMatrix.Normalize(m.Embedding, dimension, Options.MaxEmbeddingDimension, name + ".Embedding");
             dimension = vector.Length;
             var created = m.CreatedAt == default ? now : m.CreatedAt;
@@ -195,7 +196,7 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
 
         Guard.Metadata(update.Metadata, "update.Metadata");
         float[]? vector = null;
-        if (update.Embedding is not null || (update.Text is not null && _generator is not null))
+        if (update.Embedding is not null || (update.Text is not null && EmbedsTextItself))
         {
             vector = await NormalizedEmbeddingAsync(update.Embedding, update.Text!, "update.Embedding", cancellationToken);
         }

@@ -19,6 +19,15 @@ public sealed partial class UserGrain
         ? $"{m.ProviderName ?? "unknown"}/{m.DefaultModelId ?? "unknown"}"
         : "unknown/unknown";
 
+    /// <summary>The classifier's verdict on a new text against an existing memory at least as similar as a duplicate: a
+    /// contradiction the embedding model scores as near-identical ("I like cats" / "I don't like cats") is a conflict, not
+    /// a duplicate.</summary>
+    private ValueTask<ConflictClassification> ClassifyAgainstAsync((int Row, float Score) nearest, string text, string type, CancellationToken cancellationToken)
+    {
+        var existing = _memories[nearest.Row]!;
+        return _classifier.ClassifyAsync(new ConflictCandidate(existing.Text, text, nearest.Score, existing.Type, type), cancellationToken);
+    }
+
     /// <summary>Whether a changed text gets a new embedding from the silo's generator: only when the user's embeddings come
     /// from it (a user whose callers send embeddings keeps the old vector unless a new one is sent).</summary>
     private bool EmbedsTextItself => _generator is not null && _profile.State.EmbeddingModel is { } recorded && recorded == GeneratorModel;

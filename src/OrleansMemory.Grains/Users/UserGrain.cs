@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
@@ -23,9 +25,10 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
     private readonly PagedLog<MemoryHistoryEvent> _historyLog;
     private readonly StateRecord<ShortTermState> _shortTerm;
     private readonly EmbeddingMatrix _matrix = new();
-    private readonly List<SemanticMemory?> _memories = [];
+    private readonly MemoryRows _memories = new();
     private readonly Dictionary<string, int> _memoryIndex = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<MemoryHistoryEvent>> _history = new(StringComparer.Ordinal);
+    private bool _historyLoaded;
     private IGrainTimer? _escalationTimer;
 
     /// <summary>Creates the grain.</summary>
@@ -49,21 +52,7 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
     {
         await _profile.ReadAsync();
         await _shortTerm.ReadAsync();
-        foreach (var stored in await _memoryLog.ReadAllAsync())
-        {
-            var state = stored.Memory is null ? RowState.Deleted : stored.Memory.IsArchived ? RowState.Archived : RowState.Live;
-            var row = _matrix.AddEncoded(stored.Embedding, _profile.State.Dimension, state);
-            _memories.Add(_matrix.GetState(row) == RowState.Deleted ? null : stored.Memory);
-            if (stored.Memory is not null)
-            {
-                _memoryIndex[stored.Id] = row;
-            }
-        }
-
-        foreach (var e in await _historyLog.ReadAllAsync())
-        {
-            AddHistoryInMemory(e);
-        }
+        await LoadMemoriesAsync();
 
         await LoadConflictsAsync();
         await EscalateOverdueAsync();
@@ -151,14 +140,28 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
             return [];
         }
 
-        var hits = _matrix.Search(query, topK, (float)minScore, filter?.IncludeArchived ?? false, accept);
-        var results = new MemorySearchResult[hits.Count];
-        for (var i = 0; i < hits.Count; i++)
+        var start = Stopwatch.GetTimestamp();
+        var mask = _memories.RentMask(filter);
+        try
         {
-            results[i] = new MemorySearchResult(_memories[hits[i].Row]!, hits[i].Score);
-        }
+            var hits = _matrix.Search(query, topK, (float)minScore, filter?.IncludeArchived ?? false, accept, mask, Options.SearchCandidates);
+            var results = new MemorySearchResult[hits.Count];
+            for (var i = 0; i < hits.Count; i++)
+            {
+                results[i] = new MemorySearchResult(_memories[hits[i].Row]!, hits[i].Score);
+            }
 
-        return results;
+            return results;
+        }
+        finally
+        {
+            if (mask is not null)
+            {
+                ArrayPool<bool>.Shared.Return(mask);
+            }
+
+            SearchMetrics.Record(start, _matrix.Count, filter is not null);
+        }
     }
 
     /// <inheritdoc />
@@ -259,10 +262,11 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<MemoryHistoryEvent>> GetHistoryAsync(string memoryId, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<MemoryHistoryEvent>> GetHistoryAsync(string memoryId, CancellationToken cancellationToken = default)
     {
         Guard.Id(memoryId, nameof(memoryId), Options);
-        return Task.FromResult<IReadOnlyList<MemoryHistoryEvent>>(_history.TryGetValue(memoryId, out var events) ? events.ToArray() : []);
+        await EnsureHistoryLoadedAsync();
+        return _history.TryGetValue(memoryId, out var events) ? events.ToArray() : [];
     }
 
     /// <inheritdoc />
@@ -289,6 +293,7 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
         _memories.Clear();
         _memoryIndex.Clear();
         _history.Clear();
+        _historyLoaded = false;
         _conflicts.Clear();
         _conflictIndex.Clear();
         LogInformationErased(_logger, UserId);

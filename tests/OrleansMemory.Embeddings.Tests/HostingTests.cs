@@ -64,6 +64,18 @@ public sealed class HostingTests
     }
 
     [Fact]
+    public async Task LoadAtStartup_loads_the_local_model_while_the_host_starts()
+    {
+        await using var provider = new ServiceCollection().AddLogging()
+            .AddMemoryEmbeddings(new EmbeddingOptions { LoadAtStartup = true }).BuildServiceProvider();
+        var loaders = provider.GetServices<Microsoft.Extensions.Hosting.IHostedService>().ToList();
+        Assert.Single(loaders);
+        await loaders[0].StartAsync(CancellationToken.None);
+        Assert.True(Local.MiniLmModel.IsLoaded);
+        Assert.DoesNotContain(new ServiceCollection().AddMemoryEmbeddings(new EmbeddingOptions()), d => d.ServiceType == typeof(Microsoft.Extensions.Hosting.IHostedService));
+    }
+
+    [Fact]
     public void Invalid_options_are_refused_with_every_problem_named_by_its_key()
     {
         var failures = EmbeddingOptionsValidator.Failures(new EmbeddingOptions

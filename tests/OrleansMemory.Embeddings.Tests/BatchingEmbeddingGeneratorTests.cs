@@ -78,8 +78,9 @@ public sealed class BatchingEmbeddingGeneratorTests
     {
         var inner = new RecordingGenerator { Failure = new HttpRequestException("endpoint down") };
         using var batcher = Create(inner);
-        var failure = await Assert.ThrowsAsync<HttpRequestException>(async () => await batcher.GenerateVectorAsync("a"));
-        Assert.Equal("endpoint down", failure.Message);
+        var failure = await Assert.ThrowsAsync<EmbeddingServiceException>(async () => await batcher.GenerateVectorAsync("a"));
+        Assert.Equal("The embedding service (test/recording) failed: endpoint down", failure.Message);
+        Assert.IsType<HttpRequestException>(failure.InnerException);
         inner.Failure = null;
         Assert.Equal(1, (await batcher.GenerateVectorAsync("b")).Span[0]);
     }

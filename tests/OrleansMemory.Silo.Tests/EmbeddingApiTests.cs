@@ -53,6 +53,19 @@ public sealed class EmbeddingApiTests(SiloFactory silo)
     }
 
     [Fact]
+    public async Task An_unreachable_embedding_endpoint_is_503_naming_the_model()
+    {
+        await using var down = silo.WithWebHostBuilder(b => b
+            .UseSetting("OrleansMemory:Embeddings:Provider", "openai")
+            .UseSetting("OrleansMemory:Embeddings:Endpoint", "http://127.0.0.1:9/v1")
+            .UseSetting("OrleansMemory:Embeddings:Model", "nomic-embed-text"));
+        var client = down.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", SiloFactory.ReadWriteA);
+        var detail = await client.PostAsync($"/v1/users/{Http.NewId("user")}/memories", Http.Body("""{"text":"Has a dog"}""")).ExpectProblem(503);
+        Assert.Contains("The embedding service (openai/nomic-embed-text) failed", detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Without_a_generator_text_only_requests_are_400_naming_the_setting()
     {
         await using var none = silo.WithWebHostBuilder(b => b

@@ -52,7 +52,7 @@ internal sealed partial class StartupReporter(
                 (Embeddings.Local.MiniLmModel.IsLoaded ? "loaded" : "loads at the first text request") + " (about 350 MB)",
             "openai" => $"{e.Model} at {e.Endpoint ?? "https://api.openai.com/v1"}",
             _ => "none: callers send embeddings; text-only requests are refused (OrleansMemory:Embeddings:Provider)",
-        }, o.ConflictClassifier.Provider == "none" ? "rules" : $"LLM {o.ConflictClassifier.Model} ({o.ConflictClassifier.Mode}), rules as fallback");
+        }, o.ConflictClassifier.Provider.Trim().Equals("none", StringComparison.OrdinalIgnoreCase) ? "rules" : $"LLM {o.ConflictClassifier.Model} ({o.ConflictClassifier.Mode}), rules as fallback");
         if (keys.Enabled)
         {
             LogInformationAuth(logger, o.Auth.ApiKeys.Count);

@@ -26,11 +26,7 @@ internal static class ActivationBenchmark
         var writeTime = Stopwatch.GetElapsedTime(write);
         var (sequential, _) = await FirstSearchAsync(storageUri, userId, query, readAhead: 1);
         var (first, heap) = await FirstSearchAsync(storageUri, userId, query, readAhead: 8);
-        await using (var silo = await BenchSilo.StartAsync(storageUri))
-        {
-            await silo.Grains.GetGrain<IUserGrain>(userId).DeleteAllDataAsync();
-        }
-
+        // No DeleteAllDataAsync: the run's directory and schema are dropped at the end.
         var raw = (double)count * dimension * sizeof(float);
         return $"| {name} | {count:N0} x {dimension} | {first.TotalSeconds:F2} | {sequential.TotalSeconds:F2} | {first / sequential:F2}x | {target:F0} | " +
             $"{heap / 1e6:F0} | {raw / 1e6:F0} | {heap / raw:F2}x | {writeTime.TotalSeconds:F0} |";

@@ -56,7 +56,8 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
 
         await LoadConflictsAsync();
         await EscalateOverdueAsync();
-        _escalationTimer = this.RegisterGrainTimer(_ => EscalateOverdueAsync(), Options.EscalationCheckPeriod, Options.EscalationCheckPeriod);
+        await ApplyRetentionAsync();
+        _escalationTimer = this.RegisterGrainTimer(_ => PeriodicAsync(), Options.EscalationCheckPeriod, Options.EscalationCheckPeriod);
     }
 
     /// <inheritdoc />

@@ -12,6 +12,9 @@ internal sealed class UserProfileState
     public int Dimension { get; set; }
 
     public int? ShortTermCapacity { get; set; }
+
+    /// <summary>This user's own retention limits (null fields: the silo's defaults); null when never set.</summary>
+    public RetentionSettings? Retention { get; set; }
 }
 
 /// <summary>The short-term FIFO (state <c>short_term</c>).</summary>

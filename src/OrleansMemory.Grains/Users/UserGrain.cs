@@ -122,7 +122,7 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
     /// <inheritdoc />
     public Task<IReadOnlyList<MemorySearchResult>> SearchAsync(float[] queryEmbedding, int topK = 10, double minScore = 0,
         MemoryFilter? filter = null, CancellationToken cancellationToken = default) =>
-        Task.FromResult(Search(queryEmbedding, topK, minScore, filter));
+        SearchSharedAsync(queryEmbedding, topK, minScore, filter);
 
     private IReadOnlyList<MemorySearchResult> Search(float[] queryEmbedding, int topK, double minScore, MemoryFilter? filter)
     {
@@ -165,7 +165,7 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
     {
         Guard.Text(query, Options.MaxMemoryTextLength, nameof(query));
         var vector = await NormalizedEmbeddingAsync(null, query, nameof(query), cancellationToken);
-        return Search(vector, topK, minScore, filter);
+        return await SearchSharedAsync(vector, topK, minScore, filter);
     }
 
     /// <inheritdoc />
@@ -239,8 +239,12 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
         }
 
         await _memoryLog.SetAsync(row, new StoredMemory(memoryId, null, null));
-        _memories[row] = null;
-        _matrix.SetState(row, RowState.Deleted);
+        using (Writing())
+        {
+            _memories[row] = null;
+            _matrix.SetState(row, RowState.Deleted);
+        }
+
         List<MemoryHistoryEvent> events = [new(memoryId, MemoryEventKind.Deleted, Now, reason ?? "Deleted.")];
         await CloseConflictsOfDeletedAsync(memoryId, events);
         await AddHistoryAsync(events);
@@ -284,8 +288,12 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
         await _historyLog.ClearAsync();
         await _shortTerm.ClearAsync();
         await _profile.ClearAsync();
-        _matrix.Clear();
-        _memories.Clear();
+        using (Writing())
+        {
+            _matrix.Clear();
+            _memories.Clear();
+        }
+
         _memoryIndex.Clear();
         _history.Clear();
         _historyLoaded = false;

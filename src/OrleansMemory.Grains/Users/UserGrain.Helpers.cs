@@ -49,10 +49,16 @@ public sealed partial class UserGrain
             if (_generator is null)
             {
                 throw new MemoryValidationException(
-                    $"{paramName} is required: no IEmbeddingGenerator<string, Embedding<float>> is registered to embed text.", paramName);
+                    $"{paramName} is required: this silo embeds no text (no IEmbeddingGenerator<string, Embedding<float>> is registered; " +
+                    "the OrleansMemory silo sets one with OrleansMemory:Embeddings:Provider = local or openai).", paramName);
             }
 
+            CheckEmbeddingSource(generated: true, paramName);
             embedding = (await _generator.GenerateVectorAsync(text, cancellationToken: cancellationToken)).ToArray();
+        }
+        else
+        {
+            CheckEmbeddingSource(generated: false, paramName);
         }
 
         return EmbeddingMatrix.Normalize(embedding, _matrix.Dimension, Options.MaxEmbeddingDimension, paramName);
@@ -69,6 +75,7 @@ public sealed partial class UserGrain
         if (_profile.State.Dimension == 0)
         {
             _profile.State.Dimension = memories[0].Vector.Length;
+            _profile.State.EmbeddingModel = _pendingEmbeddingSource;
             await _profile.WriteAsync();
         }
 

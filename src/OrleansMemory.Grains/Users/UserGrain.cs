@@ -73,7 +73,9 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
         var similar = _matrix.Count == 0
             ? []
             : _matrix.Search(vector, Options.MaxConflictCandidates + 1, (float)Options.ConflictThreshold, includeArchived: false, accept: null);
-        if (similar.Count > 0 && similar[0].Score >= Options.DuplicateThreshold)
+        ConflictClassification? nearest = null;
+        if (similar.Count > 0 && similar[0].Score >= Options.DuplicateThreshold
+            && !(nearest = await ClassifyAgainstAsync(similar[0], text, type, cancellationToken)).IsConflict)
         {
             var (row, score) = similar[0];
             var existing = _memories[row]! with { MentionCount = _memories[row]!.MentionCount + 1, LastSeenAt = now };
@@ -85,7 +87,7 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
         var memory = new SemanticMemory(NewId(), text, type, importance, metadata, now, now, now, 1);
         var newRow = await AppendMemoriesAsync([(memory, vector)]);
         List<MemoryHistoryEvent> events = [new(memory.Id, MemoryEventKind.Added, now, "Added.")];
-        var conflicts = await DetectConflictsAsync(memory, newRow, similar, events, cancellationToken);
+        var conflicts = await DetectConflictsAsync(memory, newRow, similar, nearest, events, cancellationToken);
         await AddHistoryAsync(events);
         var outcome = conflicts.Count == 0 ? AddMemoryOutcome.Added
             : conflicts.Any(c => c.Status == ConflictStatus.Pending) ? AddMemoryOutcome.AddedWithConflicts
@@ -108,6 +110,7 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
             Guard.Text(m.Type, MaxTypeLength, name + ".Type");
             Guard.UnitInterval(m.Importance, name + ".Importance");
             Guard.Metadata(m.Metadata, name + ".Metadata");
+            CheckEmbeddingSource(generated: false, name + ".Embedding");
             var vector = EmbeddingMatrix.Normalize(m.Embedding, dimension, Options.MaxEmbeddingDimension, name + ".Embedding");
             dimension = vector.Length;
             var created = m.CreatedAt == default ? now : m.CreatedAt;
@@ -199,7 +202,7 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
 
         Guard.Metadata(update.Metadata, "update.Metadata");
         float[]? vector = null;
-        if (update.Embedding is not null || (update.Text is not null && _generator is not null))
+        if (update.Embedding is not null || (update.Text is not null && EmbedsTextItself))
         {
             vector = await NormalizedEmbeddingAsync(update.Embedding, update.Text!, "update.Embedding", cancellationToken);
         }

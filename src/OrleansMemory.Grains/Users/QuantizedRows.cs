@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -56,10 +57,19 @@ internal sealed class QuantizedRows
             return 0;
         }
 
-        var factor = 127f / max;
-        for (var i = 0; i < values.Length; i++)
+        // Vectorised: scale so the largest magnitude is 127, round to nearest, convert (saturating: never past ±127).
+        var scaled = ArrayPool<float>.Shared.Rent(values.Length);
+        try
         {
-            codes[i] = (sbyte)Math.Clamp(MathF.Round(values[i] * factor), -127f, 127f);
+            var span = scaled.AsSpan(0, values.Length);
+            TensorPrimitives.Multiply(values, 127f / max, span);
+            TensorPrimitives.Round(span, span);
+            TensorPrimitives.Clamp(span, -127f, 127f, span);
+            TensorPrimitives.ConvertSaturating<float, sbyte>(span, codes);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(scaled);
         }
 
         return max / 127f;

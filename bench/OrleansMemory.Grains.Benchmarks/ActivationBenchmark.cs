@@ -68,9 +68,12 @@ internal static class ActivationBenchmark
         await using var silo = await BenchSilo.StartAsync(storageUri, o => o.StorageReadAhead = readAhead);
         var user = silo.Grains.GetGrain<IUserGrain>(userId);
         var before = GC.GetTotalMemory(forceFullCollection: true);
+        var gen2 = GC.CollectionCount(2);
+        var pause = GC.GetTotalPauseDuration();
         var start = Stopwatch.GetTimestamp();
         var found = await user.SearchAsync(query, 10);
         var elapsed = Stopwatch.GetElapsedTime(start);
+        Console.WriteLine($"  (read-ahead {readAhead}: {GC.CollectionCount(2) - gen2} gen2 collections, {(GC.GetTotalPauseDuration() - pause).TotalSeconds:F2} s of GC pauses)");
         if (found.Count != 10)
         {
             throw new InvalidOperationException($"The first search found {found.Count} memories, not 10.");

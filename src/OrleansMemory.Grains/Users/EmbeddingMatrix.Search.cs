@@ -19,9 +19,6 @@ internal sealed partial class EmbeddingMatrix
     /// normalised dot product is a few 1e-4.</summary>
     private const float ApproximationSlack = 0.02f;
 
-    /// <summary>Bytes held: float32 rows, their int8 copy and row states.</summary>
-    public long Bytes => (_data.LongLength * sizeof(float)) + _states.LongLength + _quantized.Bytes;
-
     /// <summary>The <paramref name="topK"/> rows most similar to <paramref name="query"/> (normalised) with a score of at
     /// least <paramref name="minScore"/>, best first, scores exact. Small matrices are scanned exactly
     /// (<see cref="SearchExact"/>); larger ones are scanned in int8 for the best <paramref name="candidates"/> rows

@@ -18,9 +18,6 @@ internal sealed class QuantizedRows
     /// <summary>The dimension; 0 until the first row.</summary>
     public int Dimension { get; private set; }
 
-    /// <summary>Bytes held (codes and scales).</summary>
-    public long Bytes => _codes.LongLength + (_scales.LongLength * sizeof(float));
-
     /// <summary>Makes room for exactly <paramref name="capacity"/> rows of <paramref name="dimension"/> (the float32
     /// matrix decides how it grows).</summary>
     public void Reserve(int dimension, int capacity)

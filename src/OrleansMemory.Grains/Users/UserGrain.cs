@@ -124,8 +124,11 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
 
     /// <inheritdoc />
     public Task<IReadOnlyList<MemorySearchResult>> SearchAsync(float[] queryEmbedding, int topK = 10, double minScore = 0,
-        MemoryFilter? filter = null, CancellationToken cancellationToken = default) =>
-        SearchSharedAsync(queryEmbedding, topK, minScore, filter);
+        MemoryFilter? filter = null, CancellationToken cancellationToken = default)
+    {
+        CheckEmbeddingSource(generated: false, nameof(queryEmbedding));
+        return SearchSharedAsync(queryEmbedding, topK, minScore, filter);
+    }
 
     private IReadOnlyList<MemorySearchResult> Search(float[] queryEmbedding, int topK, double minScore, MemoryFilter? filter)
     {

@@ -4,6 +4,8 @@ using SiloOptions = OrleansMemory.Silo.Configuration.SiloOptions;
 using OrleansMemory.Grains;
 using OrleansMemory.Hosting;
 using OrleansMemory.Silo.Configuration;
+using OrleansMemory.Silo.Dashboard;
+using OrleansMemory.Silo.Metrics;
 using OrleansMemory.Storage;
 using StackExchange.Redis;
 
@@ -41,7 +43,16 @@ public static class SiloComposition
         silo.Configure<ClusterMembershipOptions>(MembershipDefaults.Apply);
         silo.Services.Configure<ClusterMembershipOptions>(silo.Configuration.GetSection(SiloOptions.SectionName + ":Membership"));
         silo.UseMemoryStateJson();
-        silo.Services.AddSingleton(AddStorage(silo, options));
+        var storage = AddStorage(silo, options);
+        silo.Services.AddSingleton(storage);
+        StorageInstrumentation.Instrument(silo.Services, storage);
+        silo.AddActivityPropagation();
+        silo.AddSiloDashboard();
+        if (options.KubernetesHosting)
+        {
+            silo.UseKubernetesHosting();
+        }
+
         silo.AddMemoryGrains(o => o.MaxEmbeddingDimension = options.Limits.MaxEmbeddingDimension);
         silo.Services.Configure<MemoryGrainOptions>(silo.Configuration.GetSection(SiloOptions.SectionName + ":Grains"));
     }

@@ -60,6 +60,13 @@ public sealed class SiloOptions
     /// <summary>Traces, metrics and logs export (OpenTelemetry).</summary>
     public TelemetrySettings Telemetry { get; set; } = new();
 
+    /// <summary>The embedding generator that turns text into vectors (text-only memories and text search): the local
+    /// all-MiniLM-L6-v2 model by default, an OpenAI-compatible endpoint, or none.</summary>
+    public OrleansMemory.Embeddings.EmbeddingOptions Embeddings { get; set; } = new();
+
+    /// <summary>An LLM that classifies memory conflicts; off by default (the rule-based classifier decides).</summary>
+    public OrleansMemory.Embeddings.ConflictClassifierOptions ConflictClassifier { get; set; } = new();
+
     /// <summary>The name shown for this silo.</summary>
     public string EffectiveSiloName => string.IsNullOrWhiteSpace(SiloName) ? $"{Environment.MachineName}:{Http.Port}" : SiloName;
 }

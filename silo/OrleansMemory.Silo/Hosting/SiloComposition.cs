@@ -67,6 +67,7 @@ public static class SiloComposition
         });
         silo.Services.Configure<MemoryGrainOptions>(silo.Configuration.GetSection(SiloOptions.SectionName + ":Grains"));
         silo.Services.AddMemoryEmbeddings(options.Embeddings);
+        Telemetry.TracingEmbeddingGenerator.Decorate(silo.Services);
         if (silo.Services.AddConflictClassifierChatClient(options.ConflictClassifier))
         {
             silo.UseChatClientMemoryClassifier(options.ConflictClassifier.Mode.Trim().Equals("replace", StringComparison.OrdinalIgnoreCase)

@@ -21,7 +21,9 @@ public sealed class OperationsTests(SiloFactory silo)
     {
         var key = Http.NewId("gen");
         await silo.Client().PutAsync($"/v1/cache/{key}", Http.Body("""{"value":1}""")).Expect(204);
-        await silo.Client().PostAsync($"/v1/users/{Http.NewId("u")}/memories", Http.Body("""{"text":"x","embedding":[1,0]}""")).Expect(201);
+        var user = Http.NewId("u");
+        await silo.Client().PostAsync($"/v1/users/{user}/memories", Http.Body("""{"text":"x","embedding":[1,0]}""")).Expect(201);
+        await silo.Client().PostAsync($"/v1/users/{user}/memories/search", Http.Body("""{"embedding":[1,0],"top_k":1}""")).Expect(200);
         using var response = await silo.Client(key: null).GetAsync("/metrics");
         Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
         var text = await response.Content.ReadAsStringAsync();
@@ -32,6 +34,7 @@ public sealed class OperationsTests(SiloFactory silo)
         Assert.Matches("""orleansmemory_storage_operations_total\{[^}]*grain_type="user"[^}]*operation="write"[^}]*state_kind="memories"[^}]*storage_provider="Default"[^}]*storage_type="file"[^}]*\} [1-9]""", text);
         Assert.Matches("""orleansmemory_storage_bytes_total\{[^}]*direction="write"[^}]*grain_type="cache"[^}]*\} [1-9]""", text);
         Assert.Contains("# TYPE orleansmemory_storage_duration_seconds histogram", text);
+        Assert.Matches("""orleansmemory_search_duration_seconds_count\{[^}]*\} [1-9]""", text); // OrleansMemory.Search, the grain's own meter
 
         // Theirs: Orleans' meters, ASP.NET Core, the runtime.
         Assert.Matches("(?m)^orleans_", text);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using OrleansMemory.Silo.Telemetry;
 
 namespace OrleansMemory.Silo.Metrics;
@@ -8,7 +9,7 @@ internal static class MetricsEndpoints
 {
     public static IServiceCollection AddSiloMetrics(this IServiceCollection services)
     {
-        services.AddSingleton<MemoryMetrics>();
+        services.TryAddSingleton<MemoryMetrics>();
         services.AddSingleton<IIncomingGrainCallFilter, OperationMetricsFilter>();
         services.AddSingleton<MetricsSampler>();
         services.AddHostedService(sp => sp.GetRequiredService<MetricsSampler>());

@@ -49,6 +49,7 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
         MemoryNotFoundException e => (404, "Not found", e.Message, null),
         InconsistentStateException e => (409, "Conflict", $"The data was changed by another writer; read it again and retry. ({e.Message})", null),
         SiloUnavailableException e => (503, "Silo unavailable", e.Message, null),
+        Embeddings.EmbeddingServiceException e => (503, "Embedding service unavailable", e.Message, null),
         OrleansMessageRejectionException e => (503, "Silo unavailable", e.Message, null),
         Orleans.Runtime.Messaging.ConnectionFailedException e => (503, "Silo unavailable", e.Message, null),
         TimeoutException e => (504, "Grain call timed out", e.Message, null),

@@ -56,7 +56,8 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
 
         await LoadConflictsAsync();
         await EscalateOverdueAsync();
-        _escalationTimer = this.RegisterGrainTimer(_ => EscalateOverdueAsync(), Options.EscalationCheckPeriod, Options.EscalationCheckPeriod);
+        await ApplyRetentionAsync();
+        _escalationTimer = this.RegisterGrainTimer(_ => PeriodicAsync(), Options.EscalationCheckPeriod, Options.EscalationCheckPeriod);
     }
 
     /// <inheritdoc />
@@ -123,8 +124,11 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
 
     /// <inheritdoc />
     public Task<IReadOnlyList<MemorySearchResult>> SearchAsync(float[] queryEmbedding, int topK = 10, double minScore = 0,
-        MemoryFilter? filter = null, CancellationToken cancellationToken = default) =>
-        Task.FromResult(Search(queryEmbedding, topK, minScore, filter));
+        MemoryFilter? filter = null, CancellationToken cancellationToken = default)
+    {
+        CheckEmbeddingSource(generated: false, nameof(queryEmbedding));
+        return SearchSharedAsync(queryEmbedding, topK, minScore, filter);
+    }
 
     private IReadOnlyList<MemorySearchResult> Search(float[] queryEmbedding, int topK, double minScore, MemoryFilter? filter)
     {
@@ -167,7 +171,7 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
     {
         Guard.Text(query, Options.MaxMemoryTextLength, nameof(query));
         var vector = await NormalizedEmbeddingAsync(null, query, nameof(query), cancellationToken);
-        return Search(vector, topK, minScore, filter);
+        return await SearchSharedAsync(vector, topK, minScore, filter);
     }
 
     /// <inheritdoc />
@@ -241,8 +245,12 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
         }
 
         await _memoryLog.SetAsync(row, new StoredMemory(memoryId, null, null));
-        _memories[row] = null;
-        _matrix.SetState(row, RowState.Deleted);
+        using (Writing())
+        {
+            _memories[row] = null;
+            _matrix.SetState(row, RowState.Deleted);
+        }
+
         List<MemoryHistoryEvent> events = [new(memoryId, MemoryEventKind.Deleted, Now, reason ?? "Deleted.")];
         await CloseConflictsOfDeletedAsync(memoryId, events);
         await AddHistoryAsync(events);
@@ -286,8 +294,12 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
         await _historyLog.ClearAsync();
         await _shortTerm.ClearAsync();
         await _profile.ClearAsync();
-        _matrix.Clear();
-        _memories.Clear();
+        using (Writing())
+        {
+            _matrix.Clear();
+            _memories.Clear();
+        }
+
         _memoryIndex.Clear();
         _history.Clear();
         _historyLoaded = false;

@@ -1,3 +1,6 @@
+using System.Net.Http.Headers;
+using System.Text;
+
 namespace OrleansMemory.Silo.Tests;
 
 [Collection(SiloCollection.Name)]
@@ -8,14 +11,16 @@ public sealed class DashboardTests(SiloFactory silo)
     {
         using var page = await silo.Client(key: null).GetAsync("/dashboard");
         Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
-        Assert.Contains("<canvas id=\"chart\"", await page.Content.ReadAsStringAsync());
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Contains("<svg id=\"chart-rate\"", html);
+        Assert.Contains("href=\"/orleans-dashboard/\"", html);
         using var script = await silo.Client(key: null).GetAsync("/dashboard/dashboard.js");
         Assert.Equal("text/javascript", script.Content.Headers.ContentType?.MediaType);
         await silo.Client(key: null).GetAsync("/dashboard/secrets.json").ExpectProblem(404);
     }
 
     [Fact]
-    public async Task Summary_needs_admin_and_counts_activations_storage_and_pending_conflicts()
+    public async Task Summary_needs_admin_and_counts_users_memories_conflicts_storage_and_operations()
     {
         await silo.Client(key: null).GetAsync("/dashboard/api/summary").ExpectProblem(401);
         await silo.Client().GetAsync("/dashboard/api/summary").ExpectProblem(403);
@@ -26,10 +31,41 @@ public sealed class DashboardTests(SiloFactory silo)
         await client.PostAsync($"/v1/users/{user}/memories", Http.Body("""{"text":"I live in Rome","embedding":[0.9,0.3,0]}""")).Expect(201);
 
         var summary = await silo.Client(SiloFactory.AdminA).GetAsync("/dashboard/api/summary").Expect(200);
-        Assert.Equal("active", Assert.Single(summary.GetProperty("silos").EnumerateArray()).GetProperty("status").GetString());
-        Assert.True(summary.GetProperty("activations").GetProperty("user").GetInt64() >= 1);
+        var self = Assert.Single(summary.GetProperty("silos").EnumerateArray());
+        Assert.Equal("active", self.GetProperty("status").GetString());
+        Assert.Equal(summary.GetProperty("silo_name").GetString(), self.GetProperty("name").GetString());
+        Assert.Equal(1, summary.GetProperty("live_silos").GetInt32());
+        Assert.True(summary.GetProperty("users").GetInt64() >= 1);
+        Assert.True(summary.GetProperty("memories").GetInt64() >= 2);
         Assert.True(summary.GetProperty("pending_conflicts").GetInt32() >= 1);
-        Assert.True(summary.GetProperty("total_calls").GetInt64() >= 2);
+        Assert.True(summary.GetProperty("total_operations").GetInt64() >= 2);
+        Assert.Equal("/orleans-dashboard/", summary.GetProperty("orleans_dashboard").GetString());
         Assert.Contains(summary.GetProperty("storage")[0].GetProperty("grain_types").EnumerateArray(), t => t.GetProperty("grain_type").GetString() == "user");
+    }
+
+    [Fact]
+    public async Task Orleans_dashboard_is_mounted_for_admins_by_basic_auth_or_api_key()
+    {
+        using (var anonymous = await silo.Client(key: null).GetAsync("/orleans-dashboard/"))
+        {
+            Assert.Equal(401, (int)anonymous.StatusCode);
+            Assert.StartsWith("Basic ", anonymous.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+        }
+
+        using (var readWrite = await silo.Client().GetAsync("/orleans-dashboard/DashboardCounters"))
+        {
+            Assert.Equal(403, (int)readWrite.StatusCode);
+        }
+
+        var basic = silo.Client(key: null);
+        basic.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("ops:" + SiloFactory.AdminA)));
+        using (var page = await basic.GetAsync("/orleans-dashboard/"))
+        {
+            Assert.Equal(200, (int)page.StatusCode);
+            Assert.Contains("<title>Orleans Dashboard</title>", await page.Content.ReadAsStringAsync());
+        }
+
+        var counters = await silo.Client(SiloFactory.AdminA).GetAsync("/orleans-dashboard/DashboardCounters").Expect(200);
+        Assert.Contains(counters.GetProperty("hosts").EnumerateArray(), h => h.GetProperty("status").GetString() == "Active");
     }
 }

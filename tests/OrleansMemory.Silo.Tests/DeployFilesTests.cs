@@ -55,6 +55,44 @@ public sealed partial class DeployFilesTests
 
             var address = (string)Map(Map(silo["networks"])["cluster"])["ipv4_address"]!;
             Assert.Equal(address, options.AdvertisedAddress);
+            Assert.Equal("http://otel-collector:4317", options.Telemetry.Otlp.Endpoint);
+            Assert.Equal("grpc", options.Telemetry.Otlp.Protocol);
+        }
+
+        // Prometheus scrapes every silo's /metrics on its container port; the collector sends traces on to Jaeger.
+        var httpPort = LoadOptions(Map(Map(silos[0].Value)["environment"]).ToDictionary(p => p.Key, p => (string?)Substitute((string)p.Value!))).Http.Port;
+        var prometheusConfig = Mounted(services["prometheus"], "/etc/prometheus/prometheus.yml");
+        var job = Map(Assert.Single(List(LoadYaml(prometheusConfig).Single()["scrape_configs"])));
+        Assert.Equal("/metrics", job["metrics_path"]);
+        var targets = List(Map(Assert.Single(List(job["static_configs"])))["targets"]).Select(t => (string)t!).Order(StringComparer.Ordinal);
+        Assert.Equal(silos.Select(s => $"{s.Key}:{httpPort}").Order(StringComparer.Ordinal), targets);
+        var collector = LoadYaml(Mounted(services["otel-collector"], "/etc/otelcol/config.yaml")).Single();
+        Assert.Equal("jaeger:4317", Map(Map(collector["exporters"])["otlp/jaeger"])["endpoint"]);
+        Assert.Contains("jaeger", services.Keys);
+        Assert.Equal("0.0.0.0:4317", Map(Map(Map(Map(collector["receivers"])["otlp"])["protocols"])["grpc"])["endpoint"]);
+    }
+
+    [Fact]
+    public void Dev_cluster_script_runs_the_compose_topology()
+    {
+        var compose = Map(LoadYaml("docker-compose.yml").Single()["services"]);
+        var script = File.ReadAllText(Path.Combine(Root, "deploy/dev-cluster.sh"));
+        var declared = ServicesPattern().Match(script).Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(compose.Keys.Order(StringComparer.Ordinal), declared.Order(StringComparer.Ordinal));
+        foreach (var file in new[] { "deploy/observability/prometheus.yml", "deploy/observability/otel-collector.yaml", "deploy/sql/postgresql-clustering.sql" })
+        {
+            Assert.Contains(file, script, StringComparison.Ordinal);
+        }
+
+        // The same silo settings, except auth (the script's silos listen on loopback only, where keys are optional).
+        var startSilo = script[script.IndexOf("start_silo() {", StringComparison.Ordinal)..];
+        startSilo = startSilo[..startSilo.IndexOf("\n}\n", StringComparison.Ordinal)];
+        var scripted = AssignmentPattern().Matches(startSilo).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value.Trim('"'), StringComparer.Ordinal);
+        var composed = Map(compose["silo1"])["environment"] is { } env ? Map(env).ToDictionary(p => p.Key, p => (string?)p.Value, StringComparer.Ordinal) : [];
+        Assert.Equal(composed.Keys.Where(k => !k.StartsWith("OrleansMemory__Auth__", StringComparison.Ordinal)).Order(StringComparer.Ordinal), scripted.Keys.Order(StringComparer.Ordinal));
+        foreach (var key in new[] { "ServiceId", "Clustering__Kind", "Storage__Type", "Storage__Providers__cache__Type", "Storage__GrainTypes__cache", "ShutdownTimeout", "Telemetry__Otlp__Protocol" })
+        {
+            Assert.Equal(composed["OrleansMemory__" + key], scripted["OrleansMemory__" + key]);
         }
     }
 
@@ -63,7 +101,7 @@ public sealed partial class DeployFilesTests
     {
         var documents = Directory.EnumerateFiles(Path.Combine(Root, "deploy/k8s"), "*.yaml").SelectMany(LoadYaml).ToList();
         var byKind = documents.Where(d => d.ContainsKey("kind")).GroupBy(d => (string)d["kind"]!).ToDictionary(g => g.Key, g => g.ToList());
-        foreach (var kind in new[] { "StatefulSet", "Service", "ConfigMap", "Secret", "PodDisruptionBudget" })
+        foreach (var kind in new[] { "StatefulSet", "Service", "ConfigMap", "Secret", "PodDisruptionBudget", "ServiceAccount", "Role", "RoleBinding" })
         {
             Assert.True(byKind.ContainsKey(kind), $"deploy/k8s has no {kind}");
         }
@@ -99,6 +137,36 @@ public sealed partial class DeployFilesTests
         var pdb = Map(Map(byKind["PodDisruptionBudget"].Single()["spec"])["selector"]);
         Assert.Equal(labels, Map(pdb["matchLabels"]));
         Assert.Contains(byKind["Service"], s => List(Map(s["spec"])["ports"]).Select(Map).Any(p => (string)p["targetPort"]! == "cluster"));
+
+        // Orleans' Kubernetes hosting: on, with the pod's name, namespace and IP, its labels, and a role to watch pods.
+        Assert.True(options.KubernetesHosting);
+        var fieldRefs = List(container["env"]).Select(Map).Where(e => e.ContainsKey("valueFrom"))
+            .ToDictionary(e => (string)e["name"]!, e => (string)Map(Map(e["valueFrom"])["fieldRef"])["fieldPath"]!);
+        Assert.Equal("metadata.name", fieldRefs["POD_NAME"]);
+        Assert.Equal("metadata.namespace", fieldRefs["POD_NAMESPACE"]);
+        Assert.Equal("status.podIP", fieldRefs["POD_IP"]);
+        var template = Map(Map(Map(set["spec"])["template"])["metadata"]);
+        var podLabels = Map(template["labels"]);
+        Assert.Equal(options.ServiceId, podLabels["orleans/serviceId"]);
+        Assert.Equal(options.ClusterId, podLabels["orleans/clusterId"]);
+        var account = (string)pod["serviceAccountName"]!;
+        Assert.Contains(byKind["ServiceAccount"], a => (string)Map(a["metadata"])["name"]! == account);
+        var binding = Assert.Single(byKind["RoleBinding"], b => List(b["subjects"]).Select(Map).Any(x => (string)x["name"]! == account));
+        var role = Assert.Single(byKind["Role"], r => (string)Map(r["metadata"])["name"]! == (string)Map(binding["roleRef"])["name"]!);
+        var rule = Map(Assert.Single(List(role["rules"])));
+        Assert.Equal(["get", "list", "patch", "watch"], List(rule["verbs"]).Select(v => (string)v!).Order(StringComparer.Ordinal));
+
+        // Metrics: scrape annotations on the pods, a ServiceMonitor on the Service's http port; requests from a measured run.
+        var annotations = Map(template["annotations"]);
+        Assert.Equal("true", annotations["prometheus.io/scrape"]);
+        Assert.Equal("/metrics", annotations["prometheus.io/path"]);
+        Assert.Equal(options.Http.Port.ToString(CultureInfo.InvariantCulture), annotations["prometheus.io/port"]);
+        var monitor = LoadYaml("deploy/k8s/monitoring/servicemonitor.yaml").Single();
+        var endpoint = Map(Assert.Single(List(Map(monitor["spec"])["endpoints"])));
+        Assert.Equal("/metrics", endpoint["path"]);
+        Assert.Contains(byKind["Service"], s => List(Map(s["spec"])["ports"]).Select(Map).Any(p => (string)p["name"]! == (string)endpoint["port"]!));
+        var requests = Map(Map(container["resources"])["requests"]);
+        Assert.True(requests.ContainsKey("cpu") && requests.ContainsKey("memory"));
     }
 
     [Fact]
@@ -128,7 +196,7 @@ public sealed partial class DeployFilesTests
     public void Every_OrleansMemory_variable_in_the_deploy_files_names_a_real_setting()
     {
         var text = string.Join('\n', new[] { "docker-compose.yml", "deploy/dev-cluster.sh" }.Select(f => File.ReadAllText(Path.Combine(Root, f)))
-            .Concat(Directory.EnumerateFiles(Path.Combine(Root, "deploy/k8s")).Select(File.ReadAllText)));
+            .Concat(Directory.EnumerateFiles(Path.Combine(Root, "deploy/k8s"), "*", SearchOption.AllDirectories).Select(File.ReadAllText)));
         var keys = VariablePattern().Matches(text).Select(m => m.Value).Distinct().ToList();
         Assert.NotEmpty(keys);
         foreach (var key in keys)
@@ -210,6 +278,21 @@ public sealed partial class DeployFilesTests
 
         return directory?.FullName ?? throw new InvalidOperationException("OrleansMemory.sln not found above " + AppContext.BaseDirectory);
     }
+
+    /// <summary>The file a compose service mounts at <paramref name="target"/>, relative to the repository.</summary>
+    private static string Mounted(object? service, string target)
+    {
+        var volume = List(Map(service)["volumes"]).Select(v => (string)v!).Single(v => v.Split(':')[1] == target);
+        var file = volume.Split(':')[0][2..];
+        Assert.True(File.Exists(Path.Combine(Root, file)), volume);
+        return file;
+    }
+
+    [GeneratedRegex(@"(?m)^services=\(([^)]*)\)")]
+    private static partial Regex ServicesPattern();
+
+    [GeneratedRegex(@"(OrleansMemory__[A-Za-z0-9_]+)=(""[^""]*""|\S+)")]
+    private static partial Regex AssignmentPattern();
 
     [GeneratedRegex(@"OrleansMemory__[A-Za-z0-9_]+")]
     private static partial Regex VariablePattern();

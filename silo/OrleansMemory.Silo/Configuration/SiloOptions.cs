@@ -52,6 +52,14 @@ public sealed class SiloOptions
     /// <summary>Limits on what callers may send.</summary>
     public LimitSettings Limits { get; set; } = new();
 
+    /// <summary>Run under Orleans' Kubernetes hosting (Microsoft.Orleans.Hosting.Kubernetes): silo name from the pod
+    /// (<c>POD_NAME</c>), cluster and service ids from <c>ORLEANS_CLUSTER_ID</c>/<c>ORLEANS_SERVICE_ID</c> when set, and
+    /// silos whose pods are gone declared dead in the membership (the pod's service account may list, watch and delete pods).</summary>
+    public bool KubernetesHosting { get; set; }
+
+    /// <summary>Traces, metrics and logs export (OpenTelemetry).</summary>
+    public TelemetrySettings Telemetry { get; set; } = new();
+
     /// <summary>The embedding generator that turns text into vectors (text-only memories and text search): the local
     /// all-MiniLM-L6-v2 model by default, an OpenAI-compatible endpoint, or none.</summary>
     public OrleansMemory.Embeddings.EmbeddingOptions Embeddings { get; set; } = new();

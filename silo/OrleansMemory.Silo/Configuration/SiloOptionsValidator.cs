@@ -109,6 +109,11 @@ public sealed class SiloOptionsValidator : IValidateOptions<SiloOptions>
             yield return failure;
         }
 
+        foreach (var failure in Telemetry.SiloTelemetry.Failures(o.Telemetry))
+        {
+            yield return failure;
+        }
+
         foreach (var (key, value, min, max) in new (string, long, long, long)[]
         {
             ("MaxRequestBodyBytes", o.Limits.MaxRequestBodyBytes, 1024, 1L << 31),

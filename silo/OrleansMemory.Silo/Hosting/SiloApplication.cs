@@ -8,6 +8,7 @@ using OrleansMemory.Silo.Configuration;
 using OrleansMemory.Silo.Dashboard;
 using OrleansMemory.Silo.Health;
 using OrleansMemory.Silo.Metrics;
+using OrleansMemory.Silo.Telemetry;
 
 namespace OrleansMemory.Silo.Hosting;
 
@@ -32,19 +33,8 @@ public static class SiloApplication
         SiloConfigurationLoader.AddSources(builder.Configuration, builder.Environment);
         var options = SiloConfigurationLoader.Load(builder.Configuration);
 
-        builder.Logging.ClearProviders();
-        if (Console.IsOutputRedirected)
-        {
-            builder.Logging.AddJsonConsole(o => o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ");
-        }
-        else
-        {
-            builder.Logging.AddSimpleConsole(o =>
-            {
-                o.SingleLine = true;
-                o.TimestampFormat = "HH:mm:ss ";
-            });
-        }
+        SiloLogging.Configure(builder, options, json: Console.IsOutputRedirected);
+        SiloTelemetry.Add(builder, options);
 
         builder.Services.AddOptions<SiloOptions>().Bind(builder.Configuration.GetSection(SiloOptions.SectionName)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<SiloOptions>, SiloOptionsValidator>();
@@ -88,7 +78,7 @@ public static class SiloApplication
 
         builder.Services.AddSiloHealthChecks();
         builder.Services.AddSiloMetrics();
-        builder.Services.AddSingleton<DashboardFeed>();
+        builder.Services.AddSiloDashboardServices();
         builder.Services.AddHostedService<StartupReporter>();
     }
 
@@ -116,6 +106,7 @@ public static class SiloApplication
             return next(context);
         });
         app.UseAuthentication();
+        app.UseTenantTelemetry();
         app.UseAuthorization();
 
         app.MapOpenApi("/openapi/{documentName}.json");

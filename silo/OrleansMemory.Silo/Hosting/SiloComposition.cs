@@ -6,6 +6,8 @@ using OrleansMemory.Embeddings.Local;
 using OrleansMemory.Grains;
 using OrleansMemory.Hosting;
 using OrleansMemory.Silo.Configuration;
+using OrleansMemory.Silo.Dashboard;
+using OrleansMemory.Silo.Metrics;
 using OrleansMemory.Storage;
 using StackExchange.Redis;
 
@@ -43,7 +45,16 @@ public static class SiloComposition
         silo.Configure<ClusterMembershipOptions>(MembershipDefaults.Apply);
         silo.Services.Configure<ClusterMembershipOptions>(silo.Configuration.GetSection(SiloOptions.SectionName + ":Membership"));
         silo.UseMemoryStateJson();
-        silo.Services.AddSingleton(AddStorage(silo, options));
+        var storage = AddStorage(silo, options);
+        silo.Services.AddSingleton(storage);
+        StorageInstrumentation.Instrument(silo.Services, storage);
+        silo.AddActivityPropagation();
+        silo.AddSiloDashboard();
+        if (options.KubernetesHosting)
+        {
+            silo.UseKubernetesHosting();
+        }
+
         silo.AddMemoryGrains(o =>
         {
             o.MaxEmbeddingDimension = options.Limits.MaxEmbeddingDimension;
@@ -60,6 +71,7 @@ public static class SiloComposition
         {
             silo.AddOutgoingGrainCallFilter<OrleansMemory.Grains.Users.TextEmbeddingCallFilter>();
         }
+        Telemetry.TracingEmbeddingGenerator.Decorate(silo.Services);
         if (silo.Services.AddConflictClassifierChatClient(options.ConflictClassifier))
         {
             silo.UseChatClientMemoryClassifier(options.ConflictClassifier.Mode.Trim().Equals("replace", StringComparison.OrdinalIgnoreCase)

@@ -66,7 +66,7 @@ internal sealed partial class StartupReporter(
     [LoggerMessage(Level = LogLevel.Information, Message = "OrleansMemory silo {SiloName} started (cluster {ClusterId}, {Clustering} clustering)")]
     private static partial void LogInformationStarted(ILogger logger, string siloName, string clusterId, string clustering);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "HTTP API {Url}/v1 | OpenAPI {Url}/openapi/v1.json | dashboard {Url}/dashboard | health {Url}/health/ready | metrics {Url}/metrics")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "HTTP API {Url}/v1 | OpenAPI {Url}/openapi/v1.json | dashboards {Url}/dashboard and {Url}/orleans-dashboard/ | health {Url}/health/ready | metrics {Url}/metrics")]
     private static partial void LogInformationEndpoints(ILogger logger, string url);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Storage provider {Provider}: {Type} at {Location}")]

@@ -28,7 +28,7 @@ public static class FileGrainStorageSiloBuilderExtensions
             sp.GetKeyedService<IGrainStorageSerializer>(key) ?? sp.GetRequiredService<IGrainStorageSerializer>(),
             sp.GetRequiredService<IActivatorProvider>(),
             sp.GetRequiredService<ILogger<FileGrainStorage>>()));
-        builder.Services.AddKeyedSingleton<IGrainStorageCatalog>(name, static (sp, key) => (FileGrainStorage)sp.GetRequiredKeyedService<IGrainStorage>(key));
+        builder.Services.AddKeyedSingleton<IGrainStorageCatalog>(name, static (sp, key) => IGrainStorageDecorator.Unwrap<FileGrainStorage>(sp.GetRequiredKeyedService<IGrainStorage>(key)));
         return builder;
     }
 }

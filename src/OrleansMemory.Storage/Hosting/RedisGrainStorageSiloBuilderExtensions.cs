@@ -45,7 +45,7 @@ public static class RedisGrainStorageSiloBuilderExtensions
         builder.Services.AddGrainStorage(name, (sp, key) => new IndexedRedisGrainStorage(
             key, sp.GetRequiredKeyedService<IGrainStorage>(inner), sp.GetRequiredKeyedService<RedisConnection>(key), sp.GetRequiredKeyedService<RedisLayout>(key)));
         builder.Services.AddKeyedSingleton<IGrainStorageCatalog>(name, (sp, key) =>
-            new RedisGrainStorageCatalog((IndexedRedisGrainStorage)sp.GetRequiredKeyedService<IGrainStorage>(key)));
+            new RedisGrainStorageCatalog(IGrainStorageDecorator.Unwrap<IndexedRedisGrainStorage>(sp.GetRequiredKeyedService<IGrainStorage>(key))));
         return builder;
     }
 

@@ -14,6 +14,8 @@ public sealed class SiloFactory : WebApplicationFactory<Program>
     public const string ReadOnlyA = "key-tenant-a-read-only-00002";
     public const string ReadWriteB = "key-tenant-b-read-write-0003";
     public const string AdminA = "key-tenant-a-admin-0000000004";
+    public const string WriteOnlyA = "key-tenant-a-write-only-00005";
+    public const string Operator = "key-operator-of-the-silo-0006";
     public const int MaxBodyBytes = 8192;
     public const int MaxBatch = 50;
 
@@ -39,6 +41,12 @@ public sealed class SiloFactory : WebApplicationFactory<Program>
         ["OrleansMemory:Auth:ApiKeys:3:Key"] = AdminA,
         ["OrleansMemory:Auth:ApiKeys:3:Tenant"] = "tenant-a",
         ["OrleansMemory:Auth:ApiKeys:3:Scopes:0"] = "admin",
+        ["OrleansMemory:Auth:ApiKeys:4:Key"] = WriteOnlyA,
+        ["OrleansMemory:Auth:ApiKeys:4:Tenant"] = "tenant-a",
+        ["OrleansMemory:Auth:ApiKeys:4:Scopes:0"] = "write",
+        ["OrleansMemory:Auth:ApiKeys:5:Key"] = Operator,
+        ["OrleansMemory:Auth:ApiKeys:5:Tenant"] = "ops",
+        ["OrleansMemory:Auth:ApiKeys:5:Scopes:0"] = "operator",
         ["OrleansMemory:Limits:MaxRequestBodyBytes"] = MaxBodyBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["OrleansMemory:Limits:MaxBatchSize"] = MaxBatch.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["OrleansMemory:Grains:AutoResolveSingletonConflicts"] = "false",

@@ -52,6 +52,14 @@ public sealed class SiloOptions
     /// <summary>Limits on what callers may send.</summary>
     public LimitSettings Limits { get; set; } = new();
 
+    /// <summary>Where ASP.NET Core data-protection keys are kept; default <c>{Storage:BaseDirectory}/.data-protection-keys</c>
+    /// (the silo's data folder, never the user's home). Silos behind one load balancer should share it.</summary>
+    public string? DataProtectionKeysDirectory { get; set; }
+
+    /// <summary>The data-protection key directory in effect.</summary>
+    public string EffectiveDataProtectionKeysDirectory =>
+        Path.GetFullPath(DataProtectionKeysDirectory ?? Path.Combine(Storage.BaseDirectory, ".data-protection-keys"));
+
     /// <summary>The name shown for this silo.</summary>
     public string EffectiveSiloName => string.IsNullOrWhiteSpace(SiloName) ? $"{Environment.MachineName}:{Http.Port}" : SiloName;
 }
@@ -99,4 +107,8 @@ public sealed class LimitSettings
 
     /// <summary>Largest page a read may ask for.</summary>
     public int MaxPageSize { get; set; } = 1000;
+
+    /// <summary>Longest request target (path and query) answered by the API; longer ones get 414. The HTTP server itself
+    /// reads request lines up to 8 times this (at least 64 KiB) and closes the connection beyond that.</summary>
+    public int MaxUrlLength { get; set; } = 8192;
 }

@@ -237,12 +237,12 @@ public sealed class SiloOptionsValidator : IValidateOptions<SiloOptions>
 
             if (key.Scopes.Count == 0)
             {
-                yield return $"{prefix}:Scopes must list at least one of read, write, admin.";
+                yield return $"{prefix}:Scopes must list at least one of read, write, admin, operator.";
             }
 
-            foreach (var scope in key.Scopes.Where(s => s is not (Scopes.Read or Scopes.Write or Scopes.Admin)))
+            foreach (var scope in key.Scopes.Where(s => !Scopes.All.Contains(s)))
             {
-                yield return $"{prefix}:Scopes contains '{scope}'; allowed: read, write, admin.";
+                yield return $"{prefix}:Scopes contains '{scope}'; allowed: read, write, admin, operator.";
             }
         }
     }

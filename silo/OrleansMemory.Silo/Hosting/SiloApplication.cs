@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using OrleansMemory.Silo.Api;
@@ -66,6 +67,7 @@ public static class SiloApplication
             }
 
             kestrel.Limits.MaxRequestBodySize = options.Limits.MaxRequestBodyBytes;
+            kestrel.Limits.MaxRequestLineSize = Math.Max(64 * 1024, options.Limits.MaxUrlLength * 8);
             kestrel.AddServerHeader = false;
         });
 
@@ -73,10 +75,13 @@ public static class SiloApplication
 
         builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ApiProblems.Customize);
         builder.Services.AddExceptionHandler<ApiExceptionHandler>();
         builder.Services.AddOpenApi();
 
+        builder.Services.AddDataProtection()
+            .SetApplicationName("OrleansMemory")
+            .PersistKeysToFileSystem(new DirectoryInfo(options.EffectiveDataProtectionKeysDirectory));
         builder.Services.AddSingleton<ApiKeyStore>();
         builder.Services.AddSingleton<ApiLimits>();
         builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
@@ -84,7 +89,9 @@ public static class SiloApplication
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Scopes.Read, p => p.RequireClaim(TenantContext.ScopeClaim, Scopes.Read, Scopes.Admin))
             .AddPolicy(Scopes.Write, p => p.RequireClaim(TenantContext.ScopeClaim, Scopes.Write, Scopes.Admin))
-            .AddPolicy(Scopes.Admin, p => p.RequireClaim(TenantContext.ScopeClaim, Scopes.Admin));
+            .AddPolicy(Scopes.Admin, p => p.RequireClaim(TenantContext.ScopeClaim, Scopes.Admin))
+            .AddPolicy(Scopes.Operator, p => p.RequireClaim(TenantContext.ScopeClaim, Scopes.Operator))
+            .AddPolicy(Scopes.Any, p => p.RequireClaim(TenantContext.ScopeClaim, Scopes.All));
 
         builder.Services.AddSiloHealthChecks();
         builder.Services.AddSiloMetrics();
@@ -101,10 +108,11 @@ public static class SiloApplication
         app.UseStatusCodePages();
         app.Use((context, next) =>
         {
+            ApiProblems.CheckRequestTarget(context, limits.MaxUrlLength);
             if (context.Request.ContentLength > limits.MaxRequestBodyBytes)
             {
                 throw new BadHttpRequestException(
-                    $"The request body is {context.Request.ContentLength} bytes; the limit is {limits.MaxRequestBodyBytes} (OrleansMemory:Limits:MaxRequestBodyBytes).",
+                    $"The request body is {context.Request.ContentLength} bytes; the limit is {limits.MaxRequestBodyBytes}.",
                     StatusCodes.Status413PayloadTooLarge);
             }
 

@@ -168,7 +168,7 @@ public sealed class AgentGrain : MemoryGrainBase, IAgentGrain
         Guard.OptionalId(chain.ChainId, "chain.ChainId", Options);
         Guard.OptionalId(chain.ConversationId, "chain.ConversationId", Options);
         Guard.Items(chain.Steps, "chain.Steps", Options, allowEmpty: false);
-        Guard.Metadata(chain.Metadata, "chain.Metadata");
+        Guard.Metadata(chain.Metadata, "chain.Metadata", Options);
         if (chain.Goal is not null)
         {
             Guard.Text(chain.Goal, Options.MaxMemoryTextLength, "chain.Goal", allowEmpty: true);
@@ -186,6 +186,8 @@ public sealed class AgentGrain : MemoryGrainBase, IAgentGrain
             }
 
             Guard.Text(step.Content, Options.MaxMemoryTextLength, name + ".Content", allowEmpty: true);
+            Guard.Value(step.Arguments, name + ".Arguments", Options);
+            Guard.Value(step.Result, name + ".Result", Options);
             if (step.Kind is ReasoningStepKind.ToolCall or ReasoningStepKind.ToolResult)
             {
                 Guard.Id(step.ToolName, name + ".ToolName", Options);

@@ -113,7 +113,15 @@ public sealed partial class UserGrain
             Guard.UnitInterval(min, "filter.MinImportance");
         }
 
-        Guard.Metadata(filter.Metadata, "filter.Metadata");
+        Guard.Metadata(filter.Metadata, "filter.Metadata", Options);
+        if (filter.Types is { } filterTypes)
+        {
+            Guard.Items(filterTypes, "filter.Types", Options);
+            if (filterTypes.Count > Options.MaxFilterItems)
+            {
+                throw new MemoryValidationException($"filter.Types has {filterTypes.Count} entries; the limit is {Options.MaxFilterItems}.", "filter.Types");
+            }
+        }
         var types = filter.Types is { Count: > 0 } t ? new HashSet<string>(t, StringComparer.Ordinal) : null;
         if (types is null && filter.MinImportance is null && filter.CreatedAfter is null && filter.CreatedBefore is null && filter.Metadata is not { Count: > 0 })
         {

@@ -77,7 +77,7 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
         Guard.Text(text, Options.MaxMemoryTextLength, nameof(text));
         Guard.Text(type, MaxTypeLength, nameof(type));
         Guard.UnitInterval(importance, nameof(importance));
-        Guard.Metadata(metadata, nameof(metadata));
+        Guard.Metadata(metadata, nameof(metadata), Options);
         var vector = await NormalizedEmbeddingAsync(embedding, text, nameof(embedding), cancellationToken);
         var now = Now;
         var similar = _matrix.Count == 0
@@ -93,7 +93,7 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
         }
 
         var memory = new SemanticMemory(NewId(), text, type, importance, metadata, now, now, now, 1);
-        var newRow = await AppendMemoriesAsync([(memory, vector)]);
+        var newRow = await AppendWithinQuotaAsync([(memory, vector)]);
         List<MemoryHistoryEvent> events = [new(memory.Id, MemoryEventKind.Added, now, "Added.")];
         var conflicts = await DetectConflictsAsync(memory, newRow, similar, events, cancellationToken);
         await AddHistoryAsync(events);
@@ -117,14 +117,14 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
             Guard.Text(m.Text, Options.MaxMemoryTextLength, name + ".Text");
             Guard.Text(m.Type, MaxTypeLength, name + ".Type");
             Guard.UnitInterval(m.Importance, name + ".Importance");
-            Guard.Metadata(m.Metadata, name + ".Metadata");
+            Guard.Metadata(m.Metadata, name + ".Metadata", Options);
             var vector = EmbeddingMatrix.Normalize(m.Embedding, dimension, Options.MaxEmbeddingDimension, name + ".Embedding");
             dimension = vector.Length;
             var created = m.CreatedAt == default ? now : m.CreatedAt;
             prepared.Add((new SemanticMemory(NewId(), m.Text, m.Type, m.Importance, m.Metadata, created, now, created, 1), vector));
         }
 
-        await AppendMemoriesAsync(prepared);
+        await AppendWithinQuotaAsync(prepared);
         await AddHistoryAsync([.. prepared.Select(p => new MemoryHistoryEvent(p.Item1.Id, MemoryEventKind.Added, now, "Imported."))]);
         return prepared.Select(p => p.Item1.Id).ToArray();
     }
@@ -193,7 +193,8 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
             Guard.UnitInterval(importance, "update.Importance");
         }
 
-        Guard.Metadata(update.Metadata, "update.Metadata");
+        Guard.Metadata(update.Metadata, "update.Metadata", Options);
+        Guard.Reason(update.Reason, "update.Reason", Options);
         float[]? vector = null;
         if (update.Embedding is not null || (update.Text is not null && _generator is not null))
         {
@@ -209,7 +210,9 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
             Metadata = update.Metadata ?? current.Metadata,
             UpdatedAt = now,
         };
+        CheckGrowth(current, updated);
         await SaveMemoryAsync(row, updated, vector);
+        ApplyGrowth(current, updated);
         await AddHistoryAsync([new MemoryHistoryEvent(memoryId, MemoryEventKind.Updated, now, update.Reason ?? "Updated.")]);
         return updated;
     }
@@ -219,6 +222,7 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
     {
         var row = RowOf(memoryId);
         Guard.OptionalId(supersededBy, nameof(supersededBy), Options);
+        Guard.Reason(reason, nameof(reason), Options);
         List<MemoryHistoryEvent> events = [];
         var archived = await ArchiveRowAsync(row, supersededBy, reason ?? "Archived.", events);
         await AddHistoryAsync(events);
@@ -229,12 +233,14 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
     public async Task<bool> DeleteMemoryAsync(string memoryId, string? reason = null, CancellationToken cancellationToken = default)
     {
         Guard.Id(memoryId, nameof(memoryId), Options);
+        Guard.Reason(reason, nameof(reason), Options);
         if (!_memoryIndex.Remove(memoryId, out var row))
         {
             return false;
         }
 
         await _memoryLog.SetAsync(row, new StoredMemory(memoryId, null, null));
+        ReleaseUsage(_memories[row]);
         _memories[row] = null;
         _matrix.SetState(row, RowState.Deleted);
         List<MemoryHistoryEvent> events = [new(memoryId, MemoryEventKind.Deleted, Now, reason ?? "Deleted.")];
@@ -285,6 +291,7 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
         _history.Clear();
         _conflicts.Clear();
         _conflictIndex.Clear();
+        _usage = null;
         LogInformationErased(_logger, UserId);
         DeactivateOnIdle();
     }

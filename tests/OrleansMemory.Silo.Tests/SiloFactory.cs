@@ -8,7 +8,7 @@ using OrleansMemory.Silo.Api;
 namespace OrleansMemory.Silo.Tests;
 
 /// <summary>One in-process silo (file storage in a temporary directory, API keys required) shared by the API tests.</summary>
-public sealed class SiloFactory : WebApplicationFactory<Program>
+public class SiloFactory : WebApplicationFactory<Program>
 {
     public const string ReadWriteA = "key-tenant-a-read-write-0001";
     public const string ReadOnlyA = "key-tenant-a-read-only-00002";
@@ -54,6 +54,9 @@ public sealed class SiloFactory : WebApplicationFactory<Program>
         ["Logging:LogLevel:Default"] = "Warning",
     };
 
+    /// <summary>Settings a derived factory changes.</summary>
+    protected virtual IReadOnlyDictionary<string, string?> Overrides { get; } = new Dictionary<string, string?>();
+
     /// <summary>The file storage directory of this silo (deleted on dispose).</summary>
     public DirectoryInfo StorageDirectory { get; } = Directory.CreateTempSubdirectory("omem-silo-tests-");
 
@@ -65,6 +68,10 @@ public sealed class SiloFactory : WebApplicationFactory<Program>
         }
 
         builder.UseSetting("OrleansMemory:Storage:BaseDirectory", StorageDirectory.FullName);
+        foreach (var (key, value) in Overrides)
+        {
+            builder.UseSetting(key, value);
+        }
 
         builder.UseEnvironment("Production");
     }
@@ -73,6 +80,7 @@ public sealed class SiloFactory : WebApplicationFactory<Program>
     {
         await base.DisposeAsync();
         StorageDirectory.Delete(recursive: true);
+        GC.SuppressFinalize(this);
     }
 
     /// <summary>A client sending <paramref name="key"/> as a bearer token (none when null).</summary>

@@ -103,9 +103,12 @@ internal sealed class RedisBaseline(string configuration, string prefix) : IBase
 {
     private readonly ConnectionMultiplexer _connection = ConnectionMultiplexer.Connect(configuration);
 
-    public Task WriteAsync(string key, byte[] payload) => _connection.GetDatabase().StringSetAsync(prefix + key, payload);
+    /// <summary>The baseline's database, for the breakdown's script stage.</summary>
+    public IDatabase Database => _connection.GetDatabase();
 
-    public Task ReadAsync(string key) => _connection.GetDatabase().StringGetAsync(prefix + key);
+    public Task WriteAsync(string key, byte[] payload) => Database.StringSetAsync(prefix + key, payload);
+
+    public Task ReadAsync(string key) => Database.StringGetAsync(prefix + key);
 
     public ValueTask DisposeAsync()
     {

@@ -13,24 +13,34 @@ internal static class Measure
 
     public static async Task<(Result Case, Result Baseline)> CompareAsync(int concurrency, TimeSpan duration, Func<int, Func<Task>> subject, Func<int, Func<Task>> baseline)
     {
-        var subjectOps = Enumerable.Range(0, concurrency).Select(subject).ToArray();
-        var baselineOps = Enumerable.Range(0, concurrency).Select(baseline).ToArray();
+        var results = await RunAsync(concurrency, duration / 2, [subject, baseline]);
+        return (results[0], results[1]);
+    }
+
+    /// <summary>Runs each subject in turn, slice by slice (<paramref name="duration"/> per subject in all), and returns
+    /// one result per subject.</summary>
+    public static async Task<Result[]> RunAsync(int concurrency, TimeSpan duration, IReadOnlyList<Func<int, Func<Task>>> subjects)
+    {
+        var operations = subjects.Select(s => Enumerable.Range(0, concurrency).Select(s).ToArray()).ToArray();
         // Warm up: a few rounds per worker (creates records, fills pools, JITs).
         for (var i = 0; i < 3; i++)
         {
-            await Task.WhenAll(subjectOps.Select(op => op()));
-            await Task.WhenAll(baselineOps.Select(op => op()));
+            foreach (var ops in operations)
+            {
+                await Task.WhenAll(ops.Select(op => op()));
+            }
         }
 
-        var a = new Accumulator();
-        var b = new Accumulator();
+        var accumulators = operations.Select(_ => new Accumulator()).ToArray();
         for (var slice = 0; slice < Slices; slice++)
         {
-            await RunSliceAsync(subjectOps, duration / Slices / 2, a);
-            await RunSliceAsync(baselineOps, duration / Slices / 2, b);
+            for (var s = 0; s < operations.Length; s++)
+            {
+                await RunSliceAsync(operations[s], duration / Slices, accumulators[s]);
+            }
         }
 
-        return (a.Result(), b.Result());
+        return accumulators.Select(a => a.Result()).ToArray();
     }
 
     private static async Task RunSliceAsync(Func<Task>[] operations, TimeSpan duration, Accumulator into)

@@ -5,10 +5,22 @@ using OrleansMemory.Hosting;
 using OrleansMemory.Storage;
 using OrleansMemory.Storage.Benchmarks;
 
-// Usage: dotnet run -c Release --project bench/OrleansMemory.Storage.Benchmarks -- [seconds per case, split between provider and baseline] [providers...]
+// Usage: dotnet run -c Release --project bench/OrleansMemory.Storage.Benchmarks -- [breakdown] [seconds per case, split between provider and baseline] [providers...]
 // Reads ORLEANSMEMORY_TEST_POSTGRES and ORLEANSMEMORY_TEST_REDIS (scripts/test-servers.sh); skips a server that is not set.
+// "breakdown" times the write and read stage by stage, from the raw client to the registered provider (Breakdown.cs),
+// for the SQL and Redis providers at 1 and 16 grains; seconds are then per stage.
+var breakdown = args.Length > 0 && args[0] == "breakdown";
+args = breakdown ? args[1..] : args;
 var seconds = args.Length > 0 ? double.Parse(args[0], CultureInfo.InvariantCulture) : 2.0;
 var only = args.Skip(1).ToHashSet(StringComparer.OrdinalIgnoreCase);
+if (breakdown)
+{
+    only.Remove("file");
+    if (only.Count == 0)
+    {
+        only.UnionWith(["sqlite", "postgres", "redis"]);
+    }
+}
 var duration = TimeSpan.FromSeconds(seconds);
 var run = "b" + Guid.NewGuid().ToString("N")[..8];
 var work = Directory.CreateTempSubdirectory("omem-bench-").FullName;
@@ -32,22 +44,38 @@ if (Environment.GetEnvironmentVariable("ORLEANSMEMORY_TEST_REDIS") is { Length: 
 }
 
 var report = new StringBuilder();
-report.AppendLine("| provider | op | grains | ops/s | p50 ms | p99 ms | raw ops/s | raw p50 ms | raw p99 ms | ratio |");
-report.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+report.AppendLine(breakdown
+    ? "| provider | grains | stage | writes/s | us per write | of raw | reads/s | us per read | of raw |\n|---|---:|---|---:|---:|---:|---:|---:|---:|"
+    : "| provider | op | grains | ops/s | p50 ms | p99 ms | raw ops/s | raw p50 ms | raw p99 ms | ratio |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
 foreach (var (name, uri, createBaseline) in cases.Where(c => only.Count == 0 || only.Contains(c.Name)))
 {
     // The provider as the silo registers it, started by a silo's lifecycle (StorageHost).
     await using var host = await StorageHost.StartAsync(silo => silo.AddGrainStorageFromSettings(name, GrainStorageUri.Parse(uri) with { CreateSchema = true }));
     var storage = host.GetStorage(name);
     await using var baseline = createBaseline();
-    foreach (var grains in new[] { 1, 16, 64 })
+    foreach (var grains in breakdown ? [1, 16] : new[] { 1, 16, 64 })
     {
+        if (breakdown)
+        {
+            await Breakdown.RunAsync(name, host, baseline, payload, bytes, grains, duration, report);
+            continue;
+        }
+
         var (write, rawWrite) = await Measure.CompareAsync(grains, duration, i =>
         {
             var id = GrainId.Create("bench", $"g{grains}-{i}");
-            var state = new GrainState<BenchState>(payload);
-            return () => storage.WriteStateAsync("state", id, state);
-        }, i => () => baseline.WriteAsync($"g{grains}-{i}", bytes));
+            var next = Payloads.Changing(payload);
+            var state = new GrainState<BenchState>(next());
+            return () =>
+            {
+                state.State = next();
+                return storage.WriteStateAsync("state", id, state);
+            };
+        }, i =>
+        {
+            var next = Payloads.Changing(bytes);
+            return () => baseline.WriteAsync($"g{grains}-{i}", next());
+        });
         var (read, rawRead) = await Measure.CompareAsync(grains, duration, i =>
         {
             var id = GrainId.Create("bench", $"g{grains}-{i}");

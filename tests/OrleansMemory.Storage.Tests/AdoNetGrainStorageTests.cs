@@ -73,6 +73,8 @@ public sealed class PostgresGrainStorageTests : CatalogConformanceTests
 
     private static string Server => TestServers.PostgresConnection;
 
+    protected override bool StoresNulInKeys => false;
+
     protected override void Register(ISiloBuilder silo) => silo.AddPostgreSqlGrainStorage(ProviderName, o =>
     {
         o.ConnectionString = Server;

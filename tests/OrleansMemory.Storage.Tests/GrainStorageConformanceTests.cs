@@ -129,6 +129,33 @@ public abstract partial class GrainStorageConformanceTests : IAsyncLifetime
         }
     }
 
+    /// <summary>Whether the backend can hold NUL (U+0000) in keys; one that cannot must refuse them with a clear error.</summary>
+    protected virtual bool StoresNulInKeys => true;
+
+    [StorageFact]
+    public async Task Keys_with_NUL_round_trip_or_are_refused_clearly_with_nothing_changed()
+    {
+        var plain = await WriteAsync(Storage, Id("a"), "plain a");
+        string[] keys = ["a\0", "a\0b", "\0"];
+        foreach (var key in keys)
+        {
+            if (StoresNulInKeys)
+            {
+                var written = await WriteAsync(Storage, Id(key), "value of " + Describe(key));
+                var read = await ReadAsync(Storage, Id(key));
+                Assert.Equal((written.ETag, "value of " + Describe(key)), (read.ETag, read.State!.Text));
+            }
+            else
+            {
+                var error = await Assert.ThrowsAsync<ArgumentException>(() => WriteAsync(Storage, Id(key), "never stored"));
+                Assert.Contains("NUL", error.Message, StringComparison.Ordinal);
+            }
+        }
+
+        var after = await ReadAsync(Storage, Id("a"));
+        Assert.Equal((plain.ETag, "plain a"), (after.ETag, after.State!.Text));
+    }
+
     [StorageFact]
     public async Task Grains_of_different_types_with_the_same_key_and_state_name_do_not_collide()
     {

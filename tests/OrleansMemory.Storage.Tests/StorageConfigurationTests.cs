@@ -31,6 +31,20 @@ public sealed class StorageConfigurationTests : IDisposable
         Assert.Equal("orleansmemory", GrainStorageDefaults.ServiceId);
     }
 
+    [Theory]
+    [InlineData("Host=db;Username=u", null, "32", null)]
+    [InlineData("Host=db;Username=u;Max Auto Prepare=0", "memory", "0", "memory")]
+    [InlineData("Host=db;Username=u;MaxAutoPrepare=5", null, "5", null)]
+    public void PostgreSql_connections_prepare_statements_unless_told_otherwise(string given, string? schema, string maxAutoPrepare, string? searchPath)
+    {
+        var options = new RelationalGrainStorageOptions { ConnectionString = given, Schema = schema };
+        var effective = new Npgsql.NpgsqlConnectionStringBuilder(options.EffectiveConnectionString);
+        Assert.Equal((int.Parse(maxAutoPrepare, System.Globalization.CultureInfo.InvariantCulture), searchPath, "db"),
+            (effective.MaxAutoPrepare, effective.SearchPath, effective.Host));
+        var sqlite = new RelationalGrainStorageOptions { Invariant = RelationalGrainStorageOptions.SqliteInvariant, ConnectionString = "Data Source=x.db" };
+        Assert.Equal("Data Source=x.db", sqlite.EffectiveConnectionString);
+    }
+
     [Fact]
     public void Service_id_schema_and_schema_creation_have_aliases()
     {

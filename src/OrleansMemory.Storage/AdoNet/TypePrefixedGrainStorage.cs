@@ -55,7 +55,7 @@ public sealed partial class TypePrefixedGrainStorage : IGrainStorage, ILifecycle
     /// <inheritdoc />
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken)
     {
-        var (state, id) = Map(stateName, grainId);
+        var (state, id) = Map(stateName, grainId, _options.IsPostgreSql);
         return _inner.ReadStateAsync(state, id, grainState, cancellationToken);
     }
 
@@ -66,7 +66,7 @@ public sealed partial class TypePrefixedGrainStorage : IGrainStorage, ILifecycle
     /// <inheritdoc />
     public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken)
     {
-        var (state, id) = Map(stateName, grainId);
+        var (state, id) = Map(stateName, grainId, _options.IsPostgreSql);
         return _inner.WriteStateAsync(state, id, grainState, cancellationToken);
     }
 
@@ -77,14 +77,20 @@ public sealed partial class TypePrefixedGrainStorage : IGrainStorage, ILifecycle
     /// <inheritdoc />
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken)
     {
-        var (state, id) = Map(stateName, grainId);
+        var (state, id) = Map(stateName, grainId, _options.IsPostgreSql);
         return _inner.ClearStateAsync(state, id, grainState, cancellationToken);
     }
 
-    private static (string StateName, GrainId GrainId) Map(string stateName, GrainId grainId)
+    private static (string StateName, GrainId GrainId) Map(string stateName, GrainId grainId, bool refuseNul)
     {
         ArgumentNullException.ThrowIfNull(stateName);
         var (type, key) = CatalogArguments.Parts(grainId);
+        if (refuseNul && (key.Contains('\0', StringComparison.Ordinal) || stateName.Contains('\0', StringComparison.Ordinal)))
+        {
+            // PostgreSQL text cannot hold U+0000; say so before the server answers with an encoding error.
+            throw new ArgumentException($"PostgreSQL storage cannot store a key or state name containing NUL (U+0000): {type} '{key.Replace("\0", "\\0", StringComparison.Ordinal)}', state '{stateName.Replace("\0", "\\0", StringComparison.Ordinal)}'.", nameof(grainId));
+        }
+
         return (StoredStateName(type, stateName), GrainId.Create(grainId.Type, StoredKey(type, key)));
     }
 

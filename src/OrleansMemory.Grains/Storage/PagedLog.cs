@@ -113,6 +113,12 @@ internal sealed class PagedLog<T>
         await _storage.WriteStateAsync(PageName(pageIndex), _grainId, page);
     }
 
+    /// <summary>Erases earlier versions of the page holding item <paramref name="index"/> where the provider keeps them
+    /// (<see cref="OrleansMemory.Abstractions.IVersionedGrainStorage"/>): after a write that removed content.</summary>
+    public Task EraseEarlierVersionsAsync(long index) => _storage is OrleansMemory.Abstractions.IVersionedGrainStorage versioned
+        ? versioned.EraseEarlierVersionsAsync(PageName(index / PageSize), _grainId)
+        : Task.CompletedTask;
+
     /// <summary>Replaces every item. The head is emptied first, so a failure part-way leaves an empty log rather than a mix.</summary>
     public async Task ReplaceAllAsync(IReadOnlyList<T> items)
     {
@@ -126,14 +132,17 @@ internal sealed class PagedLog<T>
         await _head.EnsureLoadedAsync();
         var size = PageSize;
         var count = Count;
+        var pages = Math.Max(count / size + 1, _head.State.PendingPages);
         if (_head.Exists && count > 0)
         {
             _head.State.Count = 0;
+            _head.State.PendingPages = pages;
             await _head.WriteAsync();
         }
 
-        // Pages up to and including the one after the last full page: a failed append may have left it behind.
-        for (long pageIndex = 0; pageIndex <= count / size; pageIndex++)
+        // Pages up to and including the one after the last full page (a failed append may have left it behind), and
+        // every page an interrupted clear had not reached.
+        for (long pageIndex = 0; pageIndex < pages; pageIndex++)
         {
             var page = new GrainState<LogPage<T>>();
             await _storage.ReadStateAsync(PageName(pageIndex), _grainId, page);
@@ -146,6 +155,7 @@ internal sealed class PagedLog<T>
         _tail = null;
         await _head.ClearAsync();
         _head.State.PageSize = 0;
+        _head.State.PendingPages = 0;
     }
 
     private async Task<GrainState<LogPage<T>>> GetTailAsync(long pageIndex) =>

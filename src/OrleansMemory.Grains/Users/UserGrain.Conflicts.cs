@@ -210,6 +210,7 @@ public sealed partial class UserGrain
                 Explanation = $"Memory {memoryId} was deleted; its text is no longer kept here.",
             };
             await _conflictLog.SetAsync(i, closed);
+            await _conflictLog.EraseEarlierVersionsAsync(i);
             _conflicts[i] = closed;
             if (open)
             {

@@ -48,6 +48,12 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         await _profile.ReadAsync();
+        if (_profile.State.Erasing)
+        {
+            await EraseAllAsync(); // an erasure a crash interrupted
+            return;
+        }
+
         await _shortTerm.ReadAsync();
         foreach (var stored in await _memoryLog.ReadAllAsync())
         {
@@ -244,7 +250,9 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
         _memories[row] = null;
         _matrix.SetState(row, RowState.Deleted);
         List<MemoryHistoryEvent> events = [new(memoryId, MemoryEventKind.Deleted, Now, reason ?? "Deleted.")];
+        await _memoryLog.EraseEarlierVersionsAsync(row);
         await CloseConflictsOfDeletedAsync(memoryId, events);
+        await ScrubHistoryOfAsync(memoryId);
         await AddHistoryAsync(events);
         return true;
     }
@@ -280,11 +288,7 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
     /// <inheritdoc />
     public async Task DeleteAllDataAsync(CancellationToken cancellationToken = default)
     {
-        await _memoryLog.ClearAsync();
-        await _conflictLog.ClearAsync();
-        await _historyLog.ClearAsync();
-        await _shortTerm.ClearAsync();
-        await _profile.ClearAsync();
+        await EraseAllAsync();
         _matrix.Clear();
         _memories.Clear();
         _memoryIndex.Clear();

@@ -12,6 +12,9 @@ internal sealed class UserProfileState
     public int Dimension { get; set; }
 
     public int? ShortTermCapacity { get; set; }
+
+    /// <summary>An erasure of the whole user started and has not finished: the next activation finishes it.</summary>
+    public bool Erasing { get; set; }
 }
 
 /// <summary>The short-term FIFO (state <c>short_term</c>).</summary>

@@ -11,6 +11,17 @@ internal sealed class Percentiles
 
     public double Min => _ms.Min();
 
+    public static Percentiles Merge(IEnumerable<Percentiles> parts)
+    {
+        var merged = new Percentiles();
+        foreach (var part in parts)
+        {
+            merged._ms.AddRange(part._ms);
+        }
+
+        return merged;
+    }
+
     public void Add(long startTimestamp) => _ms.Add(Stopwatch.GetElapsedTime(startTimestamp).TotalMilliseconds);
 
     public double P(double percentile)

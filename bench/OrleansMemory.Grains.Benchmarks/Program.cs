@@ -1,36 +1,98 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using OrleansMemory.Grains.Benchmarks;
-using OrleansMemory.Hosting;
 
-// dotnet run -c Release --project bench/OrleansMemory.Grains.Benchmarks [-- --quick]
+// dotnet run -c Release --project bench/OrleansMemory.Grains.Benchmarks [-- --quick] [search] [activation] [writes] [hot] [append]
+// One silo per part in this process. Activation also runs on PostgreSQL when ORLEANSMEMORY_TEST_POSTGRES is set
+// (scripts/test-servers.sh); it creates and drops its own schema.
 var quick = args.Contains("--quick");
-var builder = Host.CreateApplicationBuilder();
-builder.Logging.ClearProviders();
-builder.UseOrleans(silo => silo
-    .UseLocalhostClustering()
-    .UseSystemTextJsonGrainStorageSerializer()
-    .AddMemoryGrainStorage("Default")
-    .AddMemoryGrains());
-using var host = builder.Build();
-await host.StartAsync();
-var grains = host.Services.GetRequiredService<IGrainFactory>();
+var parts = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToHashSet(StringComparer.OrdinalIgnoreCase);
+bool Part(string name) => parts.Count == 0 || parts.Contains(name);
+var work = Directory.CreateTempSubdirectory("omem-grains-bench-").FullName;
+var fileUri = $"file:{work}?backups=false&pretty=false";
+var postgres = Environment.GetEnvironmentVariable("ORLEANSMEMORY_TEST_POSTGRES") is { Length: > 0 } pg ? pg : null;
+var schema = "omem_gbench_" + Guid.NewGuid().ToString("N")[..8];
 
 Console.WriteLine($"{Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}, " +
-    $"Vector512 {System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated}, Vector256 {System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated}");
-Console.WriteLine();
-Console.WriteLine("| memories x dim | grain p50 ms | grain p99 ms | matrix p50 ms | floor p50 ms | floor p99 ms | grain/floor p50 | matrix/floor p50 | grain min ms | floor min ms | grain CPU ms/query | floor CPU ms/query | queries | load |");
-Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
-(int Count, int Dimension)[] sizes = quick ? [(10_000, 384)] : [(10_000, 384), (10_000, 1536), (100_000, 384), (100_000, 1536)];
-foreach (var (count, dimension) in sizes)
+    $"AVX-512BW {System.Runtime.Intrinsics.X86.Avx512BW.IsSupported}, AVX2 {System.Runtime.Intrinsics.X86.Avx2.IsSupported}, " +
+    $"load average {LoadAverage()}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+try
 {
-    Console.WriteLine(await SearchBenchmark.RunAsync(grains, count, dimension, TimeSpan.FromSeconds(quick ? 1 : 3)));
-    GC.Collect();
+    if (Part("search"))
+    {
+        Console.WriteLine();
+        Console.WriteLine("Search (memory storage; top 10):");
+        Console.WriteLine(SearchBenchmark.Header);
+        await using var silo = await BenchSilo.StartAsync(null);
+        (int, int)[] sizes = quick ? [(10_000, 384), (100_000, 384)] : [(10_000, 384), (10_000, 1536), (100_000, 384), (100_000, 1536)];
+        foreach (var (count, dimension) in sizes)
+        {
+            Console.WriteLine(await SearchBenchmark.RunAsync(silo.Grains, count, dimension, TimeSpan.FromSeconds(quick ? 0.5 : 2)));
+            GC.Collect();
+        }
+    }
+
+    if (Part("activation"))
+    {
+        Console.WriteLine();
+        Console.WriteLine($"Activation (first search after a silo restart; load average {LoadAverage()}):");
+        Console.WriteLine(ActivationBenchmark.Header);
+        var stores = new List<(string, string)> { ("file", fileUri) };
+        if (postgres is not null)
+        {
+            stores.Add(("postgres", $"postgres:{postgres}?schema={schema}"));
+        }
+
+        foreach (var (name, uri) in stores)
+        {
+            foreach (var (dimension, target) in quick ? [(384, 2.0)] : new[] { (384, 2.0), (1536, 6.0) })
+            {
+                Console.WriteLine(await ActivationBenchmark.RunAsync(name, uri, 100_000, dimension, target));
+                GC.Collect();
+            }
+        }
+    }
+
+    if (Part("writes"))
+    {
+        Console.WriteLine();
+        Console.WriteLine($"Writes (load average {LoadAverage()}):");
+        Console.WriteLine(WriteBenchmark.Header);
+        foreach (var (name, uri) in new[] { ("memory", (string?)null), ("file", fileUri) })
+        {
+            await using var silo = await BenchSilo.StartAsync(uri);
+            Console.WriteLine(await WriteBenchmark.RunAsync(silo.Grains, name, 100_000, 384, quick ? 50 : 200));
+        }
+    }
+
+    if (Part("hot"))
+    {
+        Console.WriteLine();
+        Console.WriteLine($"Hot user: 10,000 x 384, closed-loop callers (load average {LoadAverage()}):");
+        Console.WriteLine(HotUserBenchmark.Header);
+        foreach (var (name, uri) in new[] { ("memory", (string?)null), ("file", fileUri) })
+        {
+            await using var silo = await BenchSilo.StartAsync(uri);
+            Console.WriteLine(await HotUserBenchmark.RunAsync(silo.Grains, name, TimeSpan.FromSeconds(quick ? 2 : 5)));
+        }
+    }
+
+    if (Part("append"))
+    {
+        Console.WriteLine();
+        Console.WriteLine("| operation | p50 at 100 | p50 at 10,000 | ratio | p99 at 100 | p99 at 10,000 | samples |");
+        Console.WriteLine("|---|---|---|---|---|---|---|");
+        await using var silo = await BenchSilo.StartAsync(null);
+        Console.WriteLine(await AppendBenchmark.RunAsync(silo.Grains, rounds: quick ? 2 : 5));
+    }
+}
+finally
+{
+    Directory.Delete(work, recursive: true);
+    if (postgres is not null)
+    {
+        await using var dataSource = Npgsql.NpgsqlDataSource.Create(postgres);
+        await using var drop = dataSource.CreateCommand($"DROP SCHEMA IF EXISTS {schema} CASCADE");
+        await drop.ExecuteNonQueryAsync();
+    }
 }
 
-Console.WriteLine();
-Console.WriteLine("| operation | p50 at 100 | p50 at 10,000 | ratio | p99 at 100 | p99 at 10,000 | samples |");
-Console.WriteLine("|---|---|---|---|---|---|---|");
-Console.WriteLine(await AppendBenchmark.RunAsync(grains, rounds: quick ? 2 : 5));
-await host.StopAsync();
+static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";

@@ -60,6 +60,13 @@ public sealed class SiloOptions
     public string EffectiveDataProtectionKeysDirectory =>
         Path.GetFullPath(DataProtectionKeysDirectory ?? Path.Combine(Storage.BaseDirectory, ".data-protection-keys"));
 
+    /// <summary>The embedding generator that turns text into vectors (text-only memories and text search): the local
+    /// all-MiniLM-L6-v2 model by default, an OpenAI-compatible endpoint, or none.</summary>
+    public OrleansMemory.Embeddings.EmbeddingOptions Embeddings { get; set; } = new();
+
+    /// <summary>An LLM that classifies memory conflicts; off by default (the rule-based classifier decides).</summary>
+    public OrleansMemory.Embeddings.ConflictClassifierOptions ConflictClassifier { get; set; } = new();
+
     /// <summary>The name shown for this silo.</summary>
     public string EffectiveSiloName => string.IsNullOrWhiteSpace(SiloName) ? $"{Environment.MachineName}:{Http.Port}" : SiloName;
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Options;
+using OrleansMemory.Embeddings;
 using OrleansMemory.Silo.Api;
 using OrleansMemory.Silo.Hosting;
 
@@ -98,6 +99,12 @@ public sealed class SiloOptionsValidator : IValidateOptions<SiloOptions>
         }
 
         foreach (var failure in AuthFailures(o.Auth))
+        {
+            yield return failure;
+        }
+
+        foreach (var failure in EmbeddingOptionsValidator.Failures(o.Embeddings, $"{P}:Embeddings")
+            .Concat(EmbeddingOptionsValidator.Failures(o.ConflictClassifier, $"{P}:ConflictClassifier")))
         {
             yield return failure;
         }

@@ -1,6 +1,8 @@
 using System.Net;
 using Orleans.Configuration;
 using SiloOptions = OrleansMemory.Silo.Configuration.SiloOptions;
+using OrleansMemory.Embeddings;
+using OrleansMemory.Embeddings.Local;
 using OrleansMemory.Grains;
 using OrleansMemory.Hosting;
 using OrleansMemory.Silo.Configuration;
@@ -42,9 +44,28 @@ public static class SiloComposition
         silo.Services.Configure<ClusterMembershipOptions>(silo.Configuration.GetSection(SiloOptions.SectionName + ":Membership"));
         silo.UseMemoryStateJson();
         silo.Services.AddSingleton(AddStorage(silo, options));
-        silo.AddMemoryGrains(o => o.MaxEmbeddingDimension = options.Limits.MaxEmbeddingDimension);
+        silo.AddMemoryGrains(o =>
+        {
+            o.MaxEmbeddingDimension = options.Limits.MaxEmbeddingDimension;
+            if (IsLocal(options.Embeddings))
+            {
+                // Calibrated for all-MiniLM-L6-v2 on the labelled set (bench/OrleansMemory.Embeddings.Benchmarks); OrleansMemory:Grains overrides.
+                o.DuplicateThreshold = MiniLmModel.DuplicateThreshold;
+                o.ConflictThreshold = MiniLmModel.ConflictThreshold;
+            }
+        });
         silo.Services.Configure<MemoryGrainOptions>(silo.Configuration.GetSection(SiloOptions.SectionName + ":Grains"));
+        silo.Services.AddMemoryEmbeddings(options.Embeddings);
+        if (silo.Services.AddConflictClassifierChatClient(options.ConflictClassifier))
+        {
+            silo.UseChatClientMemoryClassifier(options.ConflictClassifier.Mode.Trim().Equals("replace", StringComparison.OrdinalIgnoreCase)
+                ? ChatClientClassifierMode.Replace
+                : ChatClientClassifierMode.Backstop);
+        }
     }
+
+    private static bool IsLocal(EmbeddingOptions embeddings) =>
+        embeddings.Provider.Trim().Equals(EmbeddingProviders.Local, StringComparison.OrdinalIgnoreCase);
 
     private static void AddClustering(ISiloBuilder silo, SiloOptions options)
     {

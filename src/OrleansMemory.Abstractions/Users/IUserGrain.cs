@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Orleans.Concurrency;
 
 namespace OrleansMemory.Abstractions;
 
@@ -30,7 +31,10 @@ public interface IUserGrain : IGrainWithStringKey
     Task<IReadOnlyList<string>> ImportMemoriesAsync([Immutable] IReadOnlyList<ImportedMemory> memories, CancellationToken cancellationToken = default);
 
     /// <summary>The <paramref name="topK"/> (1..1000) memories most similar to the query with a score of at least
-    /// <paramref name="minScore"/> (0..1), best first. The query is passed without a copy: the grain neither keeps nor changes it.</summary>
+    /// <paramref name="minScore"/> (0..1), best first. The query is passed without a copy: the grain neither keeps nor changes it.
+    /// Searches interleave with the user's other calls (<see cref="AlwaysInterleaveAttribute"/>): they never wait for a
+    /// write's storage round trip, and see every write whose storage write has completed.</summary>
+    [AlwaysInterleave]
     Task<IReadOnlyList<MemorySearchResult>> SearchAsync(
         [Immutable] float[] queryEmbedding,
         int topK = 10,
@@ -39,6 +43,7 @@ public interface IUserGrain : IGrainWithStringKey
         CancellationToken cancellationToken = default);
 
     /// <summary>Like <see cref="SearchAsync"/> with the query embedded by the configured embedding generator.</summary>
+    [AlwaysInterleave]
     Task<IReadOnlyList<MemorySearchResult>> SearchTextAsync(
         string query,
         int topK = 10,

@@ -58,6 +58,15 @@ public sealed class MemoryGrainOptions
     /// <summary>Memory formation records, conflicts, history events and directory entries per page record.</summary>
     public int RecordPageSize { get; set; } = 200;
 
+    /// <summary>How many pages of a long log an activating grain reads at once (1 = one after the other). Several in
+    /// flight hide a database's round trips; each costs a page of memory while it waits.</summary>
+    public int StorageReadAhead { get; set; } = 8;
+
+    /// <summary>How many candidates from the int8 scan of a search are re-ranked with their exact float32 embeddings
+    /// (at least twice top-k is used). More raise recall further at a small cost; users with fewer than 2,048
+    /// memories are always scanned exactly.</summary>
+    public int SearchCandidates { get; set; } = 100;
+
     /// <summary>Similarity at or above which a new memory is a duplicate of an existing one.</summary>
     public double DuplicateThreshold { get; set; } = 0.95;
 

@@ -45,6 +45,8 @@ public sealed class MemoryGrainOptionsValidator : IValidateOptions<MemoryGrainOp
         Positive(failures, options.ChainPageSize, nameof(options.ChainPageSize));
         Positive(failures, options.MemoryPageSize, nameof(options.MemoryPageSize));
         Positive(failures, options.RecordPageSize, nameof(options.RecordPageSize));
+        Positive(failures, options.SearchCandidates, nameof(options.SearchCandidates));
+        Positive(failures, options.StorageReadAhead, nameof(options.StorageReadAhead));
         Positive(failures, options.MaxConflictCandidates, nameof(options.MaxConflictCandidates));
         Positive(failures, options.ShortTermMaxMessages, nameof(options.ShortTermMaxMessages));
         Positive(failures, options.MaxContextTokens, nameof(options.MaxContextTokens));

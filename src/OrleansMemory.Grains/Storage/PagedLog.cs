@@ -45,21 +45,47 @@ internal sealed class PagedLog<T>
     /// <summary>Reads the head record.</summary>
     public Task LoadAsync() => _head.ReadAsync();
 
-    /// <summary>Reads every item, page by page.</summary>
-    public async Task<List<T>> ReadAllAsync()
+    /// <summary>Reads every item, page by page (<see cref="ReadPagesAsync"/>).</summary>
+    public async Task<List<T>> ReadAllAsync(int readAhead = DefaultReadAhead)
     {
         await _head.EnsureLoadedAsync();
-        var count = Count;
-        var size = PageSize;
-        var items = new List<T>((int)Math.Min(count, int.MaxValue));
-        for (long page = 0; page * size < count; page++)
+        var items = new List<T>((int)Math.Min(Count, int.MaxValue));
+        await foreach (var page in ReadPagesAsync(readAhead))
         {
-            var state = await ReadPageAsync(page);
-            var take = (int)Math.Min(state.State!.Items.Count, count - (page * size));
-            items.AddRange(take == state.State.Items.Count ? state.State.Items : state.State.Items.Take(take));
+            items.AddRange(page);
         }
 
         return items;
+    }
+
+    /// <summary>Pages read ahead by default: enough to keep a remote database busy while earlier pages are decoded,
+    /// few enough to bound memory.</summary>
+    public const int DefaultReadAhead = 8;
+
+    /// <summary>The items page by page, in order, with up to <paramref name="readAhead"/> page reads in flight, so
+    /// that a long log loads at the storage's throughput rather than one round trip per page; a page is released
+    /// once the caller moves on.</summary>
+    public async IAsyncEnumerable<IReadOnlyList<T>> ReadPagesAsync(int readAhead = DefaultReadAhead)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(readAhead, 1);
+        await _head.EnsureLoadedAsync();
+        var count = Count;
+        var size = PageSize;
+        var pages = (count + size - 1) / size;
+        var inFlight = new Queue<Task<GrainState<LogPage<T>>>>();
+        long next = 0;
+        for (long page = 0; page < pages; page++)
+        {
+            while (next < pages && inFlight.Count < readAhead)
+            {
+                inFlight.Enqueue(ReadPageAsync(next++));
+            }
+
+            var state = await inFlight.Dequeue();
+            var items = state.State!.Items;
+            var take = (int)Math.Min(items.Count, count - (page * size));
+            yield return take == items.Count ? items : items.GetRange(0, take);
+        }
     }
 
     /// <summary>Appends items: writes the tail page (and any new pages) and then the head.</summary>

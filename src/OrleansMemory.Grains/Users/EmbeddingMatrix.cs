@@ -7,10 +7,11 @@ using OrleansMemory.Abstractions;
 namespace OrleansMemory.Grains.Users;
 
 /// <summary>Every embedding of one user in one contiguous float array (row i = memory i), normalised once on the way
-/// in, so that cosine similarity is a dot product. Rows have a state: deleted rows are zeroed and skipped, archived
-/// rows are skipped unless asked for.</summary>
-internal sealed class EmbeddingMatrix
+/// in, so that cosine similarity is a dot product, plus an int8 copy (<see cref="QuantizedRows"/>) that large searches
+/// scan first. Rows have a state: deleted rows are zeroed and skipped, archived rows are skipped unless asked for.</summary>
+internal sealed partial class EmbeddingMatrix
 {
+    private readonly QuantizedRows _quantized = new();
     private float[] _data = [];
     private byte[] _states = [];
 
@@ -33,6 +34,7 @@ internal sealed class EmbeddingMatrix
         if (state == RowState.Deleted)
         {
             _data.AsSpan(row * Dimension, Dimension).Clear();
+            _quantized.Set(row, Row(row));
         }
     }
 
@@ -57,6 +59,8 @@ internal sealed class EmbeddingMatrix
             Array.Resize(ref _data, capacity * Dimension);
             Array.Resize(ref _states, capacity);
         }
+
+        _quantized.Reserve(Dimension, _states.Length);
     }
 
     /// <summary>Adds a normalised row; returns its index.</summary>
@@ -64,6 +68,7 @@ internal sealed class EmbeddingMatrix
     {
         Reserve(normalized.Length, Count + 1);
         normalized.CopyTo(_data.AsSpan(Count * Dimension, Dimension));
+        _quantized.Set(Count, normalized);
         _states[Count] = (byte)state;
         return Count++;
     }
@@ -80,16 +85,22 @@ internal sealed class EmbeddingMatrix
             state = RowState.Deleted;
         }
 
+        _quantized.Set(Count, row);
         _states[Count] = (byte)state;
         return Count++;
     }
 
-    public void Set(int row, ReadOnlySpan<float> normalized) => normalized.CopyTo(_data.AsSpan(row * Dimension, Dimension));
+    public void Set(int row, ReadOnlySpan<float> normalized)
+    {
+        normalized.CopyTo(_data.AsSpan(row * Dimension, Dimension));
+        _quantized.Set(row, normalized);
+    }
 
     public void Clear()
     {
         _data = [];
         _states = [];
+        _quantized.Clear();
         Count = 0;
         Dimension = 0;
     }
@@ -136,11 +147,13 @@ internal sealed class EmbeddingMatrix
         return normalized;
     }
 
-    /// <summary>The <paramref name="topK"/> rows most similar to <paramref name="query"/> (normalised) with a score of at
-    /// least <paramref name="minScore"/>, best first. <paramref name="accept"/> is asked only about rows that would enter
-    /// the current top list, so expensive filters cost little. Scores come four rows at a time from
+    /// <summary>The exact scan: the <paramref name="topK"/> rows most similar to <paramref name="query"/> (normalised) with
+    /// a score of at least <paramref name="minScore"/>, best first, from every float32 row. Rows whose
+    /// <paramref name="mask"/> entry is false are skipped; <paramref name="accept"/> is asked only about rows that would
+    /// enter the current top list, so expensive filters cost little. Scores come four rows at a time from
     /// <see cref="DotProducts"/>.</summary>
-    public List<(int Row, float Score)> Search(ReadOnlySpan<float> query, int topK, float minScore, bool includeArchived, Func<int, bool>? accept)
+    public List<(int Row, float Score)> SearchExact(ReadOnlySpan<float> query, int topK, float minScore, bool includeArchived, Func<int, bool>? accept,
+        bool[]? mask = null)
     {
         if (query.Length != Dimension && Count > 0)
         {
@@ -158,7 +171,7 @@ internal sealed class EmbeddingMatrix
             {
                 var row = first + i;
                 var state = states[row];
-                if (state == (byte)RowState.Deleted || (state == (byte)RowState.Archived && !includeArchived) || !top.Beats(block[i])
+                if (state == (byte)RowState.Deleted || (state == (byte)RowState.Archived && !includeArchived) || (mask is not null && !mask[row]) || !top.Beats(block[i])
                     || (accept is not null && !accept(row)))
                 {
                     continue;
@@ -223,6 +236,10 @@ internal sealed class EmbeddingMatrix
 
         /// <summary>Whether a score would enter the list.</summary>
         public readonly bool Beats(float score) => score >= minScore && (_found < k || score > _scores[k - 1]);
+
+        public readonly int Found => _found;
+
+        public readonly (int Row, float Score) this[int i] => (_rows[i], _scores[i]);
 
         public void Add(int row, float score)
         {

@@ -97,20 +97,22 @@ public sealed partial class UserGrain
         }
     }
 
-    /// <summary>Asks the classifier about the similar memories and records conflicts; supersedes older singleton values
-    /// when the policy allows.</summary>
+    /// <summary>Asks the classifier about the similar memories (<paramref name="nearest"/>: its verdict on the first one,
+    /// when already asked) and records conflicts; supersedes older singleton values when the policy allows. A memory as
+    /// similar as a duplicate reaches here only when the classifier sees a conflict with it.</summary>
     private async Task<List<MemoryConflict>> DetectConflictsAsync(SemanticMemory memory, int newRow, List<(int Row, float Score)> similar,
-        List<MemoryHistoryEvent> events, CancellationToken cancellationToken)
+        ConflictClassification? nearest, List<MemoryHistoryEvent> events, CancellationToken cancellationToken)
     {
         var conflicts = new List<MemoryConflict>();
         foreach (var (row, score) in similar.Take(Options.MaxConflictCandidates))
         {
-            if (row == newRow || _memories[row] is not { IsArchived: false } existing || score >= Options.DuplicateThreshold)
+            if (row == newRow || _memories[row] is not { IsArchived: false } existing)
             {
                 continue;
             }
 
-            var verdict = await _classifier.ClassifyAsync(new ConflictCandidate(existing.Text, memory.Text, score, existing.Type, memory.Type), cancellationToken);
+            var verdict = nearest is not null && row == similar[0].Row ? nearest
+                : await _classifier.ClassifyAsync(new ConflictCandidate(existing.Text, memory.Text, score, existing.Type, memory.Type), cancellationToken);
             if (!verdict.IsConflict)
             {
                 continue;
@@ -163,7 +165,7 @@ public sealed partial class UserGrain
         var a = _memoryIndex.ContainsKey(conflict.MemoryAId) ? _memories[rowA] : null;
         var b = _memoryIndex.ContainsKey(conflict.MemoryBId) ? _memories[rowB] : null;
         float[] vector;
-        if (resolution.MergedEmbedding is not null || _generator is not null)
+        if (resolution.MergedEmbedding is not null || EmbedsTextItself)
         {
             vector = await NormalizedEmbeddingAsync(resolution.MergedEmbedding, text, "resolution.MergedEmbedding", cancellationToken);
         }

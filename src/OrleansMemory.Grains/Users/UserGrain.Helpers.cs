@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 using OrleansMemory.Abstractions;
+using OrleansMemory.Grains.Storage;
 
 namespace OrleansMemory.Grains.Users;
 
@@ -15,6 +16,32 @@ public sealed partial class UserGrain
             : throw new MemoryNotFoundException($"Memory '{memoryId}' does not exist for this user.");
     }
 
+    /// <summary>Loads the memory log into the matrix and rows: pages are read several at a time
+    /// (<see cref="PagedLog{T}.ReadPagesAsync"/>) and decoded straight into a matrix sized once from the log's count,
+    /// so a large user needs neither the whole log's JSON in memory nor a growing array.</summary>
+    private async Task LoadMemoriesAsync()
+    {
+        await _memoryLog.LoadAsync();
+        if (_profile.State.Dimension > 0 && _memoryLog.Count > 0)
+        {
+            _matrix.Reserve(_profile.State.Dimension, (int)Math.Min(_memoryLog.Count, int.MaxValue));
+        }
+
+        await foreach (var page in _memoryLog.ReadPagesAsync(Options.StorageReadAhead))
+        {
+            foreach (var stored in page)
+            {
+                var state = stored.Memory is null ? RowState.Deleted : stored.Memory.IsArchived ? RowState.Archived : RowState.Live;
+                var row = _matrix.AddEncoded(stored.Embedding, _profile.State.Dimension, state);
+                _memories.Add(_matrix.GetState(row) == RowState.Deleted ? null : stored.Memory);
+                if (stored.Memory is not null)
+                {
+                    _memoryIndex[stored.Id] = row;
+                }
+            }
+        }
+    }
+
     private async Task<float[]> NormalizedEmbeddingAsync(float[]? embedding, string text, string paramName, CancellationToken cancellationToken)
     {
         if (embedding is null)
@@ -22,10 +49,16 @@ public sealed partial class UserGrain
             if (_generator is null)
             {
                 throw new MemoryValidationException(
-                    $"{paramName} is required: no IEmbeddingGenerator<string, Embedding<float>> is registered to embed text.", paramName);
+                    $"{paramName} is required: this silo embeds no text (no IEmbeddingGenerator<string, Embedding<float>> is registered; " +
+                    "the OrleansMemory silo sets one with OrleansMemory:Embeddings:Provider = local or openai).", paramName);
             }
 
+            CheckEmbeddingSource(generated: true, paramName);
             embedding = (await _generator.GenerateVectorAsync(text, cancellationToken: cancellationToken)).ToArray();
+        }
+        else
+        {
+            CheckEmbeddingSource(generated: false, paramName);
         }
 
         return EmbeddingMatrix.Normalize(embedding, _matrix.Dimension, Options.MaxEmbeddingDimension, paramName);
@@ -42,6 +75,7 @@ public sealed partial class UserGrain
         if (_profile.State.Dimension == 0)
         {
             _profile.State.Dimension = memories[0].Vector.Length;
+            _profile.State.EmbeddingModel = _pendingEmbeddingSource;
             await _profile.WriteAsync();
         }
 
@@ -91,8 +125,36 @@ public sealed partial class UserGrain
         }
     }
 
+    /// <summary>History is read on first use, not on activation: only <see cref="GetHistoryAsync"/> needs it, and a
+    /// user with many memories has several events per memory.</summary>
+    private async Task EnsureHistoryLoadedAsync()
+    {
+        if (_historyLoaded)
+        {
+            return;
+        }
+
+        var events = await _historyLog.ReadAllAsync(Options.StorageReadAhead);
+        if (_historyLoaded)
+        {
+            return; // loaded by an interleaved call meanwhile
+        }
+
+        _history.Clear();
+        _historyLoaded = true;
+        foreach (var e in events)
+        {
+            AddHistoryInMemory(e);
+        }
+    }
+
     private void AddHistoryInMemory(MemoryHistoryEvent e)
     {
+        if (!_historyLoaded)
+        {
+            return; // in the log; read with the rest on first use
+        }
+
         if (!_history.TryGetValue(e.MemoryId, out var list))
         {
             _history[e.MemoryId] = list = [];
@@ -101,6 +163,8 @@ public sealed partial class UserGrain
         list.Add(e);
     }
 
+    /// <summary>The part of a filter that the row columns cannot answer (metadata), as a test of a row; the rest is the
+    /// mask from <see cref="MemoryRows.RentMask"/>. Validates the filter.</summary>
     private Func<int, bool>? CompileFilter(MemoryFilter? filter)
     {
         if (filter is null)
@@ -122,21 +186,14 @@ public sealed partial class UserGrain
                 throw new MemoryValidationException($"filter.Types has {filterTypes.Count} entries; the limit is {Options.MaxFilterItems}.", "filter.Types");
             }
         }
-        var types = filter.Types is { Count: > 0 } t ? new HashSet<string>(t, StringComparer.Ordinal) : null;
-        if (types is null && filter.MinImportance is null && filter.CreatedAfter is null && filter.CreatedBefore is null && filter.Metadata is not { Count: > 0 })
+
+        var wanted = filter.Metadata?.Where(m => !MemoryRows.MaskDecides(m.Value)).ToArray() ?? [];
+        if (wanted.Length == 0)
         {
             return null;
         }
 
-        return row =>
-        {
-            var m = _memories[row]!;
-            return (types is null || types.Contains(m.Type))
-                && (filter.MinImportance is not { } minImportance || m.Importance >= minImportance)
-                && (filter.CreatedAfter is not { } after || m.CreatedAt >= after)
-                && (filter.CreatedBefore is not { } before || m.CreatedAt < before)
-                && (filter.Metadata is not { Count: > 0 } wanted || wanted.All(w =>
-                    m.Metadata is not null && m.Metadata.TryGetValue(w.Key, out var value) && JsonElement.DeepEquals(value, w.Value)));
-        };
+        return row => _memories[row] is { Metadata: { } metadata } && wanted.All(w =>
+            metadata.TryGetValue(w.Key, out var value) && JsonElement.DeepEquals(value, w.Value));
     }
 }

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
@@ -23,9 +25,10 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
     private readonly PagedLog<MemoryHistoryEvent> _historyLog;
     private readonly StateRecord<ShortTermState> _shortTerm;
     private readonly EmbeddingMatrix _matrix = new();
-    private readonly List<SemanticMemory?> _memories = [];
+    private readonly MemoryRows _memories = new();
     private readonly Dictionary<string, int> _memoryIndex = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<MemoryHistoryEvent>> _history = new(StringComparer.Ordinal);
+    private bool _historyLoaded;
     private IGrainTimer? _escalationTimer;
 
     /// <summary>Creates the grain.</summary>
@@ -55,21 +58,7 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
         }
 
         await _shortTerm.ReadAsync();
-        foreach (var stored in await _memoryLog.ReadAllAsync())
-        {
-            var state = stored.Memory is null ? RowState.Deleted : stored.Memory.IsArchived ? RowState.Archived : RowState.Live;
-            var row = _matrix.AddEncoded(stored.Embedding, _profile.State.Dimension, state);
-            _memories.Add(_matrix.GetState(row) == RowState.Deleted ? null : stored.Memory);
-            if (stored.Memory is not null)
-            {
-                _memoryIndex[stored.Id] = row;
-            }
-        }
-
-        foreach (var e in await _historyLog.ReadAllAsync())
-        {
-            AddHistoryInMemory(e);
-        }
+        await LoadMemoriesAsync();
 
         await LoadConflictsAsync();
         await EscalateOverdueAsync();
@@ -89,7 +78,9 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
         var similar = _matrix.Count == 0
             ? []
             : _matrix.Search(vector, Options.MaxConflictCandidates + 1, (float)Options.ConflictThreshold, includeArchived: false, accept: null);
-        if (similar.Count > 0 && similar[0].Score >= Options.DuplicateThreshold)
+        ConflictClassification? nearest = null;
+        if (similar.Count > 0 && similar[0].Score >= Options.DuplicateThreshold
+            && !(nearest = await ClassifyAgainstAsync(similar[0], text, type, cancellationToken)).IsConflict)
         {
             var (row, score) = similar[0];
             var existing = _memories[row]! with { MentionCount = _memories[row]!.MentionCount + 1, LastSeenAt = now };
@@ -101,7 +92,7 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
         var memory = new SemanticMemory(NewId(), text, type, importance, metadata, now, now, now, 1);
         var newRow = await AppendWithinQuotaAsync([(memory, vector)]);
         List<MemoryHistoryEvent> events = [new(memory.Id, MemoryEventKind.Added, now, "Added.")];
-        var conflicts = await DetectConflictsAsync(memory, newRow, similar, events, cancellationToken);
+        var conflicts = await DetectConflictsAsync(memory, newRow, similar, nearest, events, cancellationToken);
         await AddHistoryAsync(events);
         var outcome = conflicts.Count == 0 ? AddMemoryOutcome.Added
             : conflicts.Any(c => c.Status == ConflictStatus.Pending) ? AddMemoryOutcome.AddedWithConflicts
@@ -124,6 +115,7 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
             Guard.Text(m.Type, MaxTypeLength, name + ".Type");
             Guard.UnitInterval(m.Importance, name + ".Importance");
             Guard.Metadata(m.Metadata, name + ".Metadata", Options);
+            CheckEmbeddingSource(generated: false, name + ".Embedding");
             var vector = EmbeddingMatrix.Normalize(m.Embedding, dimension, Options.MaxEmbeddingDimension, name + ".Embedding");
             dimension = vector.Length;
             var created = m.CreatedAt == default ? now : m.CreatedAt;
@@ -151,14 +143,28 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
             return [];
         }
 
-        var hits = _matrix.Search(query, topK, (float)minScore, filter?.IncludeArchived ?? false, accept);
-        var results = new MemorySearchResult[hits.Count];
-        for (var i = 0; i < hits.Count; i++)
+        var start = Stopwatch.GetTimestamp();
+        var mask = _memories.RentMask(filter);
+        try
         {
-            results[i] = new MemorySearchResult(_memories[hits[i].Row]!, hits[i].Score);
-        }
+            var hits = _matrix.Search(query, topK, (float)minScore, filter?.IncludeArchived ?? false, accept, mask, Options.SearchCandidates);
+            var results = new MemorySearchResult[hits.Count];
+            for (var i = 0; i < hits.Count; i++)
+            {
+                results[i] = new MemorySearchResult(_memories[hits[i].Row]!, hits[i].Score);
+            }
 
-        return results;
+            return results;
+        }
+        finally
+        {
+            if (mask is not null)
+            {
+                ArrayPool<bool>.Shared.Return(mask);
+            }
+
+            SearchMetrics.Record(start, _matrix.Count, filter is not null);
+        }
     }
 
     /// <inheritdoc />
@@ -202,7 +208,7 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
         Guard.Metadata(update.Metadata, "update.Metadata", Options);
         Guard.Reason(update.Reason, "update.Reason", Options);
         float[]? vector = null;
-        if (update.Embedding is not null || (update.Text is not null && _generator is not null))
+        if (update.Embedding is not null || (update.Text is not null && EmbedsTextItself))
         {
             vector = await NormalizedEmbeddingAsync(update.Embedding, update.Text!, "update.Embedding", cancellationToken);
         }
@@ -267,10 +273,11 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<MemoryHistoryEvent>> GetHistoryAsync(string memoryId, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<MemoryHistoryEvent>> GetHistoryAsync(string memoryId, CancellationToken cancellationToken = default)
     {
         Guard.Id(memoryId, nameof(memoryId), Options);
-        return Task.FromResult<IReadOnlyList<MemoryHistoryEvent>>(_history.TryGetValue(memoryId, out var events) ? events.ToArray() : []);
+        await EnsureHistoryLoadedAsync();
+        return _history.TryGetValue(memoryId, out var events) ? events.ToArray() : [];
     }
 
     /// <inheritdoc />
@@ -293,6 +300,7 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
         _memories.Clear();
         _memoryIndex.Clear();
         _history.Clear();
+        _historyLoaded = false;
         _conflicts.Clear();
         _conflictIndex.Clear();
         _usage = null;

@@ -11,6 +11,10 @@ internal sealed class UserProfileState
 {
     public int Dimension { get; set; }
 
+    /// <summary>Where the user's embeddings come from: <c>provider/model</c> of the silo's generator, or <c>caller</c>;
+    /// null for users stored before it was recorded.</summary>
+    public string? EmbeddingModel { get; set; }
+
     public int? ShortTermCapacity { get; set; }
 
     /// <summary>An erasure of the whole user started and has not finished: the next activation finishes it.</summary>

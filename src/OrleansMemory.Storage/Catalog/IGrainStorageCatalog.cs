@@ -20,7 +20,8 @@ public interface IGrainStorageCatalog
     /// <param name="cancellationToken">Cancels the listing.</param>
     Task<GrainIdPage> ListGrainIdsAsync(string grainType, string? continuationToken, int pageSize, CancellationToken cancellationToken = default);
 
-    /// <summary>Streams the ids of every grain of <paramref name="grainType"/>, page by page.</summary>
+    /// <summary>Streams the ids of every grain of <paramref name="grainType"/>, page by page, in constant memory; the order
+    /// is the provider's (the file provider streams its directory in one pass, unordered).</summary>
     async IAsyncEnumerable<GrainId> StreamGrainIdsAsync(string grainType, int pageSize = 500, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         string? token = null;

@@ -49,6 +49,27 @@ public sealed partial class FileGrainStorage
         return Task.FromResult(new GrainIdPage([.. ids.Select(k => GrainId.Create(grainType, k))], more ? ids[^1] : null));
     }
 
+    /// <summary>Streams the ids of every grain of <paramref name="grainType"/> in one pass over its directory, in
+    /// directory order: paging through <see cref="ListGrainIdsAsync"/> would scan the directory once per page.</summary>
+    /// <param name="grainType">The grain type.</param>
+    /// <param name="pageSize">Unused (kept for the interface); the directory is read as a stream.</param>
+    /// <param name="cancellationToken">Cancels the listing.</param>
+    public async IAsyncEnumerable<GrainId> StreamGrainIdsAsync(string grainType, int pageSize = 500,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        CatalogArguments.ValidatePage(grainType, pageSize);
+        foreach (var (key, directory) in GrainDirectories(_layout.TypeDirectory(grainType)))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (FileStorageLayout.StateFiles(directory).Any())
+            {
+                yield return GrainId.Create(grainType, key);
+            }
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+
     /// <inheritdoc />
     public Task<IReadOnlyList<string>> ListStateNamesAsync(GrainId grainId, CancellationToken cancellationToken = default)
     {

@@ -1,0 +1,59 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OrleansMemory.Hosting;
+using OrleansMemory.Storage;
+
+namespace OrleansMemory.Grains.Benchmarks;
+
+/// <summary>One silo in this process with the memory grains and a storage provider named "Default": Orleans' memory
+/// storage, the file provider, or PostgreSQL through Orleans' ADO.NET provider, configured as the product does.</summary>
+internal sealed class BenchSilo : IAsyncDisposable
+{
+    private static int s_port = 11_400 + (Environment.ProcessId % 200 * 4);
+    private readonly IHost _host;
+
+    private BenchSilo(IHost host)
+    {
+        _host = host;
+        Grains = host.Services.GetRequiredService<IGrainFactory>();
+    }
+
+    public IGrainFactory Grains { get; }
+
+    /// <summary>Starts a silo; <paramref name="storageUri"/> is null for memory storage, else a provider URI as
+    /// <c>omem</c> takes it (<c>file:/dir?backups=false</c>, <c>postgres:Host=...?schema=s</c>).</summary>
+    public static async Task<BenchSilo> StartAsync(string? storageUri, Action<MemoryGrainOptions>? configure = null)
+    {
+        var port = Interlocked.Add(ref s_port, 2);
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.UseOrleans(silo =>
+        {
+            silo.UseLocalhostClustering(port, port + 1).UseMemoryStateJson();
+            if (storageUri is null)
+            {
+                silo.AddMemoryGrainStorage("Default");
+            }
+            else
+            {
+                silo.AddGrainStorageFromSettings("Default", GrainStorageUri.Parse(storageUri) with { CreateSchema = true });
+            }
+
+            silo.AddMemoryGrains(o =>
+            {
+                o.MaxItemsPerCall = 10_000;
+                configure?.Invoke(o);
+            });
+        });
+        var host = builder.Build();
+        await host.StartAsync();
+        return new BenchSilo(host);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync();
+        _host.Dispose();
+    }
+}

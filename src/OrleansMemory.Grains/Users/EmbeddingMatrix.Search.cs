@@ -1,0 +1,129 @@
+using System.Buffers;
+using System.Numerics.Tensors;
+
+namespace OrleansMemory.Grains.Users;
+
+/// <summary>Two-stage search: an int8 scan picks candidates, an exact float32 dot product re-ranks them.</summary>
+internal sealed partial class EmbeddingMatrix
+{
+    /// <summary>Below this many rows the exact float32 scan is as fast as the quantized one, and it is exact.</summary>
+    public const int ExactScanRows = 2048;
+
+    /// <summary>Candidates re-ranked exactly when the caller does not say (at least twice top-k).</summary>
+    public const int DefaultCandidates = 100;
+
+    /// <summary>From this many int8 bytes on, the scan is split across the cores (one partition per core, at most 4).</summary>
+    private const long ParallelScanBytes = 8L << 20;
+
+    /// <summary>How far below <c>minScore</c> an approximate score may be and still be re-ranked: the int8 error on a
+    /// normalised dot product is a few 1e-4.</summary>
+    private const float ApproximationSlack = 0.02f;
+
+    /// <summary>Bytes held: float32 rows, their int8 copy and row states.</summary>
+    public long Bytes => (_data.LongLength * sizeof(float)) + _states.LongLength + _quantized.Bytes;
+
+    /// <summary>The <paramref name="topK"/> rows most similar to <paramref name="query"/> (normalised) with a score of at
+    /// least <paramref name="minScore"/>, best first, scores exact. Small matrices are scanned exactly
+    /// (<see cref="SearchExact"/>); larger ones are scanned in int8 for the best <paramref name="candidates"/> rows
+    /// (split across cores when large), which are then re-ranked with their float32 rows. Rows whose
+    /// <paramref name="mask"/> entry is false are skipped; <paramref name="accept"/> is asked only about rows that would
+    /// enter the candidate list.</summary>
+    public List<(int Row, float Score)> Search(ReadOnlySpan<float> query, int topK, float minScore, bool includeArchived, Func<int, bool>? accept,
+        bool[]? mask = null, int candidates = DefaultCandidates)
+    {
+        if (query.Length != Dimension && Count > 0)
+        {
+            throw new ArgumentException($"The query has dimension {query.Length}; the matrix has {Dimension}.", nameof(query));
+        }
+
+        if (Count < ExactScanRows)
+        {
+            return SearchExact(query, topK, minScore, includeArchived, accept, mask);
+        }
+
+        candidates = Math.Max(candidates, 2 * topK);
+        var codes = ArrayPool<sbyte>.Shared.Rent(Dimension);
+        var widened = ArrayPool<short>.Shared.Rent(Dimension);
+        try
+        {
+            var queryScale = QuantizedRows.Quantize(query, codes.AsSpan(0, Dimension));
+            for (var i = 0; i < Dimension; i++)
+            {
+                widened[i] = codes[i];
+            }
+
+            var floor = minScore - ApproximationSlack;
+            var parts = (long)Count * Dimension >= ParallelScanBytes ? Math.Clamp(Environment.ProcessorCount, 1, 4) : 1;
+            TopK found;
+            if (parts == 1)
+            {
+                found = ScanQuantized(0, Count, widened, queryScale, candidates, floor, includeArchived, mask, accept);
+            }
+            else
+            {
+                var tops = new TopK[parts];
+                var per = ((Count / parts) + BlockRows - 1) / BlockRows * BlockRows;
+                Parallel.For(0, parts, p =>
+                    tops[p] = ScanQuantized(p * per, Math.Min(Count, (p + 1) * per), widened, queryScale, candidates, floor, includeArchived, mask, accept));
+                found = new TopK(candidates, floor);
+                foreach (var part in tops)
+                {
+                    for (var i = 0; i < part.Found; i++)
+                    {
+                        var (row, score) = part[i];
+                        if (found.Beats(score))
+                        {
+                            found.Add(row, score);
+                        }
+                    }
+                }
+            }
+
+            var top = new TopK(topK, minScore);
+            for (var i = 0; i < found.Found; i++)
+            {
+                var row = found[i].Row;
+                var exact = TensorPrimitives.Dot(Row(row), query);
+                if (top.Beats(exact))
+                {
+                    top.Add(row, exact);
+                }
+            }
+
+            return top.ToList();
+        }
+        finally
+        {
+            ArrayPool<sbyte>.Shared.Return(codes);
+            ArrayPool<short>.Shared.Return(widened);
+        }
+    }
+
+    private TopK ScanQuantized(int from, int to, short[] query, float queryScale, int candidates, float floor, bool includeArchived, bool[]? mask,
+        Func<int, bool>? accept)
+    {
+        var top = new TopK(candidates, floor);
+        Span<float> block = stackalloc float[BlockRows];
+        var states = _states;
+        var dimension = Dimension;
+        for (var first = from; first < to; first += BlockRows)
+        {
+            var rows = Math.Min(BlockRows, to - first);
+            _quantized.Scores(first, rows, query.AsSpan(0, dimension), queryScale, block);
+            for (var i = 0; i < rows; i++)
+            {
+                var row = first + i;
+                var state = states[row];
+                if (state == (byte)RowState.Deleted || (state == (byte)RowState.Archived && !includeArchived) || (mask is not null && !mask[row])
+                    || !top.Beats(block[i]) || (accept is not null && !accept(row)))
+                {
+                    continue;
+                }
+
+                top.Add(row, block[i]);
+            }
+        }
+
+        return top;
+    }
+}

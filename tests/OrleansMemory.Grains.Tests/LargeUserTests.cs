@@ -1,0 +1,128 @@
+using System.Numerics.Tensors;
+using OrleansMemory.Abstractions;
+using OrleansMemory.Grains.Users;
+
+namespace OrleansMemory.Grains.Tests;
+
+/// <summary>Users past the exact-scan size (<see cref="EmbeddingMatrix.ExactScanRows"/>): the int8 scan with exact
+/// re-rank, filters through row columns and the metadata index, writes that stay on the tail page, activation from
+/// many pages.</summary>
+public sealed class LargeUserTests
+{
+    private const int Dim = 64;
+
+    [Fact]
+    public void Quantized_search_returns_the_exact_top_10_with_exact_scores()
+    {
+        var random = new Random(13);
+        var matrix = new EmbeddingMatrix();
+        var rows = 6000;
+        for (var i = 0; i < rows; i++)
+        {
+            matrix.Add(EmbeddingMatrix.Normalize(Vectors.Random(Dim, random), Dim, 8192, "v"), i % 5 == 1 ? RowState.Archived : RowState.Live);
+        }
+
+        matrix.SetState(17, RowState.Deleted);
+        var mask = Enumerable.Range(0, rows).Select(i => i % 3 != 0).ToArray();
+        var hits = 0;
+        for (var q = 0; q < 50; q++)
+        {
+            var query = EmbeddingMatrix.Normalize(Vectors.Random(Dim, random), Dim, 8192, "q");
+            var exact = matrix.SearchExact(query, 10, 0, includeArchived: false, accept: null, mask);
+            var found = matrix.Search(query, 10, 0, includeArchived: false, accept: null, mask);
+            Assert.All(found, f => Assert.True(f.Row != 17 && f.Row % 5 != 1 && f.Row % 3 != 0, $"row {f.Row} should have been skipped"));
+            Assert.All(found, f => Assert.Equal(TensorPrimitives.Dot(matrix.Row(f.Row), query), f.Score, 5));
+            Assert.Equal(found.OrderByDescending(f => f.Score).Select(f => f.Row), found.Select(f => f.Row));
+            hits += found.Select(f => f.Row).Intersect(exact.Select(e => e.Row)).Count();
+        }
+
+        Assert.True(hits >= 0.99 * 50 * 10, $"recall@10 {hits / 500.0:F3}");
+    }
+
+    [Fact]
+    public async Task A_large_user_filters_like_a_scan_and_an_add_writes_only_tail_pages_and_heads()
+    {
+        await using var cluster = await MemoryCluster.StartAsync(StorageKind.File);
+        var user = cluster.Factory.GetGrain<IUserGrain>("large");
+        var random = new Random(5);
+        var vectors = new List<float[]>();
+        var imported = new List<ImportedMemory>();
+        for (var i = 0; i < 3000; i++)
+        {
+            var v = Vectors.Random(Dim, random);
+            vectors.Add(v);
+            imported.Add(new ImportedMemory($"memory {i}", v, i % 2 == 0 ? MemoryTypes.Fact : MemoryTypes.Preference, i % 10 / 10.0,
+                Metadata.From(("topic", $"t{i % 3}"), ("n", i % 4))));
+        }
+
+        var ids = await user.ImportMemoriesAsync(imported);
+        var query = Vectors.Random(Dim, random);
+        var normalized = EmbeddingMatrix.Normalize(query, Dim, 8192, "q");
+        List<string> Expected(Func<int, bool> keep) => [.. Enumerable.Range(0, vectors.Count).Where(keep)
+            .OrderByDescending(i => TensorPrimitives.Dot(EmbeddingMatrix.Normalize(vectors[i], Dim, 8192, "v"), normalized)).Take(5).Select(i => ids[i])];
+
+        var filters = new (MemoryFilter Filter, Func<int, bool> Keep)[]
+        {
+            (new MemoryFilter(Types: [MemoryTypes.Preference]), i => i % 2 == 1),
+            (new MemoryFilter(MinImportance: 0.7), i => i % 10 >= 7),
+            (new MemoryFilter(Metadata: Metadata.From(("topic", "t2"))), i => i % 3 == 2),
+            (new MemoryFilter(Types: [MemoryTypes.Fact], Metadata: Metadata.From(("topic", "t1"), ("n", 2))), i => i % 2 == 0 && i % 3 == 1 && i % 4 == 2),
+        };
+        foreach (var (filter, keep) in filters)
+        {
+            Assert.Equal(Expected(keep), (await user.SearchAsync(query, 5, filter: filter)).Select(r => r.Memory.Id));
+        }
+
+        // The metadata index follows updates: memory 2 (topic t2) becomes t1 with n 2 and a fact.
+        await user.UpdateMemoryAsync(ids[2], new MemoryUpdate(Metadata: Metadata.From(("topic", "t1"), ("n", 2))));
+        var hits = await user.SearchAsync(vectors[2], 3, filter: filters[3].Filter);
+        Assert.Equal(ids[2], hits[0].Memory.Id);
+        Assert.DoesNotContain(await user.SearchAsync(vectors[2], 3, filter: filters[2].Filter), r => r.Memory.Id == ids[2]);
+
+        // One more memory: the memory log rewrites its tail page and head, the history log its tail page and head.
+        var before = cluster.Storage.Writes;
+        var bytes = cluster.Storage.BytesWritten;
+        await user.AddMemoryAsync("one more", Vectors.Random(Dim, random));
+        Assert.Equal(4, cluster.Storage.Writes - before);
+        // At most a page of 64 memories with base64 embeddings and a page of 200 history events: not the user's 3,000.
+        Assert.True(cluster.Storage.BytesWritten - bytes < (64 * ((Dim * 4 * 4 / 3) + 400)) + (200 * 300), $"{cluster.Storage.BytesWritten - bytes} bytes written");
+        var live = cluster.Storage.LiveRecords(user.GetGrainId());
+        Assert.Contains("memories/000046", live);
+        Assert.Contains("memories/head", live);
+    }
+
+    [Fact]
+    public async Task A_large_user_activates_from_its_pages_with_every_memory_and_its_history()
+    {
+        var directory = MemoryCluster.NewDirectory();
+        try
+        {
+            string[] ids;
+            var random = new Random(9);
+            var vectors = Enumerable.Range(0, 2500).Select(_ => Vectors.Random(Dim, random)).ToArray();
+            await using (var first = await MemoryCluster.StartAsync(StorageKind.File, directory, o => o.StorageReadAhead = 4))
+            {
+                var user = first.Factory.GetGrain<IUserGrain>("restart");
+                ids = [.. await user.ImportMemoriesAsync([.. vectors.Select((v, i) => new ImportedMemory($"m{i}", v, Metadata: Metadata.From(("k", i % 2 == 0))))])];
+                await user.DeleteMemoryAsync(ids[100]);
+                await user.ArchiveMemoryAsync(ids[200]);
+            }
+
+            await using var second = await MemoryCluster.StartAsync(StorageKind.File, directory);
+            var again = second.Factory.GetGrain<IUserGrain>("restart");
+            Assert.Equal(ids[7], (await again.SearchAsync(vectors[7], 1))[0].Memory.Id);
+            Assert.DoesNotContain(await again.SearchAsync(vectors[100], 3), r => r.Memory.Id == ids[100]);
+            Assert.DoesNotContain(await again.SearchAsync(vectors[200], 3), r => r.Memory.Id == ids[200]);
+            Assert.Equal(ids[200], (await again.SearchAsync(vectors[200], 1, filter: new MemoryFilter(IncludeArchived: true)))[0].Memory.Id);
+            Assert.Equal(ids[8], (await again.SearchAsync(vectors[8], 1, filter: new MemoryFilter(Metadata: Metadata.From(("k", true)))))[0].Memory.Id);
+            var stats = await again.GetStatsAsync();
+            Assert.Equal(2498, stats.MemoryCount);
+            Assert.Equal([MemoryEventKind.Added, MemoryEventKind.Archived], (await again.GetHistoryAsync(ids[200])).Select(e => e.Kind));
+            Assert.Equal([MemoryEventKind.Added, MemoryEventKind.Deleted], (await again.GetHistoryAsync(ids[100])).Select(e => e.Kind));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+}

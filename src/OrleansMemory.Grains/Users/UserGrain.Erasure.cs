@@ -1,3 +1,5 @@
+using OrleansMemory.Abstractions;
+
 namespace OrleansMemory.Grains.Users;
 
 /// <summary>Erasure: a whole user (resumable: the profile says an erasure is under way until every record is gone), and
@@ -22,8 +24,8 @@ public sealed partial class UserGrain
         _profile.State.Erasing = false;
     }
 
-    /// <summary>Replaces the reasons of every history event of, or about, a deleted memory (they may quote its text or
-    /// the classifier's explanation of it) and erases the earlier versions of the pages that held them. The event
+    /// <summary>Replaces the reasons of every history event of a deleted memory, and of conflict events about it (they
+    /// may quote its text or the classifier's explanation of it) and erases the earlier versions of the pages that held them. The event
     /// itself (what happened, when, with which memory) stays.</summary>
     private async Task ScrubHistoryOfAsync(string memoryId)
     {
@@ -31,7 +33,7 @@ public sealed partial class UserGrain
         for (var i = 0; i < stored.Count; i++)
         {
             var e = stored[i];
-            if ((e.MemoryId == memoryId || e.RelatedMemoryId == memoryId) && e.Reason is { Length: > 0 } && e.Reason != Erased(memoryId))
+            if (Quotes(e, memoryId) && e.Reason != Erased(memoryId))
             {
                 await _historyLog.SetAsync(i, e with { Reason = Erased(memoryId) });
                 await _historyLog.EraseEarlierVersionsAsync(i);
@@ -42,13 +44,18 @@ public sealed partial class UserGrain
         {
             for (var i = 0; i < list.Count; i++)
             {
-                if ((list[i].MemoryId == memoryId || list[i].RelatedMemoryId == memoryId) && list[i].Reason is { Length: > 0 })
+                if (Quotes(list[i], memoryId))
                 {
                     list[i] = list[i] with { Reason = Erased(memoryId) };
                 }
             }
         }
     }
+
+    /// <summary>Whether an event's reason may hold the deleted memory's words: its own events, and conflict events of
+    /// other memories with it (their reasons are the classifier's explanations, which quote both texts).</summary>
+    private static bool Quotes(MemoryHistoryEvent e, string memoryId) => e.Reason is { Length: > 0 }
+        && (e.MemoryId == memoryId || (e.RelatedMemoryId == memoryId && e.ConflictId is not null));
 
     private static string Erased(string memoryId) => $"Details erased with memory {memoryId}.";
 }

@@ -72,6 +72,7 @@ public sealed class AgentGrain : MemoryGrainBase, IAgentGrain
     public async Task DeleteChainsAsync(CancellationToken cancellationToken = default)
     {
         await _chainLog.ClearAsync();
+        await EraseEarlierVersionsAsync("reasoning_chains/head");
         _chains = [];
     }
 
@@ -132,6 +133,7 @@ public sealed class AgentGrain : MemoryGrainBase, IAgentGrain
     {
         await _chainLog.ClearAsync();
         await _conversationLog.ClearAsync();
+        await EraseEarlierVersionsAsync("conversations/head");
         _chains = [];
         _conversations = [];
         _conversationIndex.Clear();

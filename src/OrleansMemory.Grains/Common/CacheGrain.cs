@@ -67,6 +67,7 @@ public sealed class CacheGrain : MemoryGrainBase, ICacheGrain
     {
         _expiryTimer?.Dispose();
         await _entry.ClearAsync();
+        await EraseEarlierVersionsAsync("entry");
     }
 
     /// <inheritdoc />

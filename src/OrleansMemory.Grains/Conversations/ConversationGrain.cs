@@ -212,6 +212,7 @@ public sealed partial class ConversationGrain : MemoryGrainBase, IConversationGr
         await _chunks.ClearAsync();
         await _messageLog.ClearAsync();
         await _formationLog.ClearAsync();
+        await EraseEarlierVersionsAsync("current");
         _messages = [];
         _messageBytes = 0;
         _quotaBytes = null;

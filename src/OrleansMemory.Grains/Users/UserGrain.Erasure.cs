@@ -21,6 +21,7 @@ public sealed partial class UserGrain
         await _historyLog.ClearAsync();
         await _shortTerm.ClearAsync();
         await _profile.ClearAsync();
+        await EraseEarlierVersionsAsync("profile");
         _profile.State.Erasing = false;
     }
 

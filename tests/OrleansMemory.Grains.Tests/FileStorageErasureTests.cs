@@ -76,6 +76,27 @@ public sealed class FileStorageErasureTests(FileClusterFixture fixture) : IClass
         Assert.True(holding.Count == 0, $"deleted content is still in: {string.Join(", ", holding)}");
     }
 
+    [Fact]
+    public async Task An_erasure_interrupted_part_way_is_finished_by_the_next_activation()
+    {
+        var marker = Guid.NewGuid().ToString("N");
+        var user = fixture.Cluster.Factory.GetGrain<IUserGrain>($"crash-{Guid.NewGuid():N}");
+        await user.AddMemoryAsync($"I live in Oslo {marker}", Vectors.Axis(4, 0));
+        await user.AddMemoryAsync($"I like skiing {marker}", Vectors.Axis(4, 1));
+        await user.AddShortTermMessagesAsync([new ShortTermMessage("user", $"hi {marker}")]);
+
+        fixture.Cluster.Storage.FailNextClearOf(user.GetGrainId(), "history/head");
+        await Assert.ThrowsAsync<InvalidOperationException>(() => user.DeleteAllDataAsync());
+        Assert.NotEmpty(Holding(marker)); // the history and short-term were not erased yet
+
+        var stats = await user.GetStatsAsync(); // a new activation: it finds the erasure under way and finishes it
+        Assert.Equal((0, 0), (stats.MemoryCount, stats.ShortTermCount));
+        var holding = Holding(marker);
+        Assert.True(holding.Count == 0, $"the interrupted erasure left: {string.Join(", ", holding)}");
+        await user.AddMemoryAsync("a fresh start", Vectors.Axis(4, 2));
+        Assert.Equal(1, (await user.GetStatsAsync()).MemoryCount);
+    }
+
     private List<string> Holding(string marker) => [.. Directory.EnumerateFiles(fixture.Cluster.Directory!, "*", SearchOption.AllDirectories)
         .Where(f => File.ReadAllText(f).Contains(marker, StringComparison.Ordinal))];
 }

@@ -33,6 +33,7 @@ public sealed class RecordingGrainStorage(IGrainStorage inner, IGrainStorageSeri
 
     public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken)
     {
+        recorder.BeforeClear(grainId, stateName);
         await inner.ClearStateAsync(stateName, grainId, grainState, cancellationToken);
         recorder.Cleared(grainId, stateName);
     }

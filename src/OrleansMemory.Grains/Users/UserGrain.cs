@@ -295,7 +295,16 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
     /// <inheritdoc />
     public async Task DeleteAllDataAsync(CancellationToken cancellationToken = default)
     {
-        await EraseAllAsync();
+        try
+        {
+            await EraseAllAsync();
+        }
+        catch
+        {
+            DeactivateOnIdle(); // what is in memory is no longer what is stored; the next activation finishes the erasure
+            throw;
+        }
+
         _matrix.Clear();
         _memories.Clear();
         _memoryIndex.Clear();

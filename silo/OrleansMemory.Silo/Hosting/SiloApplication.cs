@@ -56,13 +56,13 @@ public static class SiloApplication
             switch (http.ListenAddress)
             {
                 case "localhost":
-                    kestrel.ListenLocalhost(http.Port);
+                    kestrel.ListenLocalhost(http.Port, l => l.Use(ServerRejections.Middleware));
                     break;
                 case "*":
-                    kestrel.ListenAnyIP(http.Port);
+                    kestrel.ListenAnyIP(http.Port, l => l.Use(ServerRejections.Middleware));
                     break;
                 default:
-                    kestrel.Listen(IPAddress.Parse(http.ListenAddress), http.Port);
+                    kestrel.Listen(IPAddress.Parse(http.ListenAddress), http.Port, l => l.Use(ServerRejections.Middleware));
                     break;
             }
 
@@ -104,6 +104,8 @@ public static class SiloApplication
     {
         ArgumentNullException.ThrowIfNull(app);
         var limits = app.Services.GetRequiredService<IOptions<SiloOptions>>().Value.Limits;
+        var rejections = ServerRejections.Subscribe(app.Services.GetRequiredService<System.Diagnostics.DiagnosticListener>());
+        app.Lifetime.ApplicationStopped.Register(rejections.Dispose);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.Use((context, next) =>

@@ -97,6 +97,29 @@ public sealed class FileStorageErasureTests(FileClusterFixture fixture) : IClass
         Assert.Equal(1, (await user.GetStatsAsync()).MemoryCount);
     }
 
+    [Fact]
+    public async Task A_conversation_or_agent_deletion_interrupted_part_way_is_finished_by_the_next_activation()
+    {
+        var marker = Guid.NewGuid().ToString("N");
+        var conversation = fixture.Cluster.Factory.GetGrain<IConversationGrain>($"crash-{Guid.NewGuid():N}");
+        await conversation.AppendMessagesAsync([new RawMessage("", "user", $"my secret is {marker}")]);
+        await conversation.StoreFormationRecordAsync(new MemoryFormationRecord("m1", 1, 1, $"formed {marker}"));
+        var agent = fixture.Cluster.Factory.GetGrain<IAgentGrain>($"crash-{Guid.NewGuid():N}");
+        await agent.AppendChainAsync(new ReasoningChain("", [new ReasoningStep(ReasoningStepKind.Thought, $"thinking {marker}")]));
+        await agent.RecordConversationAsync("c1");
+
+        fixture.Cluster.Storage.FailNextClearOf(conversation.GetGrainId(), "memories/head");
+        await Assert.ThrowsAsync<InvalidOperationException>(() => conversation.DeleteAsync());
+        fixture.Cluster.Storage.FailNextClearOf(agent.GetGrainId(), "conversations/head");
+        await Assert.ThrowsAsync<InvalidOperationException>(() => agent.DeleteAsync());
+        Assert.NotEmpty(Holding(marker));
+
+        Assert.Equal(0, (await conversation.GetStatsAsync()).MessageCount); // new activations finish the erasures
+        Assert.Equal(0, (await agent.GetStatsAsync()).ChainCount);
+        var holding = Holding(marker);
+        Assert.True(holding.Count == 0, $"the interrupted deletions left: {string.Join(", ", holding)}");
+    }
+
     private List<string> Holding(string marker) => [.. Directory.EnumerateFiles(fixture.Cluster.Directory!, "*", SearchOption.AllDirectories)
         .Where(f => File.ReadAllText(f).Contains(marker, StringComparison.Ordinal))];
 }

@@ -8,7 +8,7 @@ namespace OrleansMemory.Grains.Agents;
 /// <summary>An agent: reasoning chains (paged log <c>reasoning_chains</c>) and the conversations it took part in (paged
 /// log <c>conversations</c>, one entry per conversation, rewritten in place when touched).</summary>
 [GrainType("agent")]
-public sealed class AgentGrain : MemoryGrainBase, IAgentGrain
+public sealed partial class AgentGrain : MemoryGrainBase, IAgentGrain
 {
     private const string TokenEstimate = "ceil(characters / 4) + 4 per message";
     private readonly PagedLog<ReasoningChain> _chainLog;
@@ -28,6 +28,12 @@ public sealed class AgentGrain : MemoryGrainBase, IAgentGrain
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _chains = await _chainLog.ReadAllAsync();
+        if (_chainLog.IsErasing)
+        {
+            await EraseAsync(); // an erasure a crash interrupted
+            _chains = [];
+        }
+
         _conversations = await _conversationLog.ReadAllAsync();
         for (var i = 0; i < _conversations.Count; i++)
         {
@@ -131,9 +137,16 @@ public sealed class AgentGrain : MemoryGrainBase, IAgentGrain
     /// <inheritdoc />
     public async Task DeleteAsync(CancellationToken cancellationToken = default)
     {
-        await _chainLog.ClearAsync();
-        await _conversationLog.ClearAsync();
-        await EraseEarlierVersionsAsync("conversations/head");
+        try
+        {
+            await EraseAsync();
+        }
+        catch
+        {
+            DeactivateOnIdle(); // the next activation finishes the erasure
+            throw;
+        }
+
         _chains = [];
         _conversations = [];
         _conversationIndex.Clear();

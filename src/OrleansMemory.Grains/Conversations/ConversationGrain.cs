@@ -34,6 +34,12 @@ public sealed partial class ConversationGrain : MemoryGrainBase, IConversationGr
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _messages = await _messageLog.ReadAllAsync();
+        if (_messageLog.IsErasing)
+        {
+            await EraseAsync(); // an erasure a crash interrupted
+            _messages = [];
+        }
+
         _messageBytes = _messages.Sum(m => (long)Encoding.UTF8.GetByteCount(m.Content));
         _formation = await _formationLog.ReadAllAsync();
         RebuildFormationIndex();
@@ -208,11 +214,16 @@ public sealed partial class ConversationGrain : MemoryGrainBase, IConversationGr
     /// <inheritdoc />
     public async Task DeleteAsync(CancellationToken cancellationToken = default)
     {
-        await _document.ClearAsync();
-        await _chunks.ClearAsync();
-        await _messageLog.ClearAsync();
-        await _formationLog.ClearAsync();
-        await EraseEarlierVersionsAsync("current");
+        try
+        {
+            await EraseAsync();
+        }
+        catch
+        {
+            DeactivateOnIdle(); // the next activation finishes the erasure
+            throw;
+        }
+
         _messages = [];
         _messageBytes = 0;
         _quotaBytes = null;

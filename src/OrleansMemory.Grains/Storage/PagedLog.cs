@@ -42,6 +42,21 @@ internal sealed class PagedLog<T>
     /// <summary>The state name of page <paramref name="pageIndex"/>.</summary>
     public string PageName(long pageIndex) => string.Create(CultureInfo.InvariantCulture, $"{_name}/{pageIndex:D6}");
 
+    /// <summary>Whether the owning grain's erasure was started (<see cref="MarkErasingAsync"/>) and not finished: the
+    /// grain clears this log last, which ends it.</summary>
+    public bool IsErasing => _head.State.Erasing;
+
+    /// <summary>Records in the head that the owning grain is erasing itself, before it clears anything.</summary>
+    public async Task MarkErasingAsync()
+    {
+        await _head.EnsureLoadedAsync();
+        if (!_head.State.Erasing)
+        {
+            _head.State.Erasing = true;
+            await _head.WriteAsync();
+        }
+    }
+
     /// <summary>Reads the head record.</summary>
     public Task LoadAsync() => _head.ReadAsync();
 
@@ -182,6 +197,7 @@ internal sealed class PagedLog<T>
         await _head.ClearAsync();
         _head.State.PageSize = 0;
         _head.State.PendingPages = 0;
+        _head.State.Erasing = false;
     }
 
     private async Task<GrainState<LogPage<T>>> GetTailAsync(long pageIndex) =>

@@ -115,6 +115,7 @@ public sealed class SiloOptionsValidator : IValidateOptions<SiloOptions>
             ("MaxEmbeddingDimension", o.Limits.MaxEmbeddingDimension, 1, 65536),
             ("MaxBatchSize", o.Limits.MaxBatchSize, 1, 100_000),
             ("MaxPageSize", o.Limits.MaxPageSize, 1, 100_000),
+            ("MaxUrlLength", o.Limits.MaxUrlLength, 512, 1 << 20),
         })
         {
             if (value < min || value > max)

@@ -53,16 +53,19 @@ public static class SiloApplication
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             var http = options.Http;
+            Action<Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions> listen = http.ProblemBodiesForRefusedRequests
+                ? l => l.Use(ServerRejections.Middleware)
+                : _ => { };
             switch (http.ListenAddress)
             {
                 case "localhost":
-                    kestrel.ListenLocalhost(http.Port, l => l.Use(ServerRejections.Middleware));
+                    kestrel.ListenLocalhost(http.Port, listen);
                     break;
                 case "*":
-                    kestrel.ListenAnyIP(http.Port, l => l.Use(ServerRejections.Middleware));
+                    kestrel.ListenAnyIP(http.Port, listen);
                     break;
                 default:
-                    kestrel.Listen(IPAddress.Parse(http.ListenAddress), http.Port, l => l.Use(ServerRejections.Middleware));
+                    kestrel.Listen(IPAddress.Parse(http.ListenAddress), http.Port, listen);
                     break;
             }
 

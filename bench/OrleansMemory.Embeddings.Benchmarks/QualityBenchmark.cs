@@ -29,6 +29,7 @@ internal static class QualityBenchmark
     {
         var ids = new ConcurrentDictionary<(string User, string Key), string>();
         var outcomes = new ConcurrentDictionary<string, int>();
+        var flagged = new ConcurrentBag<string>();
         await Parallel.ForEachAsync(set.Users, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (user, ct) =>
         {
             // Own memories interleaved with the distractors, as a conversation would bring them.
@@ -43,13 +44,20 @@ internal static class QualityBenchmark
                 var result = await silo.PostAsync($"/v1/users/q-{user.Name}/memories", new { text }, ct).ConfigureAwait(false);
                 var outcome = result.GetProperty("outcome").GetString()!;
                 outcomes.AddOrUpdate(outcome, 1, (_, n) => n + 1);
+                foreach (var conflict in result.GetProperty("conflicts").EnumerateArray())
+                {
+                    flagged.Add($"{user.Name}: '{text}' ({conflict.GetProperty("category").GetString()}, {conflict.GetProperty("status").GetString()}, " +
+                        $"similarity {conflict.GetProperty("similarity").GetDouble():F2})");
+                }
+
                 if (key is not null)
                 {
                     ids[(user.Name, key)] = result.GetProperty("memory").GetProperty("id").GetString()!; // a duplicate's is the existing memory
                 }
             }
         }).ConfigureAwait(false);
-        output.WriteLine($"Adds (text only, HTTP): {string.Join(", ", outcomes.OrderBy(o => o.Key).Select(o => $"{o.Key} {o.Value}"))}.");
+        output.WriteLine($"Adds (text only, HTTP): {string.Join(", ", outcomes.OrderBy(o => o.Key).Select(o => $"{o.Key} {o.Value}"))}; " +
+            $"conflicts found (none expected): {string.Join("; ", flagged.Order())}");
 
         foreach (var includeArchived in new[] { true, false })
         {
@@ -100,6 +108,10 @@ internal static class QualityBenchmark
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    c={c:F2}: precision {p:F3}, recall {r:F3}"));
         }
 
+        var (d95p, d95r) = PrecisionRecall(scored, s => s.Label == "dup", s => s.Cos >= 0.95 && !s.Rule);
+        var (c80p, c80r) = PrecisionRecall(scored, s => s.Label == "conflict", s => s.Cos >= 0.80 && s.Rule);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  the defaults for arbitrary vectors: duplicate 0.95 gives {d95p:F3} / {d95r:F3}, conflict 0.80 gives {c80p:F3} / {c80r:F3}"));
         var missed = scored.Select((s, i) => (s, set.Pairs[i])).Where(x => x.s.Label == "conflict" && !x.s.Rule).Select(x => $"'{x.Item2.Existing}' / '{x.Item2.Incoming}'");
         output.WriteLine($"  conflicts the rules cannot see at any threshold: {string.Join("; ", missed)}");
     }

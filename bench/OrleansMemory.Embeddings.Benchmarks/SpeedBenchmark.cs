@@ -13,15 +13,13 @@ namespace OrleansMemory.Embeddings.Benchmarks;
 internal static class SpeedBenchmark
 {
     private const int Concurrency = 64;
+    private const int Rounds = 3;
 
     public static async Task RunAsync(QualitySet set, TimeSpan duration, TextWriter output)
     {
         var texts = set.Users.SelectMany(u => u.Memories.Values).Concat(set.Distractors).ToArray();
         output.WriteLine($"Texts: {texts.Length} sentences of the labelled set, {texts.Average(t => t.Length):F0} characters on average; {duration.TotalSeconds:F0} s per figure; " +
             $"{Environment.ProcessorCount} cores, load average {LoadAverage()} at start.");
-        var start = Stopwatch.GetTimestamp();
-        MiniLmModel.EnsureLoaded();
-        output.WriteLine($"Model load: {Stopwatch.GetElapsedTime(start).TotalMilliseconds:F0} ms; process working set {Environment.WorkingSet / 1e6:F0} MB after loading.");
         var encoder = MiniLmModel.Encoder;
         encoder.Encode(texts[..64]);
 
@@ -44,10 +42,24 @@ internal static class SpeedBenchmark
         await silo.PostAsync("/v1/users/warm/memories", new { text = "warm up" }).ConfigureAwait(false);
         var adds1 = await MeasureAsync(duration, 1, (i, ct) => Add(silo, $"s1-{i % 256}", texts[i % texts.Length], ct)).ConfigureAwait(false);
         Report(output, "silo HTTP text-only adds, 1 caller", adds1, single, "direct one text per call");
-        var adds = await MeasureAsync(duration, Concurrency, (i, ct) => Add(silo, $"s64-{i % 256}", texts[i % texts.Length], ct)).ConfigureAwait(false);
-        Report(output, $"silo HTTP text-only adds, {Concurrency} concurrent (target >= 0.8 of direct batched)", adds, batched, "direct batched");
+
+        // The target ratio, in alternating rounds so that a change of machine load hits both sides alike.
+        var ratios = new List<double>();
+        for (var round = 1; round <= Rounds; round++)
+        {
+            var baseline = Measure(duration, i => { encoder.Encode(Slice(texts, i * 64, 64)); return 64; });
+            var adds = await MeasureAsync(duration, Concurrency, (i, ct) => Add(silo, $"s64-{i % 256}", texts[i % texts.Length], ct)).ConfigureAwait(false);
+            Report(output, $"round {round}: silo HTTP text-only adds, {Concurrency} concurrent", adds, baseline, "direct batched");
+            ratios.Add(adds / baseline);
+            batched = baseline;
+        }
+
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  silo path / direct batched, median of {Rounds} rounds: {ratios.Order().ElementAt(Rounds / 2):F2} (target >= 0.80)"));
+        var oneUser = await MeasureAsync(duration, Concurrency, (i, ct) => Add(silo, "s64-one-user", texts[i % texts.Length], ct)).ConfigureAwait(false);
+        Report(output, $"silo HTTP text-only adds, {Concurrency} concurrent to ONE user (its grain takes one request at a time)", oneUser, batched, "direct batched of the last round");
         var searches = await MeasureAsync(duration, Concurrency, (i, ct) => Search(silo, $"s64-{i % 256}", texts[(i * 7) % texts.Length], ct)).ConfigureAwait(false);
-        Report(output, $"silo HTTP text searches, {Concurrency} concurrent", searches, batched, "direct batched");
+        Report(output, $"silo HTTP text searches, {Concurrency} concurrent", searches, batched, "direct batched of the last round");
         output.WriteLine($"Load average at end: {LoadAverage()}; process working set {Environment.WorkingSet / 1e6:F0} MB.");
     }
 

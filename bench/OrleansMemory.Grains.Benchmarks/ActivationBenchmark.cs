@@ -1,4 +1,8 @@
 using System.Diagnostics;
+using System.Text.Json;
+using OrleansMemory.Grains.Storage;
+using OrleansMemory.Grains.Users;
+using OrleansMemory.Storage;
 using OrleansMemory.Abstractions;
 
 namespace OrleansMemory.Grains.Benchmarks;
@@ -10,10 +14,10 @@ namespace OrleansMemory.Grains.Benchmarks;
 /// float32 bytes of the vectors.</summary>
 internal static class ActivationBenchmark
 {
-    public const string Header = "| storage | memories x dim | first search s | sequential pages s (baseline) | ratio | target s | heap MB | raw float32 MB | heap / raw | write s |\n" +
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|";
+    public const string Header = "| storage | memories x dim | first search s | sequential pages s (baseline) | ratio | target s | read files s | read + JSON s | heap MB | raw float32 MB | heap / raw | write s |\n" +
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
 
-    public static async Task<string> RunAsync(string name, string storageUri, int count, int dimension, double target)
+    public static async Task<string> RunAsync(string name, string storageUri, string? directory, int count, int dimension, double target)
     {
         var userId = $"bench-activate-{count}x{dimension}-{Guid.NewGuid():N}";
         var query = BenchData.RandomVector(new Random(7), dimension);
@@ -26,14 +30,37 @@ internal static class ActivationBenchmark
         var writeTime = Stopwatch.GetElapsedTime(write);
         var (sequential, _) = await FirstSearchAsync(storageUri, userId, query, readAhead: 1);
         var (first, heap) = await FirstSearchAsync(storageUri, userId, query, readAhead: 8);
-        await using (var silo = await BenchSilo.StartAsync(storageUri))
+        // No DeleteAllDataAsync: the run's directory and schema are dropped at the end.
+        var raw = (double)count * dimension * sizeof(float);
+        var (read, decode) = directory is null ? ("-", "-") : FileFloor(directory, userId);
+        return $"| {name} | {count:N0} x {dimension} | {first.TotalSeconds:F2} | {sequential.TotalSeconds:F2} | {first / sequential:F2}x | {target:F0} | " +
+            $"{read} | {decode} | {heap / 1e6:F0} | {raw / 1e6:F0} | {heap / raw:F2}x | {writeTime.TotalSeconds:F0} |";
+    }
+
+    /// <summary>Floors for the file provider: reading the user's memory page files one after the other, and reading
+    /// them plus deserializing each with the storage's JSON options (no grain, no matrix).</summary>
+    private static (string Read, string Decode) FileFloor(string directory, string userId)
+    {
+        var files = Directory.GetFiles(directory, "memories*.json", SearchOption.AllDirectories).Where(f => f.Contains(userId, StringComparison.Ordinal)).ToArray();
+        var start = Stopwatch.GetTimestamp();
+        long bytes = 0;
+        foreach (var file in files)
         {
-            await silo.Grains.GetGrain<IUserGrain>(userId).DeleteAllDataAsync();
+            bytes += File.ReadAllBytes(file).Length;
         }
 
-        var raw = (double)count * dimension * sizeof(float);
-        return $"| {name} | {count:N0} x {dimension} | {first.TotalSeconds:F2} | {sequential.TotalSeconds:F2} | {first / sequential:F2}x | {target:F0} | " +
-            $"{heap / 1e6:F0} | {raw / 1e6:F0} | {heap / raw:F2}x | {writeTime.TotalSeconds:F0} |";
+        var read = Stopwatch.GetElapsedTime(start);
+        var options = MemoryStateJson.CreateOptions(writeIndented: false);
+        start = Stopwatch.GetTimestamp();
+        var items = 0;
+        foreach (var file in files)
+        {
+            items += JsonSerializer.Deserialize<LogPage<StoredMemory>>(File.ReadAllBytes(file), options)?.Items.Count ?? 0;
+        }
+
+        var decode = Stopwatch.GetElapsedTime(start);
+        Console.WriteLine($"  ({files.Length} page files, {bytes / 1e6:F0} MB, {items} items)");
+        return ($"{read.TotalSeconds:F2}", $"{decode.TotalSeconds:F2}");
     }
 
     private static async Task<(TimeSpan FirstSearch, long Heap)> FirstSearchAsync(string storageUri, string userId, float[] query, int readAhead)
@@ -41,9 +68,12 @@ internal static class ActivationBenchmark
         await using var silo = await BenchSilo.StartAsync(storageUri, o => o.StorageReadAhead = readAhead);
         var user = silo.Grains.GetGrain<IUserGrain>(userId);
         var before = GC.GetTotalMemory(forceFullCollection: true);
+        var gen2 = GC.CollectionCount(2);
+        var pause = GC.GetTotalPauseDuration();
         var start = Stopwatch.GetTimestamp();
         var found = await user.SearchAsync(query, 10);
         var elapsed = Stopwatch.GetElapsedTime(start);
+        Console.WriteLine($"  (read-ahead {readAhead}: {GC.CollectionCount(2) - gen2} gen2 collections, {(GC.GetTotalPauseDuration() - pause).TotalSeconds:F2} s of GC pauses)");
         if (found.Count != 10)
         {
             throw new InvalidOperationException($"The first search found {found.Count} memories, not 10.");

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
 using OrleansMemory.Hosting;
 using OrleansMemory.Storage;
 
@@ -31,6 +32,7 @@ internal sealed class BenchSilo : IAsyncDisposable
         builder.UseOrleans(silo =>
         {
             silo.UseLocalhostClustering(port, port + 1).UseMemoryStateJson();
+            silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromMinutes(10)); // imports of 10,000 x 1,536 on a busy machine
             if (storageUri is null)
             {
                 silo.AddMemoryGrainStorage("Default");

@@ -35,7 +35,7 @@ try
         Console.WriteLine();
         Console.WriteLine($"Activation (first search after a silo restart; load average {LoadAverage()}):");
         Console.WriteLine(ActivationBenchmark.Header);
-        var stores = new List<(string, string)> { ("file", fileUri) };
+        var stores = new List<(string Name, string Uri)> { ("file", fileUri) };
         if (postgres is not null)
         {
             stores.Add(("postgres", $"postgres:{postgres}?schema={schema}"));
@@ -45,7 +45,7 @@ try
         {
             foreach (var (dimension, target) in quick ? [(384, 2.0)] : new[] { (384, 2.0), (1536, 6.0) })
             {
-                Console.WriteLine(await ActivationBenchmark.RunAsync(name, uri, 100_000, dimension, target));
+                Console.WriteLine(await ActivationBenchmark.RunAsync(name, uri, name == "file" ? work : null, 100_000, dimension, target));
                 GC.Collect();
             }
         }

@@ -8,6 +8,7 @@ public sealed class ClassifierTests
     [InlineData("My name is Ada", "Call me Grace", "name", true)]
     [InlineData("I am 30 years old", "I'm 31", "age", true)]
     [InlineData("I work at Contoso", "I work for Fabrikam", "job", true)]
+    [InlineData("After my wedding I moved to Rome", "I live in Milan", "location", true)]
     [InlineData("I am single", "I'm married", "relationship_status", true)]
     [InlineData("I like jazz", "I don't like jazz", "negation", false)]
     [InlineData("I love spicy food", "I hate spicy food", "negation", false)]
@@ -27,6 +28,9 @@ public sealed class ClassifierTests
     [InlineData("I like jazz", "I really like jazz music")]
     [InlineData("I don't like jazz", "I never listen to jazz")]
     [InlineData("My favourite band is Queen", "I saw Queen live")]
+    [InlineData("My cousin is a truck driver who moved to Canada", "I moved to Montreal three years ago")]
+    [InlineData("My parents still live in Beirut", "I live in Montreal")]
+    [InlineData("My wife works at Contoso", "I work at Fabrikam")]
     public void Compatible_statements_are_not_conflicts(string a, string b)
     {
         var verdict = RuleBasedMemoryClassifier.Classify(a, b);

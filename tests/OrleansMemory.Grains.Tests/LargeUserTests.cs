@@ -40,6 +40,30 @@ public sealed class LargeUserTests
     }
 
     [Fact]
+    public void Pages_written_with_embeddings_as_base64_strings_read_as_the_same_bytes()
+    {
+        // Earlier versions wrote StoredMemory.Embedding as a string (base64 of the float32 bytes); it is now byte[],
+        // which System.Text.Json writes and reads as the same base64 string.
+        var vector = EmbeddingMatrix.Normalize(Vectors.Random(Dim, new Random(3)), Dim, 8192, "v");
+        var memory = new SemanticMemory("m1", "text", MemoryTypes.Fact, 0.5, null, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, 1);
+        var options = OrleansMemory.Storage.MemoryStateJson.CreateOptions(writeIndented: false);
+        var old = System.Text.Json.JsonSerializer.Serialize(new { items = new[] { new { id = "m1", memory, embedding = Convert.ToBase64String(EmbeddingMatrix.Encode(vector)) } } }, options);
+        var page = System.Text.Json.JsonSerializer.Deserialize<OrleansMemory.Grains.Storage.LogPage<StoredMemory>>(old, options)!;
+        Assert.Equal(EmbeddingMatrix.Encode(vector), page.Items[0].Embedding);
+
+        // And the other way: a page written now reads as the same base64 string (the encoder no longer escapes '+').
+        var now = System.Text.Json.JsonSerializer.Serialize(page, options);
+        using var document = System.Text.Json.JsonDocument.Parse(now);
+        Assert.Equal(Convert.ToBase64String(EmbeddingMatrix.Encode(vector)), document.RootElement.GetProperty("items")[0].GetProperty("embedding").GetString());
+
+        var matrix = new EmbeddingMatrix();
+        matrix.AddEncoded(page.Items[0].Embedding, Dim, RowState.Live);
+        matrix.AddEncoded(new byte[7], Dim, RowState.Live); // malformed: a deleted row, not a failure
+        Assert.Equal(vector, matrix.Row(0).ToArray());
+        Assert.Equal(RowState.Deleted, matrix.GetState(1));
+    }
+
+    [Fact]
     public async Task A_large_user_filters_like_a_scan_and_an_add_writes_only_tail_pages_and_heads()
     {
         await using var cluster = await MemoryCluster.StartAsync(StorageKind.File);

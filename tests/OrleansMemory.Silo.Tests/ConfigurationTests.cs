@@ -19,6 +19,24 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
+    public void Embeddings_default_to_the_local_model_and_invalid_choices_are_reported_with_their_keys()
+    {
+        var options = Load();
+        Assert.Equal(("local", "none"), (options.Embeddings.Provider, options.ConflictClassifier.Provider));
+        var ex = Assert.Throws<SiloConfigurationException>(() => Load(
+            ("OrleansMemory:Embeddings:Provider", "openai"), ("OrleansMemory:Embeddings:MaxBatchSize", "0"),
+            ("OrleansMemory:Embeddings:MaxBatchWait", "later"), ("OrleansMemory:ConflictClassifier:Provider", "openai")));
+        Assert.Equal(4, ex.Failures.Count);
+        Assert.Contains(ex.Failures, f => f.StartsWith("OrleansMemory:Embeddings:Model must name the model", StringComparison.Ordinal));
+        Assert.Contains(ex.Failures, f => f.StartsWith("OrleansMemory:Embeddings:MaxBatchSize ", StringComparison.Ordinal));
+        Assert.Contains(ex.Failures, f => f.StartsWith("OrleansMemory:Embeddings:MaxBatchWait ", StringComparison.Ordinal));
+        Assert.Contains(ex.Failures, f => f.StartsWith("OrleansMemory:ConflictClassifier:Model must name the model", StringComparison.Ordinal));
+        var ollama = Load(("OrleansMemory:Embeddings:Provider", "openai"), ("OrleansMemory:Embeddings:Endpoint", "http://localhost:11434/v1"),
+            ("OrleansMemory:Embeddings:Model", "nomic-embed-text"));
+        Assert.Equal(("openai", "nomic-embed-text"), (ollama.Embeddings.Provider, ollama.Embeddings.Model));
+    }
+
+    [Fact]
     public void Every_unconvertible_value_is_reported_with_its_key()
     {
         var ex = Assert.Throws<SiloConfigurationException>(() => Load(

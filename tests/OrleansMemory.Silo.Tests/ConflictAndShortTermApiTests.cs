@@ -55,4 +55,21 @@ public sealed class ConflictAndShortTermApiTests(SiloFactory silo)
         await client.DeleteAsync($"/v1/users/{user}/short-term").Expect(204);
         Assert.Equal(0, (await client.GetAsync($"/v1/users/{user}/short-term").Expect(200)).GetArrayLength());
     }
+
+    [Fact]
+    public async Task Retention_is_read_and_set_per_user()
+    {
+        var client = silo.Client();
+        var user = Http.NewId("user");
+        var defaults = await client.GetAsync($"/v1/users/{user}/retention").Expect(200);
+        Assert.Equal(200_000, defaults.GetProperty("max_history_events").GetInt32());
+        Assert.Equal("365.00:00:00", defaults.GetProperty("max_history_age").GetString());
+
+        var set = await client.PutAsync($"/v1/users/{user}/retention", Http.Body("""{"max_history_events":50,"max_short_term_age":"01:00:00"}""")).Expect(200);
+        Assert.Equal(50, set.GetProperty("max_history_events").GetInt32());
+        Assert.Equal("01:00:00", set.GetProperty("max_short_term_age").GetString());
+        Assert.Equal(10_000, set.GetProperty("max_resolved_conflicts").GetInt32());
+        Assert.Equal(50, (await client.GetAsync($"/v1/users/{user}/retention").Expect(200)).GetProperty("max_history_events").GetInt32());
+        await client.PutAsync($"/v1/users/{user}/retention", Http.Body("""{"max_history_events":0}""")).ExpectProblem(400);
+    }
 }

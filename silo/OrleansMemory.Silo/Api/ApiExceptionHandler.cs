@@ -62,6 +62,7 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
         MemoryNotFoundException e => (404, "Not found", e.Message, null),
         InconsistentStateException => (409, "Conflict", "The data was changed by another writer; read it again and retry.", null),
         SiloUnavailableException => (503, "Silo unavailable", "The silo holding this data is not reachable right now; retry shortly.", null),
+        Embeddings.EmbeddingServiceException e => (503, "Embedding service unavailable", e.Message, null),
         OrleansMessageRejectionException => (503, "Silo unavailable", "The silo holding this data is not reachable right now; retry shortly.", null),
         Orleans.Runtime.Messaging.ConnectionFailedException => (503, "Silo unavailable", "The silo holding this data is not reachable right now; retry shortly.", null),
         TimeoutException => (504, "Timed out", "The data did not answer in time; retry.", null),

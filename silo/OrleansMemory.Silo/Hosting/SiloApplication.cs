@@ -137,6 +137,7 @@ public static class SiloApplication
         v1.MapAgentEndpoints();
         v1.MapUserMemoryEndpoints();
         v1.MapUserConflictEndpoints();
+        v1.MapUserRetentionEndpoints();
         v1.MapCacheEndpoints();
         v1.MapSystemEndpoints();
         app.MapSiloHealthEndpoints();

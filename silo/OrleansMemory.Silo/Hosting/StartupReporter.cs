@@ -45,6 +45,14 @@ internal sealed partial class StartupReporter(
             LogInformationRoute(logger, grainType, provider);
         }
 
+        var e = o.Embeddings;
+        LogInformationEmbeddings(logger, e.Provider.Trim().ToLowerInvariant() switch
+        {
+            "local" => $"local {Embeddings.Local.MiniLmModel.ModelId}, {Embeddings.Local.MiniLmModel.Dimensions} dimensions, " +
+                (Embeddings.Local.MiniLmModel.IsLoaded ? "loaded" : "loads at the first text request") + " (about 350 MB)",
+            "openai" => $"{e.Model} at {e.Endpoint ?? "https://api.openai.com/v1"}",
+            _ => "none: callers send embeddings; text-only requests are refused (OrleansMemory:Embeddings:Provider)",
+        }, o.ConflictClassifier.Provider.Trim().Equals("none", StringComparison.OrdinalIgnoreCase) ? "rules" : $"LLM {o.ConflictClassifier.Model} ({o.ConflictClassifier.Mode}), rules as fallback");
         if (keys.Enabled)
         {
             LogInformationAuth(logger, o.Auth.ApiKeys.Count);
@@ -66,6 +74,9 @@ internal sealed partial class StartupReporter(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Grain type {GrainType} uses storage provider {Provider}")]
     private static partial void LogInformationRoute(ILogger logger, string grainType, string provider);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Embeddings: {Embeddings} | conflict classifier: {Classifier}")]
+    private static partial void LogInformationEmbeddings(ILogger logger, string embeddings, string classifier);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "API keys required ({KeyCount} configured)")]
     private static partial void LogInformationAuth(ILogger logger, int keyCount);

@@ -100,6 +100,12 @@ public interface IUserGrain : IGrainWithStringKey
     /// <summary>Sets this user's short-term capacity (1..10,000), dropping the oldest messages beyond it.</summary>
     Task SetShortTermCapacityAsync(int maxMessages, CancellationToken cancellationToken = default);
 
+    /// <summary>This user's retention limits (its own settings over the silo's defaults, as applied).</summary>
+    Task<RetentionSettings> GetRetentionAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Sets this user's retention limits (null fields take the silo's defaults) and applies them at once.</summary>
+    Task<RetentionSettings> SetRetentionAsync(RetentionSettings settings, CancellationToken cancellationToken = default);
+
     /// <summary>Figures of this user.</summary>
     Task<UserMemoryStats> GetStatsAsync(CancellationToken cancellationToken = default);
 

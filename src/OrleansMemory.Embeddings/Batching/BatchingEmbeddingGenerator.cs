@@ -8,7 +8,8 @@ namespace OrleansMemory.Embeddings.Batching;
 /// <summary>Puts every request in one bounded queue per process and sends the texts of requests that arrive together to
 /// the inner generator as one batch, so that the model never runs once per request under load. A caller whose token is
 /// cancelled gets <see cref="OperationCanceledException"/> at once; a request cancelled before its batch starts is left
-/// out of the batch. Requests with <see cref="EmbeddingGenerationOptions"/> go straight to the inner generator.</summary>
+/// out of the batch. A failing batch fails each of its callers with <see cref="EmbeddingServiceException"/>. Requests with
+/// <see cref="EmbeddingGenerationOptions"/> go straight to the inner generator.</summary>
 public sealed partial class BatchingEmbeddingGenerator : DelegatingEmbeddingGenerator<string, Embedding<float>>
 {
     private readonly EmbeddingBatchOptions _options;
@@ -192,9 +193,10 @@ public sealed partial class BatchingEmbeddingGenerator : DelegatingEmbeddingGene
         {
             _metrics.Errors.Add(1, _modelTag);
             LogWarningBatchFailed(_logger, ex, count, batch.Count);
+            var failure = new EmbeddingServiceException($"The embedding service ({_modelTag.Value}) failed: {ex.GetBaseException().Message}", ex);
             foreach (var request in batch)
             {
-                request.Completion.TrySetException(ex);
+                request.Completion.TrySetException(failure);
             }
         }
 

@@ -115,7 +115,7 @@ public sealed partial class RuleBasedMemoryClassifier : IMemoryClassifier
         foreach (var pattern in patterns)
         {
             var match = pattern.Match(text);
-            if (!match.Success)
+            if (!match.Success || AboutSomeoneElse(text[..match.Index]))
             {
                 continue;
             }
@@ -133,6 +133,17 @@ public sealed partial class RuleBasedMemoryClassifier : IMemoryClassifier
         }
 
         return null;
+    }
+
+    /// <summary>Whether the last subject before a singleton statement is someone else ("My cousin ... moved to Canada",
+    /// "My wife works at ...", "... who lives in ..."), so that it says nothing about the user's own value. A later first
+    /// person wins ("After my wedding I moved to Rome").</summary>
+    private static bool AboutSomeoneElse(string before)
+    {
+        var clause = SentencePattern().Split(before)[^1];
+        var other = ThirdPartyPattern().Matches(clause).LastOrDefault();
+        var self = FirstPersonPattern().Matches(clause).LastOrDefault();
+        return other is not null && (self is null || self.Index < other.Index);
     }
 
     private static HashSet<string> Statuses(string text)
@@ -199,6 +210,12 @@ public sealed partial class RuleBasedMemoryClassifier : IMemoryClassifier
 
     [GeneratedRegex(@"\b(?:i am|i'm|im|i got|we are|we're|i was)\b", RegexOptions.IgnoreCase)]
     private static partial Regex SelfPattern();
+
+    [GeneratedRegex(@"\b(?:my|his|her|their|your)\s+(?!name\b|job\b|profession\b|occupation\b|age\b)[\p{L}'-]+|\b(?:he|she|they|who|whose)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex ThirdPartyPattern();
+
+    [GeneratedRegex(@"\b(?:i|i'm|im|i've|i'd|we|we're|we've)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex FirstPersonPattern();
 
     [GeneratedRegex(@"[\p{L}\p{N}']+")]
     private static partial Regex WordPattern();

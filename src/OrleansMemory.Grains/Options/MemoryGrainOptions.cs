@@ -88,6 +88,10 @@ public sealed class MemoryGrainOptions
     /// <summary>Default short-term memory capacity per user (each user may set its own).</summary>
     public int ShortTermMaxMessages { get; set; } = 20;
 
+    /// <summary>The default retention limits of every user (each user may set its own with
+    /// <c>IUserGrain.SetRetentionAsync</c>).</summary>
+    public MemoryRetentionOptions Retention { get; set; } = new();
+
     /// <summary>The largest token budget <c>GetMemoryContextAsync</c> accepts.</summary>
     public int MaxContextTokens { get; set; } = 1_000_000;
 }

@@ -74,6 +74,7 @@ public sealed class MemoryGrainOptionsValidator : IValidateOptions<MemoryGrainOp
             failures.Add("MemoryGrainOptions.EscalationCheckPeriod must be positive.");
         }
 
+        failures.AddRange(MemoryRetentionOptions.Problems(options.Retention.Over(null)).Select(p => "MemoryGrainOptions.Retention." + p.Problem));
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

@@ -33,8 +33,11 @@ internal sealed class PagedLog<T>
         _head = new StateRecord<LogHead>(storage, grainId, name + "/head");
     }
 
-    /// <summary>The number of items.</summary>
+    /// <summary>The number of items ever appended (positions do not move when old items are dropped).</summary>
     public long Count => _head.State.Count;
+
+    /// <summary>The position of the first item kept: items before it were dropped by <see cref="TrimBeforeAsync"/>.</summary>
+    public long First => Math.Min(_head.State.First, Count);
 
     /// <summary>Items per page.</summary>
     public int PageSize => _head.State.PageSize > 0 ? _head.State.PageSize : _configuredPageSize;
@@ -59,6 +62,9 @@ internal sealed class PagedLog<T>
 
     /// <summary>Reads the head record.</summary>
     public Task LoadAsync() => _head.ReadAsync();
+
+    /// <summary>Reads the head record unless it was read already.</summary>
+    public Task EnsureLoadedAsync() => _head.EnsureLoadedAsync();
 
     /// <summary>Reads every item, page by page (<see cref="ReadPagesAsync"/>).</summary>
     public async Task<List<T>> ReadAllAsync(int readAhead = DefaultReadAhead)
@@ -85,11 +91,12 @@ internal sealed class PagedLog<T>
         ArgumentOutOfRangeException.ThrowIfLessThan(readAhead, 1);
         await _head.EnsureLoadedAsync();
         var count = Count;
+        var first = First;
         var size = PageSize;
         var pages = (count + size - 1) / size;
         var inFlight = new Queue<Task<GrainState<LogPage<T>>>>();
-        long next = 0;
-        for (long page = 0; page < pages; page++)
+        var next = first / size;
+        for (var page = next; page < pages; page++)
         {
             while (next < pages && inFlight.Count < readAhead)
             {
@@ -98,8 +105,9 @@ internal sealed class PagedLog<T>
 
             var state = await inFlight.Dequeue();
             var items = state.State!.Items;
-            var take = (int)Math.Min(items.Count, count - (page * size));
-            yield return take == items.Count ? items : items.GetRange(0, take);
+            var skip = (int)Math.Max(0, first - (page * size));
+            var take = (int)Math.Min(items.Count, count - (page * size)) - skip;
+            yield return skip == 0 && take == items.Count ? items : items.GetRange(skip, Math.Max(0, take));
         }
     }
 
@@ -142,11 +150,40 @@ internal sealed class PagedLog<T>
         await _head.WriteAsync();
     }
 
+    /// <summary>Drops the items before position <paramref name="first"/> (retention): deletes every page that holds
+    /// only dropped items and records the new first position in the head; pages with items still kept are not
+    /// rewritten (their dropped items are skipped on reading). Positions of kept items do not change.</summary>
+    public async Task TrimBeforeAsync(long first)
+    {
+        await _head.EnsureLoadedAsync();
+        var previous = First;
+        first = Math.Min(first, Count);
+        if (first <= previous)
+        {
+            return;
+        }
+
+        var size = PageSize;
+        _head.State.PageSize = size;
+        _head.State.First = first;
+        await _head.WriteAsync(); // first, so that a failure below leaves pages nobody reads, never a head pointing at nothing
+        for (var pageIndex = previous / size; pageIndex < first / size; pageIndex++)
+        {
+            var page = new GrainState<LogPage<T>>();
+            await _storage.ReadStateAsync(PageName(pageIndex), _grainId, page);
+            if (page.RecordExists)
+            {
+                await _storage.ClearStateAsync(PageName(pageIndex), _grainId, page);
+            }
+        }
+    }
+
     /// <summary>Replaces the item at <paramref name="index"/>, rewriting only its page.</summary>
     public async Task SetAsync(long index, T item)
     {
         await _head.EnsureLoadedAsync();
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
+        ArgumentOutOfRangeException.ThrowIfLessThan(index, First);
         var size = PageSize;
         var pageIndex = index / size;
         var page = _tail is { } tail && tail.Index == pageIndex ? tail.State : await ReadPageAsync(pageIndex);
@@ -177,6 +214,7 @@ internal sealed class PagedLog<T>
         if (_head.Exists && count > 0)
         {
             _head.State.Count = 0;
+            _head.State.First = 0;
             _head.State.PendingPages = pages;
             await _head.WriteAsync();
         }
@@ -196,6 +234,7 @@ internal sealed class PagedLog<T>
         _tail = null;
         await _head.ClearAsync();
         _head.State.PageSize = 0;
+        _head.State.First = 0;
         _head.State.PendingPages = 0;
         _head.State.Erasing = false;
     }

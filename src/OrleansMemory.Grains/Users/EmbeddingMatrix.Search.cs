@@ -19,9 +19,6 @@ internal sealed partial class EmbeddingMatrix
     /// normalised dot product is a few 1e-4.</summary>
     private const float ApproximationSlack = 0.02f;
 
-    /// <summary>Bytes held: float32 rows, their int8 copy and row states.</summary>
-    public long Bytes => (_data.LongLength * sizeof(float)) + _states.LongLength + _quantized.Bytes;
-
     /// <summary>The <paramref name="topK"/> rows most similar to <paramref name="query"/> (normalised) with a score of at
     /// least <paramref name="minScore"/>, best first, scores exact. Small matrices are scanned exactly
     /// (<see cref="SearchExact"/>); larger ones are scanned in int8 for the best <paramref name="candidates"/> rows
@@ -99,28 +96,37 @@ internal sealed partial class EmbeddingMatrix
         }
     }
 
+    /// <summary>The int8 pass over rows [from, to): rows skipped by state or mask are not even scored (a filtered
+    /// search reads only the rows it keeps); <paramref name="accept"/> is asked only about rows that would enter.</summary>
     private TopK ScanQuantized(int from, int to, short[] query, float queryScale, int candidates, float floor, bool includeArchived, bool[]? mask,
         Func<int, bool>? accept)
     {
         var top = new TopK(candidates, floor);
         Span<float> block = stackalloc float[BlockRows];
+        Span<int> picked = stackalloc int[BlockRows];
         var states = _states;
         var dimension = Dimension;
         for (var first = from; first < to; first += BlockRows)
         {
             var rows = Math.Min(BlockRows, to - first);
-            _quantized.Scores(first, rows, query.AsSpan(0, dimension), queryScale, block);
+            var count = 0;
             for (var i = 0; i < rows; i++)
             {
                 var row = first + i;
                 var state = states[row];
-                if (state == (byte)RowState.Deleted || (state == (byte)RowState.Archived && !includeArchived) || (mask is not null && !mask[row])
-                    || !top.Beats(block[i]) || (accept is not null && !accept(row)))
+                if (state != (byte)RowState.Deleted && (state != (byte)RowState.Archived || includeArchived) && (mask is null || mask[row]))
                 {
-                    continue;
+                    picked[count++] = row;
                 }
+            }
 
-                top.Add(row, block[i]);
+            _quantized.ScoresOf(picked[..count], query.AsSpan(0, dimension), queryScale, block);
+            for (var i = 0; i < count; i++)
+            {
+                if (top.Beats(block[i]) && (accept is null || accept(picked[i])))
+                {
+                    top.Add(picked[i], block[i]);
+                }
             }
         }
 

@@ -73,16 +73,20 @@ internal sealed partial class EmbeddingMatrix
         return Count++;
     }
 
-    /// <summary>Adds a row from its stored form (base64 of little-endian float32); returns its index.</summary>
-    public int AddEncoded(string? encoded, int dimension, RowState state)
+    /// <summary>Adds a row from its stored form (little-endian float32 bytes); a missing or malformed one becomes a
+    /// deleted row. Returns its index.</summary>
+    public int AddEncoded(byte[]? encoded, int dimension, RowState state)
     {
         Reserve(dimension, Count + 1);
         var row = _data.AsSpan(Count * Dimension, Dimension);
-        if (state == RowState.Deleted || encoded is null || !Convert.TryFromBase64String(encoded, MemoryMarshal.AsBytes(row), out var written)
-            || written != Dimension * sizeof(float))
+        if (state == RowState.Deleted || encoded is null || encoded.Length != Dimension * sizeof(float))
         {
             row.Clear();
             state = RowState.Deleted;
+        }
+        else
+        {
+            MemoryMarshal.Cast<byte, float>(encoded).CopyTo(row);
         }
 
         _quantized.Set(Count, row);
@@ -105,8 +109,8 @@ internal sealed partial class EmbeddingMatrix
         Dimension = 0;
     }
 
-    /// <summary>The stored form of a row: base64 of its float32 values (little-endian).</summary>
-    public static string Encode(ReadOnlySpan<float> row) => Convert.ToBase64String(MemoryMarshal.AsBytes(row));
+    /// <summary>The stored form of a row: its float32 values as little-endian bytes (base64 in JSON).</summary>
+    public static byte[] Encode(ReadOnlySpan<float> row) => MemoryMarshal.AsBytes(row).ToArray();
 
     /// <summary>Validates an embedding and returns a normalised copy.</summary>
     /// <exception cref="MemoryValidationException">Wrong dimension, NaN or infinite values, or a zero vector.</exception>

@@ -135,20 +135,28 @@ internal sealed class MemoryRows : IReadOnlyList<SemanticMemory?>
         _ => null,
     };
 
+    /// <summary>The index of a key, built on first use. Searches run concurrently under the grain's read lock, so
+    /// building takes a lock of its own; changes (under the grain's write lock) never meet a search.</summary>
     private Dictionary<string, HashSet<int>> IndexOf(string key)
     {
-        if (!_metadataIndex.TryGetValue(key, out var index))
+        lock (_metadataIndex)
         {
-            _metadataIndex[key] = index = [];
-            for (var row = 0; row < _items.Count; row++)
+            return _metadataIndex.TryGetValue(key, out var index) ? index : BuildIndex(key);
+        }
+    }
+
+    private Dictionary<string, HashSet<int>> BuildIndex(string key)
+    {
+        Dictionary<string, HashSet<int>> index = [];
+        for (var row = 0; row < _items.Count; row++)
+        {
+            if (_items[row]?.Metadata is { } metadata && metadata.TryGetValue(key, out var value) && IndexKey(value) is { } canonical)
             {
-                if (_items[row]?.Metadata is { } metadata && metadata.TryGetValue(key, out var value) && IndexKey(value) is { } canonical)
-                {
-                    RowsOf(index, canonical).Add(row);
-                }
+                RowsOf(index, canonical).Add(row);
             }
         }
 
+        _metadataIndex[key] = index;
         return index;
     }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -16,9 +17,6 @@ internal sealed class QuantizedRows
 
     /// <summary>The dimension; 0 until the first row.</summary>
     public int Dimension { get; private set; }
-
-    /// <summary>Bytes held (codes and scales).</summary>
-    public long Bytes => _codes.LongLength + (_scales.LongLength * sizeof(float));
 
     /// <summary>Makes room for exactly <paramref name="capacity"/> rows of <paramref name="dimension"/> (the float32
     /// matrix decides how it grows).</summary>
@@ -56,32 +54,41 @@ internal sealed class QuantizedRows
             return 0;
         }
 
-        var factor = 127f / max;
-        for (var i = 0; i < values.Length; i++)
+        // Vectorised: scale so the largest magnitude is 127, round to nearest, convert (saturating: never past ±127).
+        var scaled = ArrayPool<float>.Shared.Rent(values.Length);
+        try
         {
-            codes[i] = (sbyte)Math.Clamp(MathF.Round(values[i] * factor), -127f, 127f);
+            var span = scaled.AsSpan(0, values.Length);
+            TensorPrimitives.Multiply(values, 127f / max, span);
+            TensorPrimitives.Round(span, span);
+            TensorPrimitives.Clamp(span, -127f, 127f, span);
+            TensorPrimitives.ConvertSaturating<float, sbyte>(span, codes);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(scaled);
         }
 
         return max / 127f;
     }
 
-    /// <summary>Approximate scores of <paramref name="rows"/> rows from <paramref name="first"/> against a query
-    /// quantized with <see cref="Quantize"/> and widened to 16 bits.</summary>
-    public void Scores(int first, int rows, ReadOnlySpan<short> query, float queryScale, Span<float> scores)
+    /// <summary>Approximate scores of the given rows (any order) against a query quantized with <see cref="Quantize"/> and
+    /// widened to 16 bits; a filtered search reads only the rows it keeps.</summary>
+    public void ScoresOf(ReadOnlySpan<int> rows, ReadOnlySpan<short> query, float queryScale, Span<float> scores)
     {
         var dimension = Dimension;
         ref var codes = ref MemoryMarshal.GetArrayDataReference(_codes);
         ref var q = ref MemoryMarshal.GetReference(query);
         var length = (nuint)dimension;
-        var row = 0;
+        var i = 0;
         if (Avx512BW.IsSupported && dimension % 32 == 0)
         {
-            for (; row + 4 <= rows; row += 4)
+            for (; i + 4 <= rows.Length; i += 4)
             {
-                var o0 = (nuint)(first + row) * length;
-                var o1 = o0 + length;
-                var o2 = o1 + length;
-                var o3 = o2 + length;
+                var o0 = (nuint)rows[i] * length;
+                var o1 = (nuint)rows[i + 1] * length;
+                var o2 = (nuint)rows[i + 2] * length;
+                var o3 = (nuint)rows[i + 3] * length;
                 Vector512<int> a0 = default, a1 = default, a2 = default, a3 = default;
                 for (nuint j = 0; j < length; j += 32)
                 {
@@ -92,20 +99,20 @@ internal sealed class QuantizedRows
                     a3 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref codes, o3 + j)), qv);
                 }
 
-                scores[row] = Vector512.Sum(a0) * _scales[first + row] * queryScale;
-                scores[row + 1] = Vector512.Sum(a1) * _scales[first + row + 1] * queryScale;
-                scores[row + 2] = Vector512.Sum(a2) * _scales[first + row + 2] * queryScale;
-                scores[row + 3] = Vector512.Sum(a3) * _scales[first + row + 3] * queryScale;
+                scores[i] = Vector512.Sum(a0) * _scales[rows[i]] * queryScale;
+                scores[i + 1] = Vector512.Sum(a1) * _scales[rows[i + 1]] * queryScale;
+                scores[i + 2] = Vector512.Sum(a2) * _scales[rows[i + 2]] * queryScale;
+                scores[i + 3] = Vector512.Sum(a3) * _scales[rows[i + 3]] * queryScale;
             }
         }
         else if (Avx2.IsSupported && dimension % 16 == 0)
         {
-            for (; row + 4 <= rows; row += 4)
+            for (; i + 4 <= rows.Length; i += 4)
             {
-                var o0 = (nuint)(first + row) * length;
-                var o1 = o0 + length;
-                var o2 = o1 + length;
-                var o3 = o2 + length;
+                var o0 = (nuint)rows[i] * length;
+                var o1 = (nuint)rows[i + 1] * length;
+                var o2 = (nuint)rows[i + 2] * length;
+                var o3 = (nuint)rows[i + 3] * length;
                 Vector256<int> a0 = default, a1 = default, a2 = default, a3 = default;
                 for (nuint j = 0; j < length; j += 16)
                 {
@@ -116,23 +123,23 @@ internal sealed class QuantizedRows
                     a3 += Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref codes, o3 + j)), qv);
                 }
 
-                scores[row] = Vector256.Sum(a0) * _scales[first + row] * queryScale;
-                scores[row + 1] = Vector256.Sum(a1) * _scales[first + row + 1] * queryScale;
-                scores[row + 2] = Vector256.Sum(a2) * _scales[first + row + 2] * queryScale;
-                scores[row + 3] = Vector256.Sum(a3) * _scales[first + row + 3] * queryScale;
+                scores[i] = Vector256.Sum(a0) * _scales[rows[i]] * queryScale;
+                scores[i + 1] = Vector256.Sum(a1) * _scales[rows[i + 1]] * queryScale;
+                scores[i + 2] = Vector256.Sum(a2) * _scales[rows[i + 2]] * queryScale;
+                scores[i + 3] = Vector256.Sum(a3) * _scales[rows[i + 3]] * queryScale;
             }
         }
 
-        for (; row < rows; row++)
+        for (; i < rows.Length; i++)
         {
-            var offset = (first + row) * dimension;
+            var offset = rows[i] * dimension;
             var sum = 0;
             for (var j = 0; j < dimension; j++)
             {
                 sum += _codes[offset + j] * query[j];
             }
 
-            scores[row] = sum * _scales[first + row] * queryScale;
+            scores[i] = sum * _scales[rows[i]] * queryScale;
         }
     }
 }

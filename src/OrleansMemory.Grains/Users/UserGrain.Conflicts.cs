@@ -64,7 +64,7 @@ public sealed partial class UserGrain
 
         var now = Now;
         var resolved = conflict with { Status = ConflictStatus.Resolved, ResolvedAt = now, Resolution = resolution.Kind };
-        await _conflictLog.SetAsync(index, resolved);
+        await _conflictLog.SetAsync(_conflictBase + index, resolved);
         _conflicts[index] = resolved;
         events.Add(new MemoryHistoryEvent(conflict.MemoryAId, MemoryEventKind.ConflictResolved, now, reason, conflictId, conflict.MemoryBId));
         events.Add(new MemoryHistoryEvent(conflict.MemoryBId, MemoryEventKind.ConflictResolved, now, reason, conflictId, conflict.MemoryAId));
@@ -90,7 +90,8 @@ public sealed partial class UserGrain
 
     private async Task LoadConflictsAsync()
     {
-        _conflicts.AddRange(await _conflictLog.ReadAllAsync());
+        _conflicts.AddRange(await _conflictLog.ReadAllAsync(Options.StorageReadAhead));
+        _conflictBase = _conflictLog.First;
         for (var i = 0; i < _conflicts.Count; i++)
         {
             _conflictIndex[_conflicts[i].Id] = i;
@@ -211,8 +212,8 @@ public sealed partial class UserGrain
                 ClarificationHint = string.Empty,
                 Explanation = $"Memory {memoryId} was deleted; its text is no longer kept here.",
             };
-            await _conflictLog.SetAsync(i, closed);
-            await _conflictLog.EraseEarlierVersionsAsync(i);
+            await _conflictLog.SetAsync(_conflictBase + i, closed);
+            await _conflictLog.EraseEarlierVersionsAsync(_conflictBase + i);
             _conflicts[i] = closed;
             if (open)
             {
@@ -243,7 +244,7 @@ public sealed partial class UserGrain
         var now = Now;
         var c = _conflicts[index];
         var escalated = c with { Status = ConflictStatus.Escalated, EscalatedAt = now };
-        await _conflictLog.SetAsync(index, escalated);
+        await _conflictLog.SetAsync(_conflictBase + index, escalated);
         _conflicts[index] = escalated;
         events.Add(new MemoryHistoryEvent(c.MemoryAId, MemoryEventKind.ConflictEscalated, now, reason, c.Id, c.MemoryBId));
         events.Add(new MemoryHistoryEvent(c.MemoryBId, MemoryEventKind.ConflictEscalated, now, reason, c.Id, c.MemoryAId));

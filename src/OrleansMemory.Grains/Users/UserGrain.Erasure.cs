@@ -31,13 +31,14 @@ public sealed partial class UserGrain
     private async Task ScrubHistoryOfAsync(string memoryId)
     {
         var stored = await _historyLog.ReadAllAsync();
+        var first = _historyLog.First; // items before it were dropped by retention
         for (var i = 0; i < stored.Count; i++)
         {
             var e = stored[i];
             if (Quotes(e, memoryId) && e.Reason != Erased(memoryId))
             {
-                await _historyLog.SetAsync(i, e with { Reason = Erased(memoryId) });
-                await _historyLog.EraseEarlierVersionsAsync(i);
+                await _historyLog.SetAsync(first + i, e with { Reason = Erased(memoryId) });
+                await _historyLog.EraseEarlierVersionsAsync(first + i);
             }
         }
 

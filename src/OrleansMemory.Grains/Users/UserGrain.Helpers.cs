@@ -36,7 +36,7 @@ public sealed partial class UserGrain
                 _memories.Add(_matrix.GetState(row) == RowState.Deleted ? null : stored.Memory);
                 if (stored.Memory is not null)
                 {
-                    _memoryIndex[stored.Id] = row;
+                    _memoryIndex[stored.Memory.Id] = row; // the memory's own id string: one copy per memory kept, not two
                 }
             }
         }
@@ -80,6 +80,7 @@ public sealed partial class UserGrain
         }
 
         await _memoryLog.AppendAsync([.. memories.Select(m => new StoredMemory(m.Memory.Id, m.Memory, EmbeddingMatrix.Encode(m.Vector)))]);
+        using var writing = Writing();
         _matrix.Reserve(memories[0].Vector.Length, _matrix.Count + memories.Count);
         var first = _matrix.Count;
         foreach (var (memory, vector) in memories)
@@ -97,6 +98,7 @@ public sealed partial class UserGrain
     {
         var embedding = vector ?? _matrix.Row(row).ToArray();
         await _memoryLog.SetAsync(row, new StoredMemory(memory.Id, memory, EmbeddingMatrix.Encode(embedding)));
+        using var writing = Writing();
         _memories[row] = memory;
         if (vector is not null)
         {

@@ -62,7 +62,8 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
 
         await LoadConflictsAsync();
         await EscalateOverdueAsync();
-        _escalationTimer = this.RegisterGrainTimer(_ => EscalateOverdueAsync(), Options.EscalationCheckPeriod, Options.EscalationCheckPeriod);
+        await ApplyRetentionAsync();
+        _escalationTimer = this.RegisterGrainTimer(_ => PeriodicAsync(), Options.EscalationCheckPeriod, Options.EscalationCheckPeriod);
     }
 
     /// <inheritdoc />
@@ -129,8 +130,11 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
 
     /// <inheritdoc />
     public Task<IReadOnlyList<MemorySearchResult>> SearchAsync(float[] queryEmbedding, int topK = 10, double minScore = 0,
-        MemoryFilter? filter = null, CancellationToken cancellationToken = default) =>
-        Task.FromResult(Search(queryEmbedding, topK, minScore, filter));
+        MemoryFilter? filter = null, CancellationToken cancellationToken = default)
+    {
+        CheckEmbeddingSource(generated: false, nameof(queryEmbedding));
+        return SearchSharedAsync(queryEmbedding, topK, minScore, filter);
+    }
 
     private IReadOnlyList<MemorySearchResult> Search(float[] queryEmbedding, int topK, double minScore, MemoryFilter? filter)
     {
@@ -173,7 +177,7 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
     {
         Guard.Text(query, Options.MaxMemoryTextLength, nameof(query));
         var vector = await NormalizedEmbeddingAsync(null, query, nameof(query), cancellationToken);
-        return Search(vector, topK, minScore, filter);
+        return await SearchSharedAsync(vector, topK, minScore, filter);
     }
 
     /// <inheritdoc />
@@ -253,8 +257,12 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
 
         await _memoryLog.SetAsync(row, new StoredMemory(memoryId, null, null));
         ReleaseUsage(_memories[row]);
-        _memories[row] = null;
-        _matrix.SetState(row, RowState.Deleted);
+        using (Writing())
+        {
+            _memories[row] = null;
+            _matrix.SetState(row, RowState.Deleted);
+        }
+
         List<MemoryHistoryEvent> events = [new(memoryId, MemoryEventKind.Deleted, Now, reason ?? "Deleted.")];
         await _memoryLog.EraseEarlierVersionsAsync(row);
         await CloseConflictsOfDeletedAsync(memoryId, events);
@@ -305,8 +313,12 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
             throw;
         }
 
-        _matrix.Clear();
-        _memories.Clear();
+        using (Writing())
+        {
+            _matrix.Clear();
+            _memories.Clear();
+        }
+
         _memoryIndex.Clear();
         _history.Clear();
         _historyLoaded = false;

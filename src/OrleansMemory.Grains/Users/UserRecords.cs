@@ -2,9 +2,11 @@ using OrleansMemory.Abstractions;
 
 namespace OrleansMemory.Grains.Users;
 
-/// <summary>A memory as stored in a page of the <c>memories</c> log: the memory and its normalised embedding as base64
-/// of little-endian float32. A deleted memory is a tombstone without memory or embedding, so positions do not move.</summary>
-internal sealed record StoredMemory(string Id, SemanticMemory? Memory, string? Embedding);
+/// <summary>A memory as stored in a page of the <c>memories</c> log: the memory and its normalised embedding as
+/// little-endian float32 bytes, which JSON serializers write as one base64 string (the layout of every earlier version;
+/// reading it as bytes lets System.Text.Json decode the base64 straight from the page's UTF-8, without a 2-byte-per-char
+/// string per memory). A deleted memory is a tombstone without memory or embedding, so positions do not move.</summary>
+internal sealed record StoredMemory(string Id, SemanticMemory? Memory, byte[]? Embedding);
 
 /// <summary>The user's small head record (state <c>profile</c>).</summary>
 internal sealed class UserProfileState
@@ -19,6 +21,9 @@ internal sealed class UserProfileState
 
     /// <summary>An erasure of the whole user started and has not finished: the next activation finishes it.</summary>
     public bool Erasing { get; set; }
+
+    /// <summary>This user's own retention limits (null fields: the silo's defaults); null when never set.</summary>
+    public RetentionSettings? Retention { get; set; }
 }
 
 /// <summary>The short-term FIFO (state <c>short_term</c>).</summary>

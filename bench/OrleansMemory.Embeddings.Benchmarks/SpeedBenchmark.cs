@@ -57,7 +57,7 @@ internal static class SpeedBenchmark
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  silo path / direct batched, median of {Rounds} rounds: {ratios.Order().ElementAt(Rounds / 2):F2} (target >= 0.80)"));
         var oneUser = await MeasureAsync(duration, Concurrency, (i, ct) => Add(silo, "s64-one-user", texts[i % texts.Length], ct)).ConfigureAwait(false);
-        Report(output, $"silo HTTP text-only adds, {Concurrency} concurrent to ONE user (its grain takes one request at a time)", oneUser, batched, "direct batched of the last round");
+        Report(output, $"silo HTTP text-only adds, {Concurrency} concurrent to ONE user", oneUser, batched, "direct batched of the last round");
         var searches = await MeasureAsync(duration, Concurrency, (i, ct) => Search(silo, $"s64-{i % 256}", texts[(i * 7) % texts.Length], ct)).ConfigureAwait(false);
         Report(output, $"silo HTTP text searches, {Concurrency} concurrent", searches, batched, "direct batched of the last round");
         output.WriteLine($"Load average at end: {LoadAverage()}; process working set {Environment.WorkingSet / 1e6:F0} MB.");

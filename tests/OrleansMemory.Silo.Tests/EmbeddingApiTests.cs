@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using OrleansMemory.Embeddings.Local;
@@ -53,6 +54,27 @@ public sealed class EmbeddingApiTests(SiloFactory silo)
     }
 
     [Fact]
+    public async Task Text_of_concurrent_adds_to_one_user_is_embedded_outside_the_users_turn()
+    {
+        var generator = new GatedGenerator();
+        await using var gated = silo.WithWebHostBuilder(b => b.ConfigureTestServices(s =>
+            s.AddSingleton<Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>>(generator)));
+        var client = gated.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", SiloFactory.ReadWriteA);
+        var user = Http.NewId("user");
+        var adds = new[] { "likes tea", "likes hiking", "likes chess" }
+            .Select(t => client.PostAsync($"/v1/users/{user}/memories", Http.Body($$"""{"text":"{{t}}"}""")).Expect(201)).ToArray();
+        // All three reach the generator while none has finished: none waits inside the user grain for another's embedding.
+        await generator.AllStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        generator.Release.SetResult();
+        await Task.WhenAll(adds);
+        var search = await client.PostAsync($"/v1/users/{user}/memories/search", Http.Body("""{"query":"likes chess","top_k":1}""")).Expect(200);
+        Assert.Equal("likes chess", search[0].GetProperty("memory").GetProperty("text").GetString());
+        var mixed = await client.PostAsync($"/v1/users/{user}/memories", Http.Body("""{"text":"x","embedding":[1,0,0,0]}""")).ExpectProblem(400);
+        Assert.Contains("made by test/gated", mixed, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_unreachable_embedding_endpoint_is_503_naming_the_model()
     {
         await using var down = silo.WithWebHostBuilder(b => b
@@ -81,5 +103,45 @@ public sealed class EmbeddingApiTests(SiloFactory silo)
         await client.PostAsync($"/v1/users/{user}/memories", Http.Body("""{"text":"Has a dog","embedding":[1,0]}""")).Expect(201);
         var options = none.Services.GetRequiredService<IOptions<MemoryGrainOptions>>().Value;
         Assert.Equal((0.97, 0.8), (options.DuplicateThreshold, options.ConflictThreshold));
+    }
+
+    /// <summary>A stand-in model: one axis per text length, holds every call until <see cref="Release"/>, and reports
+    /// when three calls are waiting at once.</summary>
+    private sealed class GatedGenerator : Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>
+    {
+        private int _waiting;
+
+        public TaskCompletionSource AllStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public async Task<Microsoft.Extensions.AI.GeneratedEmbeddings<Microsoft.Extensions.AI.Embedding<float>>> GenerateAsync(IEnumerable<string> values,
+            Microsoft.Extensions.AI.EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            var texts = values.ToArray();
+            if (Interlocked.Increment(ref _waiting) >= 3)
+            {
+                AllStarted.TrySetResult();
+            }
+
+            if (!Release.Task.IsCompleted)
+            {
+                await Release.Task.WaitAsync(cancellationToken);
+            }
+
+            return [.. texts.Select(t =>
+            {
+                var v = new float[16];
+                v[t.Length % 16] = 1; // the texts here differ in length
+                return new Microsoft.Extensions.AI.Embedding<float>(v);
+            })];
+        }
+
+        public object? GetService(Type serviceType, object? serviceKey = null) =>
+            serviceType == typeof(Microsoft.Extensions.AI.EmbeddingGeneratorMetadata) ? new Microsoft.Extensions.AI.EmbeddingGeneratorMetadata("test", null, "gated", 16) : null;
+
+        public void Dispose()
+        {
+        }
     }
 }

@@ -56,6 +56,10 @@ public static class SiloComposition
         });
         silo.Services.Configure<MemoryGrainOptions>(silo.Configuration.GetSection(SiloOptions.SectionName + ":Grains"));
         silo.Services.AddMemoryEmbeddings(options.Embeddings);
+        if (!options.Embeddings.Provider.Trim().Equals(EmbeddingProviders.None, StringComparison.OrdinalIgnoreCase))
+        {
+            silo.AddOutgoingGrainCallFilter<OrleansMemory.Grains.Users.TextEmbeddingCallFilter>();
+        }
         if (silo.Services.AddConflictClassifierChatClient(options.ConflictClassifier))
         {
             silo.UseChatClientMemoryClassifier(options.ConflictClassifier.Mode.Trim().Equals("replace", StringComparison.OrdinalIgnoreCase)

@@ -14,10 +14,16 @@ public sealed partial class UserGrain
     private string? _generatorModel;
     private string? _pendingEmbeddingSource;
 
-    /// <summary>The silo's generator as <c>provider/model</c> (from its <see cref="EmbeddingGeneratorMetadata"/>).</summary>
-    private string GeneratorModel => _generatorModel ??= _generator?.GetService<EmbeddingGeneratorMetadata>() is { } m
-        ? $"{m.ProviderName ?? "unknown"}/{m.DefaultModelId ?? "unknown"}"
-        : "unknown/unknown";
+    /// <summary>The silo's generator as <c>provider/model</c>.</summary>
+    private string GeneratorModel => _generatorModel ??= ModelOf(_generator);
+
+    /// <summary>A generator as <c>provider/model</c> (from its <see cref="EmbeddingGeneratorMetadata"/>).</summary>
+    internal static string ModelOf(IEmbeddingGenerator<string, Embedding<float>>? generator) =>
+        generator?.GetService<EmbeddingGeneratorMetadata>() is { } m ? $"{m.ProviderName ?? "unknown"}/{m.DefaultModelId ?? "unknown"}" : "unknown/unknown";
+
+    /// <summary>Whether an embedding that came with the call was made by the silo's generator before the call reached this
+    /// grain (<see cref="TextEmbeddingCallFilter"/>).</summary>
+    private bool EmbeddedBySilo => _generator is not null && RequestContext.Get(TextEmbeddingCallFilter.SourceKey) is string source && source == GeneratorModel;
 
     /// <summary>The classifier's verdict on a new text against an existing memory at least as similar as a duplicate: a
     /// contradiction the embedding model scores as near-identical ("I like cats" / "I don't like cats") is a conflict, not

@@ -58,7 +58,7 @@ public sealed partial class UserGrain
         }
         else
         {
-            CheckEmbeddingSource(generated: false, paramName);
+            CheckEmbeddingSource(generated: EmbeddedBySilo, paramName);
         }
 
         return EmbeddingMatrix.Normalize(embedding, _matrix.Dimension, Options.MaxEmbeddingDimension, paramName);

@@ -1,9 +1,11 @@
+using OrleansMemory.Abstractions;
+
 namespace OrleansMemory.Grains.Tests;
 
 /// <summary>A real storage provider wrapped to observe it: every call is passed on, then reported to the cluster's
 /// <see cref="StorageRecorder"/>; written bytes are counted as the silo's storage serializer encodes the state.</summary>
 public sealed class RecordingGrainStorage(IGrainStorage inner, IGrainStorageSerializer serializer, StorageRecorder recorder)
-    : IGrainStorage, ILifecycleParticipant<ISiloLifecycle>
+    : IGrainStorage, IVersionedGrainStorage, ILifecycleParticipant<ISiloLifecycle>
 {
     /// <summary>The wrapped provider.</summary>
     public IGrainStorage Inner => inner;
@@ -31,9 +33,14 @@ public sealed class RecordingGrainStorage(IGrainStorage inner, IGrainStorageSeri
 
     public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken)
     {
+        recorder.BeforeClear(grainId, stateName);
         await inner.ClearStateAsync(stateName, grainId, grainState, cancellationToken);
         recorder.Cleared(grainId, stateName);
     }
+
+    /// <summary>Passed on to a provider that keeps earlier versions.</summary>
+    public Task EraseEarlierVersionsAsync(string stateName, GrainId grainId, CancellationToken cancellationToken = default) =>
+        inner is IVersionedGrainStorage versioned ? versioned.EraseEarlierVersionsAsync(stateName, grainId, cancellationToken) : Task.CompletedTask;
 
     /// <summary>A provider that takes part in the silo lifecycle (opening files or connections) still does.</summary>
     public void Participate(ISiloLifecycle lifecycle) => (inner as ILifecycleParticipant<ISiloLifecycle>)?.Participate(lifecycle);

@@ -37,4 +37,17 @@ public sealed class StorageRecorder
     }
 
     internal void Cleared(GrainId grainId, string stateName) => _live.TryRemove((grainId, stateName), out _);
+
+    private readonly ConcurrentDictionary<(GrainId Grain, string State), bool> _failNextClear = new();
+
+    /// <summary>Makes the next clear of one record of a grain fail (a crash part-way through).</summary>
+    public void FailNextClearOf(GrainId grainId, string stateName) => _failNextClear[(grainId, stateName)] = true;
+
+    internal void BeforeClear(GrainId grainId, string stateName)
+    {
+        if (_failNextClear.TryRemove((grainId, stateName), out _))
+        {
+            throw new InvalidOperationException($"Injected failure clearing {stateName}.");
+        }
+    }
 }

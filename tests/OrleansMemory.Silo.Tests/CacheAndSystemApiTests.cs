@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace OrleansMemory.Silo.Tests;
 
 [Collection(SiloCollection.Name)]
@@ -43,11 +45,15 @@ public sealed class CacheAndSystemApiTests(SiloFactory silo)
         var info = await silo.Client().GetAsync("/v1/system").Expect(200);
         Assert.Equal("tenant-a", info.GetProperty("tenant").GetString());
         Assert.True(info.GetProperty("auth_required").GetBoolean());
-        Assert.Equal("file", info.GetProperty("storage_providers")[0].GetProperty("type").GetString());
+        Assert.Equal(JsonValueKind.Null, info.GetProperty("storage_providers").ValueKind);
+        Assert.DoesNotContain(silo.StorageDirectory.FullName, info.GetRawText());
+        var operatorInfo = await silo.Client(SiloFactory.Operator).GetAsync("/v1/system").Expect(200);
+        Assert.Equal("file", operatorInfo.GetProperty("storage_providers")[0].GetProperty("type").GetString());
 
         await silo.Client().PutAsync($"/v1/cache/{Http.NewId("gen")}", Http.Body("""{"value":"x"}""")).Expect(204);
         await silo.Client().GetAsync("/v1/storage/stats").ExpectProblem(403);
-        var stats = await silo.Client(SiloFactory.AdminA).GetAsync("/v1/storage/stats").Expect(200);
+        await silo.Client(SiloFactory.AdminA).GetAsync("/v1/storage/stats").ExpectProblem(403);
+        var stats = await silo.Client(SiloFactory.Operator).GetAsync("/v1/storage/stats").Expect(200);
         var provider = Assert.Single(stats.EnumerateArray());
         Assert.Equal("Default", provider.GetProperty("name").GetString());
         Assert.True(provider.GetProperty("record_count").GetInt64() >= 1);

@@ -8,12 +8,14 @@ using OrleansMemory.Silo.Api;
 namespace OrleansMemory.Silo.Tests;
 
 /// <summary>One in-process silo (file storage in a temporary directory, API keys required) shared by the API tests.</summary>
-public sealed class SiloFactory : WebApplicationFactory<Program>
+public class SiloFactory : WebApplicationFactory<Program>
 {
     public const string ReadWriteA = "key-tenant-a-read-write-0001";
     public const string ReadOnlyA = "key-tenant-a-read-only-00002";
     public const string ReadWriteB = "key-tenant-b-read-write-0003";
     public const string AdminA = "key-tenant-a-admin-0000000004";
+    public const string WriteOnlyA = "key-tenant-a-write-only-00005";
+    public const string Operator = "key-operator-of-the-silo-0006";
     public const int MaxBodyBytes = 8192;
     public const int MaxBatch = 50;
 
@@ -39,12 +41,21 @@ public sealed class SiloFactory : WebApplicationFactory<Program>
         ["OrleansMemory:Auth:ApiKeys:3:Key"] = AdminA,
         ["OrleansMemory:Auth:ApiKeys:3:Tenant"] = "tenant-a",
         ["OrleansMemory:Auth:ApiKeys:3:Scopes:0"] = "admin",
+        ["OrleansMemory:Auth:ApiKeys:4:Key"] = WriteOnlyA,
+        ["OrleansMemory:Auth:ApiKeys:4:Tenant"] = "tenant-a",
+        ["OrleansMemory:Auth:ApiKeys:4:Scopes:0"] = "write",
+        ["OrleansMemory:Auth:ApiKeys:5:Key"] = Operator,
+        ["OrleansMemory:Auth:ApiKeys:5:Tenant"] = "ops",
+        ["OrleansMemory:Auth:ApiKeys:5:Scopes:0"] = "operator",
         ["OrleansMemory:Limits:MaxRequestBodyBytes"] = MaxBodyBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["OrleansMemory:Limits:MaxBatchSize"] = MaxBatch.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["OrleansMemory:Grains:AutoResolveSingletonConflicts"] = "false",
         ["OrleansMemory:ShutdownTimeout"] = "00:00:05",
         ["Logging:LogLevel:Default"] = "Warning",
     };
+
+    /// <summary>Settings a derived factory changes.</summary>
+    protected virtual IReadOnlyDictionary<string, string?> Overrides { get; } = new Dictionary<string, string?>();
 
     /// <summary>The file storage directory of this silo (deleted on dispose).</summary>
     public DirectoryInfo StorageDirectory { get; } = Directory.CreateTempSubdirectory("omem-silo-tests-");
@@ -57,6 +68,10 @@ public sealed class SiloFactory : WebApplicationFactory<Program>
         }
 
         builder.UseSetting("OrleansMemory:Storage:BaseDirectory", StorageDirectory.FullName);
+        foreach (var (key, value) in Overrides)
+        {
+            builder.UseSetting(key, value);
+        }
 
         builder.UseEnvironment("Production");
     }
@@ -65,6 +80,7 @@ public sealed class SiloFactory : WebApplicationFactory<Program>
     {
         await base.DisposeAsync();
         StorageDirectory.Delete(recursive: true);
+        GC.SuppressFinalize(this);
     }
 
     /// <summary>A client sending <paramref name="key"/> as a bearer token (none when null).</summary>

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using OrleansMemory.Abstractions;
 
@@ -36,34 +35,45 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
             problem.Extensions["errors"] = errors;
         }
 
+        if (exception is QuotaExceededException quota)
+        {
+            problem.Extensions["quota"] = quota.Kind;
+            problem.Extensions["limit"] = quota.Limit;
+            problem.Extensions["used"] = quota.Used;
+        }
+
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception })
             .ConfigureAwait(false);
     }
 
+    /// <summary>Status, title, detail and per-input errors of an exception, in the API's words (snake_case input names,
+    /// no .NET type names); anything unexpected is a 500 that names nothing of the server.</summary>
     internal static (int Status, string Title, string Detail, Dictionary<string, string[]>? Errors) Map(Exception exception) => exception switch
     {
         ApiValidationException e => (400, "Invalid request", e.Message, new() { [e.Parameter] = [e.Message] }),
-        MemoryValidationException e => (400, "Invalid request", e.Message, e.ParamName is null ? null : new() { [ToSnake(e.ParamName)] = [e.Message] }),
+        MemoryValidationException e => Invalid(ProblemText.GrainMessage(e.Message, e.ParamName), e.ParamName is null ? null : ProblemText.InputName(e.ParamName)),
+        QuotaExceededException e => (429, "Quota exceeded",
+            $"The {e.Kind} quota is {e.Limit}; {e.Used} are used and this write adds {e.Requested}. Nothing was stored.", null),
         BadHttpRequestException { StatusCode: 413 } e => (413, "Request body too large", e.Message, null),
-        BadHttpRequestException e => (e.StatusCode, "Invalid request", Describe(e), null),
+        BadHttpRequestException { StatusCode: 414 } e => (414, "URI too long", e.Message, null),
+        BadHttpRequestException { StatusCode: 415 } => (415, "Unsupported media type", "Send the body as JSON (Content-Type: application/json).", null),
+        BadHttpRequestException { StatusCode: 400 } e => Invalid(ProblemText.BindingFailure(e)),
+        BadHttpRequestException e => (e.StatusCode, "Invalid request", "The request is not valid for this endpoint.", null),
         MemoryNotFoundException e => (404, "Not found", e.Message, null),
-        InconsistentStateException e => (409, "Conflict", $"The data was changed by another writer; read it again and retry. ({e.Message})", null),
-        SiloUnavailableException e => (503, "Silo unavailable", e.Message, null),
+        InconsistentStateException => (409, "Conflict", "The data was changed by another writer; read it again and retry.", null),
+        SiloUnavailableException => (503, "Silo unavailable", "The silo holding this data is not reachable right now; retry shortly.", null),
         Embeddings.EmbeddingServiceException e => (503, "Embedding service unavailable", e.Message, null),
-        OrleansMessageRejectionException e => (503, "Silo unavailable", e.Message, null),
-        Orleans.Runtime.Messaging.ConnectionFailedException e => (503, "Silo unavailable", e.Message, null),
-        TimeoutException e => (504, "Grain call timed out", e.Message, null),
+        OrleansMessageRejectionException => (503, "Silo unavailable", "The silo holding this data is not reachable right now; retry shortly.", null),
+        Orleans.Runtime.Messaging.ConnectionFailedException => (503, "Silo unavailable", "The silo holding this data is not reachable right now; retry shortly.", null),
+        TimeoutException => (504, "Timed out", "The data did not answer in time; retry.", null),
         _ => (500, "Internal error", "The silo failed to handle the request; see its logs.", null),
     };
 
-    private static string Describe(BadHttpRequestException e) => e.InnerException switch
-    {
-        JsonException json => $"The body is not valid for this endpoint: {json.Message}",
-        { } inner => $"{e.Message} {inner.Message}",
-        null => e.Message,
-    };
+    private static (int, string, string, Dictionary<string, string[]>?) Invalid((string Input, string Detail) failure) =>
+        Invalid(failure.Detail, failure.Input);
 
-    private static string ToSnake(string name) => JsonNamingPolicy.SnakeCaseLower.ConvertName(name);
+    private static (int, string, string, Dictionary<string, string[]>?) Invalid(string detail, string? input) =>
+        (400, "Invalid request", detail, input is null ? null : new() { [input] = [detail] });
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception on {Method} {Path}")]
     private static partial void LogErrorUnhandled(ILogger logger, Exception exception, string method, string path);

@@ -14,12 +14,13 @@ internal static class SystemEndpoints
     public static void MapSystemEndpoints(this RouteGroupBuilder v1)
     {
         var system = v1.MapGroup("/system").WithTags("System");
-        system.MapGet("", GetInfo).RequireAuthorization(Scopes.Read).WithSummary("This silo: name, cluster, storage, auth.");
+        system.MapGet("", GetInfo).RequireAuthorization(Scopes.Any)
+            .WithSummary("This silo: name, version, the caller's tenant; cluster and storage only to the operator scope.");
         system.MapPut("/state/{stateKey}", SetStateAsync).RequireAuthorization(Scopes.Write).WithSummary("Stores a named system state value (any JSON).");
         system.MapGet("/state/{stateKey}", GetStateAsync).RequireAuthorization(Scopes.Read).WithSummary("A named system state value.");
         system.MapDelete("/state/{stateKey}", DeleteStateAsync).RequireAuthorization(Scopes.Write).WithSummary("Deletes a named system state value.");
-        v1.MapGet("/storage/stats", GetStorageStatsAsync).WithTags("System").RequireAuthorization(Scopes.Admin)
-            .WithSummary("Record counts and sizes per provider and grain type, all tenants (admin).");
+        v1.MapGet("/storage/stats", GetStorageStatsAsync).WithTags("System").RequireAuthorization(Scopes.Operator)
+            .WithSummary("Record counts and sizes per provider and grain type, all tenants (operator).");
     }
 
     private static ISystemStateGrain Grain(HttpContext http, IGrainFactory grains, string stateKey) =>
@@ -28,9 +29,11 @@ internal static class SystemEndpoints
     private static Ok<SiloInfo> GetInfo(HttpContext http, IOptions<SiloOptions> options, StorageTopology storage, Auth.ApiKeyStore keys)
     {
         var o = options.Value;
-        return TypedResults.Ok(new SiloInfo(
-            o.EffectiveSiloName, o.ClusterId, o.ServiceId, o.Clustering.Kind, http.Tenant(), keys.Enabled,
-            storage.Providers, storage.GrainTypeRoutes, typeof(SiloInfo).Assembly.GetName().Version?.ToString() ?? "0"));
+        var version = typeof(SiloInfo).Assembly.GetName().Version?.ToString() ?? "0";
+        return TypedResults.Ok(http.Has(Scopes.Operator)
+            ? new SiloInfo(o.EffectiveSiloName, http.Tenant(), keys.Enabled, version, o.ClusterId, o.ServiceId, o.Clustering.Kind,
+                storage.Providers, storage.GrainTypeRoutes)
+            : new SiloInfo(o.EffectiveSiloName, http.Tenant(), keys.Enabled, version));
     }
 
     private static async Task<NoContent> SetStateAsync(HttpContext http, IGrainFactory grains, string stateKey, JsonElement value, CancellationToken ct)
@@ -74,26 +77,26 @@ internal static class SystemEndpoints
     }
 }
 
-/// <summary>What a silo tells about itself.</summary>
+/// <summary>What a silo tells about itself; the cluster's identity and storage only to the operator scope (null otherwise).</summary>
 /// <param name="SiloName">Its name.</param>
-/// <param name="ClusterId">Its cluster.</param>
-/// <param name="ServiceId">Its service.</param>
-/// <param name="Clustering">The clustering kind.</param>
 /// <param name="Tenant">The caller's tenant.</param>
 /// <param name="AuthRequired">Whether API keys are required.</param>
-/// <param name="StorageProviders">The storage providers.</param>
-/// <param name="StorageRoutes">Grain types that use a provider other than the default.</param>
 /// <param name="Version">The silo's version.</param>
+/// <param name="ClusterId">Its cluster (operator).</param>
+/// <param name="ServiceId">Its service (operator).</param>
+/// <param name="Clustering">The clustering kind (operator).</param>
+/// <param name="StorageProviders">The storage providers and where they keep data (operator).</param>
+/// <param name="StorageRoutes">Grain types that use a provider other than the default (operator).</param>
 public sealed record SiloInfo(
     string SiloName,
-    string ClusterId,
-    string ServiceId,
-    string Clustering,
     string Tenant,
     bool AuthRequired,
-    IReadOnlyList<StorageProviderInfo> StorageProviders,
-    IReadOnlyDictionary<string, string> StorageRoutes,
-    string Version);
+    string Version,
+    string? ClusterId = null,
+    string? ServiceId = null,
+    string? Clustering = null,
+    IReadOnlyList<StorageProviderInfo>? StorageProviders = null,
+    IReadOnlyDictionary<string, string>? StorageRoutes = null);
 
 /// <summary>Statistics of one storage provider.</summary>
 /// <param name="Name">The provider's name.</param>

@@ -35,13 +35,13 @@ internal static class UserConflictEndpoints
             "auto_resolved" => ConflictStatus.AutoResolved,
             _ => throw new ApiValidationException("status", $"status must be pending, resolved, escalated or auto_resolved (was '{status}')."),
         };
-        return TypedResults.Ok(await Grain(http, grains, userId).GetConflictsAsync(parsed, ct));
+        return TypedResults.Ok((await Grain(http, grains, userId).GetConflictsAsync(parsed, ct)).AsSent(userId));
     }
 
     private static async Task<Ok<IReadOnlyList<MemoryConflict>>> GetPendingAsync(HttpContext http, IGrainFactory grains, string userId, CancellationToken ct) =>
-        TypedResults.Ok(await Grain(http, grains, userId).GetPendingConflictsAsync(ct));
+        TypedResults.Ok((await Grain(http, grains, userId).GetPendingConflictsAsync(ct)).AsSent(userId));
 
-    private static async Task<Ok<MemoryConflict>> ResolveAsync(
+    private static async Task<IResult> ResolveAsync(
         HttpContext http, IGrainFactory grains, ApiLimits limits, string userId, string conflictId, ConflictResolution body, CancellationToken ct)
     {
         limits.Embedding(body.MergedEmbedding, "merged_embedding");
@@ -50,12 +50,17 @@ internal static class UserConflictEndpoints
             throw new ApiValidationException("merged_text", "A merge needs merged_text.");
         }
 
-        return TypedResults.Ok(await Grain(http, grains, userId).ResolveConflictAsync(conflictId, body, ct));
+        limits.Text(body.MergedText, "merged_text", optional: true);
+        limits.Text(body.Reason, "reason", optional: true);
+        return ApiViews.Reveal(http, await Grain(http, grains, userId).ResolveConflictAsync(conflictId, body, ct), userId, "resolved");
     }
 
-    private static async Task<Ok<MemoryConflict>> EscalateAsync(
-        HttpContext http, IGrainFactory grains, string userId, string conflictId, EscalateRequest? body, CancellationToken ct) =>
-        TypedResults.Ok(await Grain(http, grains, userId).EscalateConflictAsync(conflictId, body?.Reason, ct));
+    private static async Task<IResult> EscalateAsync(
+        HttpContext http, IGrainFactory grains, ApiLimits limits, string userId, string conflictId, EscalateRequest? body, CancellationToken ct)
+    {
+        limits.Text(body?.Reason, "reason", optional: true);
+        return ApiViews.Reveal(http, await Grain(http, grains, userId).EscalateConflictAsync(conflictId, body?.Reason, ct), userId, "escalated");
+    }
 
     private static async Task<NoContent> AddShortTermAsync(
         HttpContext http, IGrainFactory grains, ApiLimits limits, string userId, ShortTermRequest body, CancellationToken ct)

@@ -39,14 +39,17 @@ internal static class UserMemoryEndpoints
         return TypedResults.NoContent();
     }
 
-    private static async Task<Results<Created<AddMemoryResult>, Ok<AddMemoryResult>>> AddAsync(
+    private static async Task<IResult> AddAsync(
         HttpContext http, IGrainFactory grains, ApiLimits limits, string userId, AddMemoryRequest body, CancellationToken ct)
     {
+        limits.Text(body.Text, "text");
+        limits.Metadata(body.Metadata, "metadata");
         var result = await Grain(http, grains, userId).AddMemoryAsync(
             body.Text, limits.Embedding(body.Embedding), body.Type, body.Importance, body.Metadata, ct);
+        object view = http.CanRead() ? result.AsSent(userId) : WriteReceipt.Of(result);
         return result.Outcome == AddMemoryOutcome.Duplicate
-            ? TypedResults.Ok(result)
-            : TypedResults.Created($"{http.Request.Path}/{result.Memory.Id}", result);
+            ? TypedResults.Ok(view)
+            : TypedResults.Created($"{http.Request.Path}/{result.Memory.Id}", view);
     }
 
     private static async Task<Ok<IdsResponse>> ImportAsync(
@@ -93,16 +96,22 @@ internal static class UserMemoryEndpoints
         return TypedResults.Ok(new EmbeddingResponse(memoryId, embedding.Length, embedding));
     }
 
-    private static async Task<Ok<SemanticMemory>> UpdateAsync(
+    private static async Task<IResult> UpdateAsync(
         HttpContext http, IGrainFactory grains, ApiLimits limits, string userId, string memoryId, MemoryUpdate body, CancellationToken ct)
     {
         limits.Embedding(body.Embedding);
-        return TypedResults.Ok(await Grain(http, grains, userId).UpdateMemoryAsync(memoryId, body, ct));
+        limits.Text(body.Text, "text", optional: true);
+        limits.Text(body.Reason, "reason", optional: true);
+        limits.Metadata(body.Metadata, "metadata");
+        return ApiViews.Reveal(http, await Grain(http, grains, userId).UpdateMemoryAsync(memoryId, body, ct), "updated");
     }
 
-    private static async Task<Ok<SemanticMemory>> ArchiveAsync(
-        HttpContext http, IGrainFactory grains, string userId, string memoryId, ArchiveRequest? body, CancellationToken ct) =>
-        TypedResults.Ok(await Grain(http, grains, userId).ArchiveMemoryAsync(memoryId, body?.SupersededBy, body?.Reason, ct));
+    private static async Task<IResult> ArchiveAsync(
+        HttpContext http, IGrainFactory grains, ApiLimits limits, string userId, string memoryId, ArchiveRequest? body, CancellationToken ct)
+    {
+        limits.Text(body?.Reason, "reason", optional: true);
+        return ApiViews.Reveal(http, await Grain(http, grains, userId).ArchiveMemoryAsync(memoryId, body?.SupersededBy, body?.Reason, ct), "archived");
+    }
 
     private static async Task<NoContent> DeleteAsync(
         HttpContext http, IGrainFactory grains, string userId, string memoryId, CancellationToken ct, string? reason = null) =>

@@ -18,7 +18,7 @@ public sealed class ApiKeyStore
         ArgumentNullException.ThrowIfNull(options);
         var silo = options.Value;
         Enabled = IsEnabled(silo);
-        DevelopmentPrincipal = Principal("development", silo.Auth.DevelopmentTenant, [Scopes.Read, Scopes.Write, Scopes.Admin]);
+        DevelopmentPrincipal = Principal("development", silo.Auth.DevelopmentTenant, Scopes.All);
         foreach (var key in silo.Auth.ApiKeys)
         {
             _byHash[Hash(key.Key)] = Principal(key.Name ?? key.Tenant, key.Tenant, key.Scopes);

@@ -38,6 +38,7 @@ public sealed class ApiKeySettings
     /// <summary>The tenant the key acts for: part of every grain key it reaches.</summary>
     public string Tenant { get; set; } = "";
 
-    /// <summary>Any of <c>read</c>, <c>write</c>, <c>admin</c>.</summary>
+    /// <summary>Any of <c>read</c>, <c>write</c>, <c>admin</c> (all three within the tenant) and <c>operator</c>
+    /// (storage statistics and locations of every tenant, no tenant data).</summary>
     public List<string> Scopes { get; set; } = [];
 }

@@ -60,6 +60,14 @@ public sealed class SiloOptions
     /// <summary>Traces, metrics and logs export (OpenTelemetry).</summary>
     public TelemetrySettings Telemetry { get; set; } = new();
 
+    /// <summary>Where ASP.NET Core data-protection keys are kept; default <c>{Storage:BaseDirectory}/.data-protection-keys</c>
+    /// (the silo's data folder, never the user's home). Silos behind one load balancer should share it.</summary>
+    public string? DataProtectionKeysDirectory { get; set; }
+
+    /// <summary>The data-protection key directory in effect.</summary>
+    public string EffectiveDataProtectionKeysDirectory =>
+        Path.GetFullPath(DataProtectionKeysDirectory ?? Path.Combine(Storage.BaseDirectory, ".data-protection-keys"));
+
     /// <summary>The embedding generator that turns text into vectors (text-only memories and text search): the local
     /// all-MiniLM-L6-v2 model by default, an OpenAI-compatible endpoint, or none.</summary>
     public OrleansMemory.Embeddings.EmbeddingOptions Embeddings { get; set; } = new();
@@ -98,6 +106,10 @@ public sealed class HttpSettings
 
     /// <summary>The port; 0 picks a free one.</summary>
     public int Port { get; set; } = 5080;
+
+    /// <summary>Whether requests the HTTP server refuses before the API (NUL in the path, an over-long request line,
+    /// oversized headers) get a problem+json body; off: Kestrel's empty response.</summary>
+    public bool ProblemBodiesForRefusedRequests { get; set; } = true;
 }
 
 /// <summary>Limits on requests.</summary>
@@ -114,4 +126,8 @@ public sealed class LimitSettings
 
     /// <summary>Largest page a read may ask for.</summary>
     public int MaxPageSize { get; set; } = 1000;
+
+    /// <summary>Longest request target (path and query) answered by the API; longer ones get 414. The HTTP server itself
+    /// reads request lines up to 8 times this (at least 64 KiB) and closes the connection beyond that.</summary>
+    public int MaxUrlLength { get; set; } = 8192;
 }

@@ -120,6 +120,7 @@ public sealed class SiloOptionsValidator : IValidateOptions<SiloOptions>
             ("MaxEmbeddingDimension", o.Limits.MaxEmbeddingDimension, 1, 65536),
             ("MaxBatchSize", o.Limits.MaxBatchSize, 1, 100_000),
             ("MaxPageSize", o.Limits.MaxPageSize, 1, 100_000),
+            ("MaxUrlLength", o.Limits.MaxUrlLength, 512, 1 << 20),
         })
         {
             if (value < min || value > max)
@@ -249,12 +250,12 @@ public sealed class SiloOptionsValidator : IValidateOptions<SiloOptions>
 
             if (key.Scopes.Count == 0)
             {
-                yield return $"{prefix}:Scopes must list at least one of read, write, admin.";
+                yield return $"{prefix}:Scopes must list at least one of read, write, admin, operator.";
             }
 
-            foreach (var scope in key.Scopes.Where(s => s is not (Scopes.Read or Scopes.Write or Scopes.Admin)))
+            foreach (var scope in key.Scopes.Where(s => !Scopes.All.Contains(s)))
             {
-                yield return $"{prefix}:Scopes contains '{scope}'; allowed: read, write, admin.";
+                yield return $"{prefix}:Scopes contains '{scope}'; allowed: read, write, admin, operator.";
             }
         }
     }

@@ -32,7 +32,7 @@ internal static class DashboardEndpoints
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, DashboardAuthenticationHandler>(DashboardAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder().AddPolicy(OrleansDashboardPolicy, p => p
             .AddAuthenticationSchemes(DashboardAuthenticationHandler.SchemeName)
-            .RequireClaim(TenantContext.ScopeClaim, Scopes.Admin));
+            .RequireClaim(TenantContext.ScopeClaim, Scopes.Operator));
         return services;
     }
 
@@ -42,7 +42,7 @@ internal static class DashboardEndpoints
         app.ServiceProvider.GetRequiredService<DashboardFeed>();
         app.MapGet("/dashboard/{file?}", ServeFile).ExcludeFromDescription();
         app.MapGet("/dashboard/api/summary", async (DashboardFeed feed, CancellationToken ct) => TypedResults.Ok(await feed.GetSummaryAsync(ct)))
-            .RequireAuthorization(Scopes.Admin).WithTags("Operations").WithSummary("Everything the memory dashboard shows (admin).");
+            .RequireAuthorization(Scopes.Operator).WithTags("Operations").WithSummary("Everything the memory dashboard shows, all tenants (operator).");
         app.MapOrleansDashboard(OrleansDashboardPath).RequireAuthorization(OrleansDashboardPolicy).ExcludeFromDescription();
     }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using OrleansMemory.Silo.Api;
@@ -42,20 +43,24 @@ public static class SiloApplication
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             var http = options.Http;
+            Action<Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions> listen = http.ProblemBodiesForRefusedRequests
+                ? l => l.Use(ServerRejections.Middleware)
+                : _ => { };
             switch (http.ListenAddress)
             {
                 case "localhost":
-                    kestrel.ListenLocalhost(http.Port);
+                    kestrel.ListenLocalhost(http.Port, listen);
                     break;
                 case "*":
-                    kestrel.ListenAnyIP(http.Port);
+                    kestrel.ListenAnyIP(http.Port, listen);
                     break;
                 default:
-                    kestrel.Listen(IPAddress.Parse(http.ListenAddress), http.Port);
+                    kestrel.Listen(IPAddress.Parse(http.ListenAddress), http.Port, listen);
                     break;
             }
 
             kestrel.Limits.MaxRequestBodySize = options.Limits.MaxRequestBodyBytes;
+            kestrel.Limits.MaxRequestLineSize = Math.Max(64 * 1024, options.Limits.MaxUrlLength * 8);
             kestrel.AddServerHeader = false;
         });
 
@@ -63,10 +68,13 @@ public static class SiloApplication
 
         builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ApiProblems.Customize);
         builder.Services.AddExceptionHandler<ApiExceptionHandler>();
         builder.Services.AddOpenApi();
 
+        builder.Services.AddDataProtection()
+            .SetApplicationName("OrleansMemory")
+            .PersistKeysToFileSystem(new DirectoryInfo(options.EffectiveDataProtectionKeysDirectory));
         builder.Services.AddSingleton<ApiKeyStore>();
         builder.Services.AddSingleton<ApiLimits>();
         builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
@@ -74,7 +82,9 @@ public static class SiloApplication
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Scopes.Read, p => p.RequireClaim(TenantContext.ScopeClaim, Scopes.Read, Scopes.Admin))
             .AddPolicy(Scopes.Write, p => p.RequireClaim(TenantContext.ScopeClaim, Scopes.Write, Scopes.Admin))
-            .AddPolicy(Scopes.Admin, p => p.RequireClaim(TenantContext.ScopeClaim, Scopes.Admin));
+            .AddPolicy(Scopes.Admin, p => p.RequireClaim(TenantContext.ScopeClaim, Scopes.Admin))
+            .AddPolicy(Scopes.Operator, p => p.RequireClaim(TenantContext.ScopeClaim, Scopes.Operator))
+            .AddPolicy(Scopes.Any, p => p.RequireClaim(TenantContext.ScopeClaim, Scopes.All));
 
         builder.Services.AddSiloHealthChecks();
         builder.Services.AddSiloMetrics();
@@ -87,14 +97,17 @@ public static class SiloApplication
     {
         ArgumentNullException.ThrowIfNull(app);
         var limits = app.Services.GetRequiredService<IOptions<SiloOptions>>().Value.Limits;
+        var rejections = ServerRejections.Subscribe(app.Services.GetRequiredService<System.Diagnostics.DiagnosticListener>());
+        app.Lifetime.ApplicationStopped.Register(rejections.Dispose);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.Use((context, next) =>
         {
+            ApiProblems.CheckRequestTarget(context, limits.MaxUrlLength);
             if (context.Request.ContentLength > limits.MaxRequestBodyBytes)
             {
                 throw new BadHttpRequestException(
-                    $"The request body is {context.Request.ContentLength} bytes; the limit is {limits.MaxRequestBodyBytes} (OrleansMemory:Limits:MaxRequestBodyBytes).",
+                    $"The request body is {context.Request.ContentLength} bytes; the limit is {limits.MaxRequestBodyBytes}.",
                     StatusCodes.Status413PayloadTooLarge);
             }
 

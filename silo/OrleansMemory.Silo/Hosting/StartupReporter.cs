@@ -81,7 +81,7 @@ internal sealed partial class StartupReporter(
     [LoggerMessage(Level = LogLevel.Information, Message = "API keys required ({KeyCount} configured)")]
     private static partial void LogInformationAuth(ILogger logger, int keyCount);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "AUTHENTICATION IS OFF: every request acts as tenant '{Tenant}' with read, write and admin scopes. " +
+    [LoggerMessage(Level = LogLevel.Warning, Message = "AUTHENTICATION IS OFF: every request acts as tenant '{Tenant}' with every scope (read, write, admin, operator). " +
         "This is the default only because the silo listens on loopback ({ListenAddress}); configure OrleansMemory:Auth:ApiKeys before exposing it.")]
     private static partial void LogWarningAuthOff(ILogger logger, string tenant, string listenAddress);
 

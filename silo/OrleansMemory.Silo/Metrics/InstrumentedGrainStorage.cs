@@ -1,13 +1,15 @@
 using System.Diagnostics;
+using OrleansMemory.Abstractions;
 using OrleansMemory.Storage;
 
 namespace OrleansMemory.Silo.Metrics;
 
 /// <summary>Registered under a provider's name in its place: every read, write and clear through the provider (Orleans'
 /// persistent state and the memory grains' own records and pages alike) is counted, timed, sized and traced, by
-/// provider, grain type and state kind. Stays the provider's lifecycle participant.</summary>
+/// provider, grain type and state kind. Stays the provider's lifecycle participant, and passes erasures of earlier
+/// versions through to a provider that keeps them.</summary>
 internal sealed class InstrumentedGrainStorage(string provider, string providerType, IGrainStorage inner, MemoryMetrics metrics)
-    : IGrainStorage, IGrainStorageDecorator, ILifecycleParticipant<ISiloLifecycle>
+    : IGrainStorage, IGrainStorageDecorator, IVersionedGrainStorage, ILifecycleParticipant<ISiloLifecycle>
 {
     public IGrainStorage InnerStorage => inner;
 
@@ -19,6 +21,11 @@ internal sealed class InstrumentedGrainStorage(string provider, string providerT
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
         RunAsync("clear", stateName, grainId, () => inner.ClearStateAsync(stateName, grainId, grainState));
+
+    public Task EraseEarlierVersionsAsync(string stateName, GrainId grainId, CancellationToken cancellationToken = default) =>
+        inner is IVersionedGrainStorage versioned
+            ? RunAsync("erase_versions", stateName, grainId, () => versioned.EraseEarlierVersionsAsync(stateName, grainId, cancellationToken))
+            : Task.CompletedTask;
 
     public void Participate(ISiloLifecycle lifecycle) => (inner as ILifecycleParticipant<ISiloLifecycle>)?.Participate(lifecycle);
 

@@ -74,10 +74,12 @@ public interface IUserGrain : IGrainWithStringKey
     /// <summary>Every add / duplicate / update / archive / delete / conflict event of a memory, oldest first.</summary>
     Task<IReadOnlyList<MemoryHistoryEvent>> GetHistoryAsync(string memoryId, CancellationToken cancellationToken = default);
 
-    /// <summary>Conflicts waiting for a decision.</summary>
+    /// <summary>Conflicts waiting for a decision, most important first (the mean importance of the two memories), ties
+    /// oldest first.</summary>
     Task<IReadOnlyList<MemoryConflict>> GetPendingConflictsAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Conflicts with the given status, or all.</summary>
+    /// <summary>Conflicts with the given status, or all: pending ones in the order of <see cref="GetPendingConflictsAsync"/>,
+    /// otherwise in the order they were detected.</summary>
     Task<IReadOnlyList<MemoryConflict>> GetConflictsAsync(ConflictStatus? status = null, CancellationToken cancellationToken = default);
 
     /// <summary>Resolves a pending or escalated conflict; archives the loser.</summary>

@@ -17,11 +17,21 @@ public sealed class LoadRun(IReadOnlyList<Uri> targets, int users, LoadMix mix, 
     private int _next;
 
     /// <summary>Runs for <paramref name="duration"/> with a live progress display; returns the statistics per operation.</summary>
-    public async Task<IReadOnlyDictionary<string, OperationStats>> ExecuteAsync(IAnsiConsole console, TimeSpan duration, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<string, OperationStats>> ExecuteAsync(IAnsiConsole console, TimeSpan duration, CancellationToken cancellationToken) =>
+        await ExecuteAsync(console, duration, TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Runs like <see cref="ExecuteAsync(IAnsiConsole, TimeSpan, CancellationToken)"/>; a request without an
+    /// answer within <paramref name="requestTimeout"/>, or that cannot connect, counts as an error of its operation.</summary>
+    public async Task<IReadOnlyDictionary<string, OperationStats>> ExecuteAsync(IAnsiConsole console, TimeSpan duration, TimeSpan requestTimeout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(console);
-        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = Math.Max(users, 8), PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
-        using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
+        using var handler = new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = Math.Max(users, 8),
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            ConnectTimeout = requestTimeout,
+        };
+        using var http = new HttpClient(handler) { Timeout = requestTimeout };
         if (apiKey is not null)
         {
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
@@ -46,6 +56,7 @@ public sealed class LoadRun(IReadOnlyList<Uri> targets, int users, LoadMix mix, 
                 }
 
                 task.Value = task.MaxValue;
+                await Task.WhenAll(workers).ConfigureAwait(false); // a worker that failed unexpectedly fails the run loudly
             }).ConfigureAwait(false);
         return _stats;
     }
@@ -83,7 +94,11 @@ public sealed class LoadRun(IReadOnlyList<Uri> targets, int users, LoadMix mix, 
         {
             // The run is over; the call in flight is not counted.
         }
-        catch (HttpRequestException ex)
+        catch (OperationCanceledException)
+        {
+            _stats[operation].Failure($"{request.RequestUri}: no answer within {http.Timeout.TotalSeconds:F0} s");
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException)
         {
             _stats[operation].Failure($"{request.RequestUri}: {ex.Message}");
         }

@@ -8,7 +8,7 @@ namespace OrleansMemory.Grains.Agents;
 /// <summary>An agent: reasoning chains (paged log <c>reasoning_chains</c>) and the conversations it took part in (paged
 /// log <c>conversations</c>, one entry per conversation, rewritten in place when touched).</summary>
 [GrainType("agent")]
-public sealed class AgentGrain : MemoryGrainBase, IAgentGrain
+public sealed partial class AgentGrain : MemoryGrainBase, IAgentGrain
 {
     private const string TokenEstimate = "ceil(characters / 4) + 4 per message";
     private readonly PagedLog<ReasoningChain> _chainLog;
@@ -28,6 +28,12 @@ public sealed class AgentGrain : MemoryGrainBase, IAgentGrain
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _chains = await _chainLog.ReadAllAsync();
+        if (_chainLog.IsErasing)
+        {
+            await EraseAsync(); // an erasure a crash interrupted
+            _chains = [];
+        }
+
         _conversations = await _conversationLog.ReadAllAsync();
         for (var i = 0; i < _conversations.Count; i++)
         {
@@ -72,6 +78,7 @@ public sealed class AgentGrain : MemoryGrainBase, IAgentGrain
     public async Task DeleteChainsAsync(CancellationToken cancellationToken = default)
     {
         await _chainLog.ClearAsync();
+        await EraseEarlierVersionsAsync("reasoning_chains/head");
         _chains = [];
     }
 
@@ -130,8 +137,16 @@ public sealed class AgentGrain : MemoryGrainBase, IAgentGrain
     /// <inheritdoc />
     public async Task DeleteAsync(CancellationToken cancellationToken = default)
     {
-        await _chainLog.ClearAsync();
-        await _conversationLog.ClearAsync();
+        try
+        {
+            await EraseAsync();
+        }
+        catch
+        {
+            DeactivateOnIdle(); // the next activation finishes the erasure
+            throw;
+        }
+
         _chains = [];
         _conversations = [];
         _conversationIndex.Clear();
@@ -168,7 +183,7 @@ public sealed class AgentGrain : MemoryGrainBase, IAgentGrain
         Guard.OptionalId(chain.ChainId, "chain.ChainId", Options);
         Guard.OptionalId(chain.ConversationId, "chain.ConversationId", Options);
         Guard.Items(chain.Steps, "chain.Steps", Options, allowEmpty: false);
-        Guard.Metadata(chain.Metadata, "chain.Metadata");
+        Guard.Metadata(chain.Metadata, "chain.Metadata", Options);
         if (chain.Goal is not null)
         {
             Guard.Text(chain.Goal, Options.MaxMemoryTextLength, "chain.Goal", allowEmpty: true);
@@ -186,6 +201,8 @@ public sealed class AgentGrain : MemoryGrainBase, IAgentGrain
             }
 
             Guard.Text(step.Content, Options.MaxMemoryTextLength, name + ".Content", allowEmpty: true);
+            Guard.Value(step.Arguments, name + ".Arguments", Options);
+            Guard.Value(step.Result, name + ".Result", Options);
             if (step.Kind is ReasoningStepKind.ToolCall or ReasoningStepKind.ToolResult)
             {
                 Guard.Id(step.ToolName, name + ".ToolName", Options);

@@ -35,6 +35,7 @@ public sealed class CacheGrain : MemoryGrainBase, ICacheGrain
     public async Task SetAsync(JsonElement value, TimeSpan? ttl = null, CancellationToken cancellationToken = default)
     {
         Guard.Json(value, nameof(value));
+        Guard.Value(value, nameof(value), Options);
         if (ttl is { } t)
         {
             Guard.Positive(t, nameof(ttl));
@@ -66,6 +67,7 @@ public sealed class CacheGrain : MemoryGrainBase, ICacheGrain
     {
         _expiryTimer?.Dispose();
         await _entry.ClearAsync();
+        await EraseEarlierVersionsAsync("entry");
     }
 
     /// <inheritdoc />

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using OrleansMemory.Abstractions;
 
@@ -117,22 +118,78 @@ internal static class Guard
         return value;
     }
 
-    public static IReadOnlyDictionary<string, JsonElement>? Metadata(IReadOnlyDictionary<string, JsonElement>? metadata, string paramName)
+    /// <summary>Checks a metadata object against the entry, key and size limits.</summary>
+    public static IReadOnlyDictionary<string, JsonElement>? Metadata(IReadOnlyDictionary<string, JsonElement>? metadata, string paramName, MemoryGrainOptions options)
     {
         if (metadata is null)
         {
             return null;
         }
 
+        if (metadata.Count > options.MaxMetadataEntries)
+        {
+            throw new MemoryValidationException($"{paramName} has {metadata.Count} entries; the limit is {options.MaxMetadataEntries}.", paramName);
+        }
+
+        long bytes = 2;
         foreach (var (key, value) in metadata)
         {
             if (key is null || value.ValueKind == JsonValueKind.Undefined)
             {
                 throw new MemoryValidationException($"{paramName} has an entry without a key or value.", paramName);
             }
+
+            if (key.Length > options.MaxMetadataKeyLength)
+            {
+                throw new MemoryValidationException($"{paramName} has a key of {key.Length} characters; the limit is {options.MaxMetadataKeyLength}.", paramName);
+            }
+
+            bytes += Encoding.UTF8.GetByteCount(key) + JsonBytes(value) + 4;
+        }
+
+        if (bytes > options.MaxMetadataBytes)
+        {
+            throw new MemoryValidationException($"{paramName} is {bytes} bytes of JSON; the limit is {options.MaxMetadataBytes}.", paramName);
         }
 
         return metadata;
+    }
+
+    /// <summary>Checks an optional short free text (reason, goal) against <see cref="MemoryGrainOptions.MaxReasonLength"/>.</summary>
+    public static string? Reason(string? value, string paramName, MemoryGrainOptions options) =>
+        value is null ? null : Text(value, options.MaxReasonLength, paramName, allowEmpty: true);
+
+    /// <summary>Checks an optional free JSON value against <see cref="MemoryGrainOptions.MaxValueBytes"/>.</summary>
+    public static JsonElement? Value(JsonElement? value, string paramName, MemoryGrainOptions options)
+    {
+        if (value is { } v && v.ValueKind != JsonValueKind.Undefined && JsonBytes(v) is var bytes && bytes > options.MaxValueBytes)
+        {
+            throw new MemoryValidationException($"{paramName} is {bytes} bytes of JSON; the limit is {options.MaxValueBytes}.", paramName);
+        }
+
+        return value;
+    }
+
+    /// <summary>The UTF-8 size of a JSON value as stored.</summary>
+    public static long JsonBytes(JsonElement value) => value.ValueKind == JsonValueKind.Undefined
+        ? 0
+        : System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(value).Length;
+
+    /// <summary>The UTF-8 size of a metadata object's JSON.</summary>
+    public static long MetadataBytes(IReadOnlyDictionary<string, JsonElement>? metadata)
+    {
+        if (metadata is null)
+        {
+            return 0;
+        }
+
+        long bytes = 2;
+        foreach (var (key, value) in metadata)
+        {
+            bytes += Encoding.UTF8.GetByteCount(key) + JsonBytes(value) + 4;
+        }
+
+        return bytes;
     }
 
     public static TimeSpan Positive(TimeSpan value, string paramName)

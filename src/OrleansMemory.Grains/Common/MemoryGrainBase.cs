@@ -35,6 +35,12 @@ public abstract class MemoryGrainBase : Grain
 
     private protected StateRecord<T> Record<T>(string stateName) where T : class, new() => new(Storage, this.GetGrainId(), stateName);
 
+    /// <summary>After an erasure: lets a provider that keeps earlier versions of records (file backups, a SQLite
+    /// write-ahead log) erase them too.</summary>
+    private protected Task EraseEarlierVersionsAsync(string stateName) => Storage is OrleansMemory.Abstractions.IVersionedGrainStorage versioned
+        ? versioned.EraseEarlierVersionsAsync(stateName, this.GetGrainId())
+        : Task.CompletedTask;
+
     private protected PagedLog<T> Log<T>(string name, int pageSize) => new(Storage, this.GetGrainId(), name, pageSize);
 
     /// <summary>A new id for an item the caller did not name.</summary>

@@ -37,7 +37,11 @@ public sealed class SystemStateGrain : MemoryGrainBase, ISystemStateGrain
         Task.FromResult(_value.Exists ? _value.State.Value : null);
 
     /// <inheritdoc />
-    public Task DeleteAsync(CancellationToken cancellationToken = default) => _value.ClearAsync();
+    public async Task DeleteAsync(CancellationToken cancellationToken = default)
+    {
+        await _value.ClearAsync();
+        await EraseEarlierVersionsAsync("value");
+    }
 
     internal sealed class SystemValueState
     {

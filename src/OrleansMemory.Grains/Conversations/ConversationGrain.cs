@@ -10,7 +10,7 @@ namespace OrleansMemory.Grains.Conversations;
 /// (state <c>chunks</c>) and memory formation records (paged log <c>memories</c>). Messages and records are held in
 /// memory while active; appends write only the tail page and the log head.</summary>
 [GrainType("conversation")]
-public sealed class ConversationGrain : MemoryGrainBase, IConversationGrain
+public sealed partial class ConversationGrain : MemoryGrainBase, IConversationGrain
 {
     private readonly StateRecord<DocumentState> _document;
     private readonly StateRecord<ChunkSetState> _chunks;
@@ -34,6 +34,12 @@ public sealed class ConversationGrain : MemoryGrainBase, IConversationGrain
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _messages = await _messageLog.ReadAllAsync();
+        if (_messageLog.IsErasing)
+        {
+            await EraseAsync(); // an erasure a crash interrupted
+            _messages = [];
+        }
+
         _messageBytes = _messages.Sum(m => (long)Encoding.UTF8.GetByteCount(m.Content));
         _formation = await _formationLog.ReadAllAsync();
         RebuildFormationIndex();
@@ -72,7 +78,9 @@ public sealed class ConversationGrain : MemoryGrainBase, IConversationGrain
     public async Task<IReadOnlyList<long>> AppendMessagesAsync(IReadOnlyList<RawMessage> messages, CancellationToken cancellationToken = default)
     {
         var prepared = Prepare(Guard.Items(messages, nameof(messages), Options, allowEmpty: false), _messages.Count);
+        var adding = CheckMessageQuota(prepared, replacing: false);
         await _messageLog.AppendAsync(prepared);
+        CommitMessageBytes(adding, replacing: false);
         _messages.AddRange(prepared);
         _messageBytes += prepared.Sum(m => (long)Encoding.UTF8.GetByteCount(m.Content));
         return prepared.Select(m => m.Sequence).ToArray();
@@ -108,7 +116,9 @@ public sealed class ConversationGrain : MemoryGrainBase, IConversationGrain
     public async Task ReplaceMessagesAsync(IReadOnlyList<RawMessage> messages, CancellationToken cancellationToken = default)
     {
         var prepared = Prepare(Guard.Items(messages, nameof(messages), Options), 0);
+        var bytes = CheckMessageQuota(prepared, replacing: true);
         await _messageLog.ReplaceAllAsync(prepared);
+        CommitMessageBytes(bytes, replacing: true);
         _messages = prepared;
         _messageBytes = prepared.Sum(m => (long)Encoding.UTF8.GetByteCount(m.Content));
     }
@@ -131,7 +141,8 @@ public sealed class ConversationGrain : MemoryGrainBase, IConversationGrain
                 throw new MemoryValidationException($"Chunk '{chunk.ChunkId}' ends before it starts.", nameof(chunks));
             }
 
-            Guard.Metadata(chunk.Metadata, "chunk.Metadata");
+            Guard.Metadata(chunk.Metadata, "chunk.Metadata", Options);
+            Guard.Value(chunk.Content, "chunk.Content", Options);
         }
 
         _chunks.State.Chunks = [.. chunks];
@@ -155,7 +166,7 @@ public sealed class ConversationGrain : MemoryGrainBase, IConversationGrain
         ArgumentNullException.ThrowIfNull(record);
         Guard.Id(record.MemoryId, "record.MemoryId", Options);
         Guard.Text(record.Content, Options.MaxMemoryTextLength, "record.Content");
-        Guard.Metadata(record.Metadata, "record.Metadata");
+        Guard.Metadata(record.Metadata, "record.Metadata", Options);
         if (record.SourceEndSequence < record.SourceStartSequence || record.SourceStartSequence < 0)
         {
             throw new MemoryValidationException("record's source message range is not a range.", nameof(record));
@@ -203,12 +214,19 @@ public sealed class ConversationGrain : MemoryGrainBase, IConversationGrain
     /// <inheritdoc />
     public async Task DeleteAsync(CancellationToken cancellationToken = default)
     {
-        await _document.ClearAsync();
-        await _chunks.ClearAsync();
-        await _messageLog.ClearAsync();
-        await _formationLog.ClearAsync();
+        try
+        {
+            await EraseAsync();
+        }
+        catch
+        {
+            DeactivateOnIdle(); // the next activation finishes the erasure
+            throw;
+        }
+
         _messages = [];
         _messageBytes = 0;
+        _quotaBytes = null;
         _formation = [];
         _formationIndex.Clear();
         DeactivateOnIdle();
@@ -231,7 +249,7 @@ public sealed class ConversationGrain : MemoryGrainBase, IConversationGrain
                 throw new MemoryValidationException($"{name}.Name is longer than {Options.MaxIdLength} characters.", name + ".Name");
             }
 
-            Guard.Metadata(m.Metadata, name + ".Metadata");
+            Guard.Metadata(m.Metadata, name + ".Metadata", Options);
             prepared.Add(m with
             {
                 Id = string.IsNullOrEmpty(m.Id) ? NewId() : m.Id,

@@ -18,6 +18,28 @@ public sealed class MemoryGrainOptions
     /// <summary>The longest memory text (semantic memory, formation record, short-term message, reasoning step), in characters.</summary>
     public int MaxMemoryTextLength { get; set; } = 100_000;
 
+    /// <summary>The largest metadata object (memory, message, chunk, record, chain), in UTF-8 bytes of its JSON.</summary>
+    public int MaxMetadataBytes { get; set; } = 16 * 1024;
+
+    /// <summary>The most entries in one metadata object.</summary>
+    public int MaxMetadataEntries { get; set; } = 64;
+
+    /// <summary>The longest metadata key, in characters.</summary>
+    public int MaxMetadataKeyLength { get; set; } = 128;
+
+    /// <summary>The longest reason, goal or other short free text (archive, delete, update, resolution, escalation), in characters.</summary>
+    public int MaxReasonLength { get; set; } = 4096;
+
+    /// <summary>The largest free JSON value other than a conversation document (cache value, chunk content, tool
+    /// arguments and results), in UTF-8 bytes.</summary>
+    public int MaxValueBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>The most entries in a search filter's lists (memory types).</summary>
+    public int MaxFilterItems { get; set; } = 64;
+
+    /// <summary>Quotas per user and per conversation, by tenant (the part of the grain key before <c>/</c>).</summary>
+    public MemoryQuotaOptions Quotas { get; set; } = new();
+
     /// <summary>The most items one call may append or replace.</summary>
     public int MaxItemsPerCall { get; set; } = 10_000;
 

@@ -20,6 +20,26 @@ public sealed class MemoryGrainOptionsValidator : IValidateOptions<MemoryGrainOp
         Positive(failures, options.MaxMessageLength, nameof(options.MaxMessageLength));
         Positive(failures, options.MaxMemoryTextLength, nameof(options.MaxMemoryTextLength));
         Positive(failures, options.MaxItemsPerCall, nameof(options.MaxItemsPerCall));
+        Positive(failures, options.MaxMetadataBytes, nameof(options.MaxMetadataBytes));
+        Positive(failures, options.MaxMetadataEntries, nameof(options.MaxMetadataEntries));
+        Positive(failures, options.MaxMetadataKeyLength, nameof(options.MaxMetadataKeyLength));
+        Positive(failures, options.MaxReasonLength, nameof(options.MaxReasonLength));
+        Positive(failures, options.MaxValueBytes, nameof(options.MaxValueBytes));
+        Positive(failures, options.MaxFilterItems, nameof(options.MaxFilterItems));
+        foreach (var (tenant, limits) in options.Quotas.Tenants.Append(new("(default)", options.Quotas.Default)))
+        {
+            foreach (var (limitName, value) in new[]
+            {
+                (nameof(limits.MaxMemoriesPerUser), limits.MaxMemoriesPerUser), (nameof(limits.MaxBytesPerUser), limits.MaxBytesPerUser),
+                (nameof(limits.MaxMessagesPerConversation), limits.MaxMessagesPerConversation), (nameof(limits.MaxBytesPerConversation), limits.MaxBytesPerConversation),
+            })
+            {
+                if (value is < 1)
+                {
+                    failures.Add($"Quotas {tenant}: {limitName} must be at least 1 (is {value}).");
+                }
+            }
+        }
         Positive(failures, options.MaxEmbeddingDimension, nameof(options.MaxEmbeddingDimension));
         Positive(failures, options.MessagePageSize, nameof(options.MessagePageSize));
         Positive(failures, options.ChainPageSize, nameof(options.ChainPageSize));

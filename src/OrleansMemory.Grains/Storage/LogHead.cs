@@ -9,6 +9,13 @@ internal sealed class LogHead
     public long First { get; set; }
 
     public int PageSize { get; set; }
+
+    /// <summary>Pages an unfinished clear still has to erase (0 when none): the count is zeroed first, so a clear
+    /// resumed after a crash still knows how far the pages went.</summary>
+    public long PendingPages { get; set; }
+
+    /// <summary>The owning grain started erasing itself (this log is cleared last); its next activation finishes it.</summary>
+    public bool Erasing { get; set; }
 }
 
 /// <summary>One page of a paged log.</summary>

@@ -45,6 +45,21 @@ internal sealed class PagedLog<T>
     /// <summary>The state name of page <paramref name="pageIndex"/>.</summary>
     public string PageName(long pageIndex) => string.Create(CultureInfo.InvariantCulture, $"{_name}/{pageIndex:D6}");
 
+    /// <summary>Whether the owning grain's erasure was started (<see cref="MarkErasingAsync"/>) and not finished: the
+    /// grain clears this log last, which ends it.</summary>
+    public bool IsErasing => _head.State.Erasing;
+
+    /// <summary>Records in the head that the owning grain is erasing itself, before it clears anything.</summary>
+    public async Task MarkErasingAsync()
+    {
+        await _head.EnsureLoadedAsync();
+        if (!_head.State.Erasing)
+        {
+            _head.State.Erasing = true;
+            await _head.WriteAsync();
+        }
+    }
+
     /// <summary>Reads the head record.</summary>
     public Task LoadAsync() => _head.ReadAsync();
 
@@ -176,6 +191,12 @@ internal sealed class PagedLog<T>
         await _storage.WriteStateAsync(PageName(pageIndex), _grainId, page);
     }
 
+    /// <summary>Erases earlier versions of the page holding item <paramref name="index"/> where the provider keeps them
+    /// (<see cref="OrleansMemory.Abstractions.IVersionedGrainStorage"/>): after a write that removed content.</summary>
+    public Task EraseEarlierVersionsAsync(long index) => _storage is OrleansMemory.Abstractions.IVersionedGrainStorage versioned
+        ? versioned.EraseEarlierVersionsAsync(PageName(index / PageSize), _grainId)
+        : Task.CompletedTask;
+
     /// <summary>Replaces every item. The head is emptied first, so a failure part-way leaves an empty log rather than a mix.</summary>
     public async Task ReplaceAllAsync(IReadOnlyList<T> items)
     {
@@ -189,15 +210,18 @@ internal sealed class PagedLog<T>
         await _head.EnsureLoadedAsync();
         var size = PageSize;
         var count = Count;
+        var pages = Math.Max(count / size + 1, _head.State.PendingPages);
         if (_head.Exists && count > 0)
         {
             _head.State.Count = 0;
             _head.State.First = 0;
+            _head.State.PendingPages = pages;
             await _head.WriteAsync();
         }
 
-        // Pages up to and including the one after the last full page: a failed append may have left it behind.
-        for (long pageIndex = 0; pageIndex <= count / size; pageIndex++)
+        // Pages up to and including the one after the last full page (a failed append may have left it behind), and
+        // every page an interrupted clear had not reached.
+        for (long pageIndex = 0; pageIndex < pages; pageIndex++)
         {
             var page = new GrainState<LogPage<T>>();
             await _storage.ReadStateAsync(PageName(pageIndex), _grainId, page);
@@ -211,6 +235,8 @@ internal sealed class PagedLog<T>
         await _head.ClearAsync();
         _head.State.PageSize = 0;
         _head.State.First = 0;
+        _head.State.PendingPages = 0;
+        _head.State.Erasing = false;
     }
 
     private async Task<GrainState<LogPage<T>>> GetTailAsync(long pageIndex) =>

@@ -10,6 +10,7 @@ public sealed partial class UserGrain
     private readonly Dictionary<string, int> _conflictIndex = new(StringComparer.Ordinal);
 
     /// <inheritdoc />
+    /// <remarks>Most important first (the mean importance of the two memories), ties oldest first.</remarks>
     public Task<IReadOnlyList<MemoryConflict>> GetPendingConflictsAsync(CancellationToken cancellationToken = default) =>
         GetConflictsAsync(ConflictStatus.Pending, cancellationToken);
 
@@ -21,7 +22,10 @@ public sealed partial class UserGrain
             throw new MemoryValidationException($"{(int)s} is not a conflict status.", nameof(status));
         }
 
-        return Task.FromResult<IReadOnlyList<MemoryConflict>>(_conflicts.Where(c => status is null || c.Status == status).ToArray());
+        var matching = _conflicts.Where(c => status is null || c.Status == status);
+        return Task.FromResult<IReadOnlyList<MemoryConflict>>(status == ConflictStatus.Pending
+            ? [.. matching.OrderByDescending(c => c.AverageImportance).ThenBy(c => c.CreatedAt)]
+            : [.. matching]);
     }
 
     /// <inheritdoc />
@@ -40,6 +44,7 @@ public sealed partial class UserGrain
             throw new MemoryValidationException($"{(int)resolution.Kind} is not a resolution.", nameof(resolution));
         }
 
+        Guard.Reason(resolution.Reason, "resolution.Reason", Options);
         var reason = resolution.Reason ?? $"Conflict {conflictId} resolved: {resolution.Kind}.";
         List<MemoryHistoryEvent> events = [];
         switch (resolution.Kind)
@@ -71,6 +76,7 @@ public sealed partial class UserGrain
     public async Task<MemoryConflict> EscalateConflictAsync(string conflictId, string? reason = null, CancellationToken cancellationToken = default)
     {
         var index = ConflictIndexOf(conflictId);
+        Guard.Reason(reason, nameof(reason), Options);
         if (_conflicts[index].Status != ConflictStatus.Pending)
         {
             throw new MemoryValidationException($"Conflict '{conflictId}' is {_conflicts[index].Status}; only pending conflicts escalate.", nameof(conflictId));
@@ -178,7 +184,7 @@ public sealed partial class UserGrain
         var now = Now;
         var merged = new SemanticMemory(NewId(), text, a?.Type ?? b?.Type ?? MemoryTypes.Fact, Math.Max(a?.Importance ?? 0, b?.Importance ?? 0),
             a?.Metadata ?? b?.Metadata, now, now, now, 1);
-        await AppendMemoriesAsync([(merged, vector)]);
+        await AppendWithinQuotaAsync([(merged, vector)]);
         events.Add(new MemoryHistoryEvent(merged.Id, MemoryEventKind.Added, now, $"Merged from {conflict.MemoryAId} and {conflict.MemoryBId}.", conflict.Id));
         await ArchiveIfLiveAsync(conflict.MemoryAId, merged.Id, reason, events);
         await ArchiveIfLiveAsync(conflict.MemoryBId, merged.Id, reason, events);
@@ -207,6 +213,7 @@ public sealed partial class UserGrain
                 Explanation = $"Memory {memoryId} was deleted; its text is no longer kept here.",
             };
             await _conflictLog.SetAsync(_conflictBase + i, closed);
+            await _conflictLog.EraseEarlierVersionsAsync(_conflictBase + i);
             _conflicts[i] = closed;
             if (open)
             {

@@ -179,7 +179,16 @@ public sealed partial class UserGrain
             Guard.UnitInterval(min, "filter.MinImportance");
         }
 
-        Guard.Metadata(filter.Metadata, "filter.Metadata");
+        Guard.Metadata(filter.Metadata, "filter.Metadata", Options);
+        if (filter.Types is { } filterTypes)
+        {
+            Guard.Items(filterTypes, "filter.Types", Options);
+            if (filterTypes.Count > Options.MaxFilterItems)
+            {
+                throw new MemoryValidationException($"filter.Types has {filterTypes.Count} entries; the limit is {Options.MaxFilterItems}.", "filter.Types");
+            }
+        }
+
         var wanted = filter.Metadata?.Where(m => !MemoryRows.MaskDecides(m.Value)).ToArray() ?? [];
         if (wanted.Length == 0)
         {

@@ -51,6 +51,12 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         await _profile.ReadAsync();
+        if (_profile.State.Erasing)
+        {
+            await EraseAllAsync(); // an erasure a crash interrupted
+            return;
+        }
+
         await _shortTerm.ReadAsync();
         await LoadMemoriesAsync();
 
@@ -67,7 +73,7 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
         Guard.Text(text, Options.MaxMemoryTextLength, nameof(text));
         Guard.Text(type, MaxTypeLength, nameof(type));
         Guard.UnitInterval(importance, nameof(importance));
-        Guard.Metadata(metadata, nameof(metadata));
+        Guard.Metadata(metadata, nameof(metadata), Options);
         var vector = await NormalizedEmbeddingAsync(embedding, text, nameof(embedding), cancellationToken);
         var now = Now;
         var similar = _matrix.Count == 0
@@ -85,7 +91,7 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
         }
 
         var memory = new SemanticMemory(NewId(), text, type, importance, metadata, now, now, now, 1);
-        var newRow = await AppendMemoriesAsync([(memory, vector)]);
+        var newRow = await AppendWithinQuotaAsync([(memory, vector)]);
         List<MemoryHistoryEvent> events = [new(memory.Id, MemoryEventKind.Added, now, "Added.")];
         var conflicts = await DetectConflictsAsync(memory, newRow, similar, nearest, events, cancellationToken);
         await AddHistoryAsync(events);
@@ -109,7 +115,7 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
             Guard.Text(m.Text, Options.MaxMemoryTextLength, name + ".Text");
             Guard.Text(m.Type, MaxTypeLength, name + ".Type");
             Guard.UnitInterval(m.Importance, name + ".Importance");
-            Guard.Metadata(m.Metadata, name + ".Metadata");
+            Guard.Metadata(m.Metadata, name + ".Metadata", Options);
             CheckEmbeddingSource(generated: false, name + ".Embedding");
             var vector = EmbeddingMatrix.Normalize(m.Embedding, dimension, Options.MaxEmbeddingDimension, name + ".Embedding");
             dimension = vector.Length;
@@ -117,7 +123,7 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
             prepared.Add((new SemanticMemory(NewId(), m.Text, m.Type, m.Importance, m.Metadata, created, now, created, 1), vector));
         }
 
-        await AppendMemoriesAsync(prepared);
+        await AppendWithinQuotaAsync(prepared);
         await AddHistoryAsync([.. prepared.Select(p => new MemoryHistoryEvent(p.Item1.Id, MemoryEventKind.Added, now, "Imported."))]);
         return prepared.Select(p => p.Item1.Id).ToArray();
     }
@@ -203,7 +209,8 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
             Guard.UnitInterval(importance, "update.Importance");
         }
 
-        Guard.Metadata(update.Metadata, "update.Metadata");
+        Guard.Metadata(update.Metadata, "update.Metadata", Options);
+        Guard.Reason(update.Reason, "update.Reason", Options);
         float[]? vector = null;
         if (update.Embedding is not null || (update.Text is not null && EmbedsTextItself))
         {
@@ -219,7 +226,9 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
             Metadata = update.Metadata ?? current.Metadata,
             UpdatedAt = now,
         };
+        CheckGrowth(current, updated);
         await SaveMemoryAsync(row, updated, vector);
+        ApplyGrowth(current, updated);
         await AddHistoryAsync([new MemoryHistoryEvent(memoryId, MemoryEventKind.Updated, now, update.Reason ?? "Updated.")]);
         return updated;
     }
@@ -229,6 +238,7 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
     {
         var row = RowOf(memoryId);
         Guard.OptionalId(supersededBy, nameof(supersededBy), Options);
+        Guard.Reason(reason, nameof(reason), Options);
         List<MemoryHistoryEvent> events = [];
         var archived = await ArchiveRowAsync(row, supersededBy, reason ?? "Archived.", events);
         await AddHistoryAsync(events);
@@ -239,12 +249,14 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
     public async Task<bool> DeleteMemoryAsync(string memoryId, string? reason = null, CancellationToken cancellationToken = default)
     {
         Guard.Id(memoryId, nameof(memoryId), Options);
+        Guard.Reason(reason, nameof(reason), Options);
         if (!_memoryIndex.Remove(memoryId, out var row))
         {
             return false;
         }
 
         await _memoryLog.SetAsync(row, new StoredMemory(memoryId, null, null));
+        ReleaseUsage(_memories[row]);
         using (Writing())
         {
             _memories[row] = null;
@@ -252,7 +264,9 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
         }
 
         List<MemoryHistoryEvent> events = [new(memoryId, MemoryEventKind.Deleted, Now, reason ?? "Deleted.")];
+        await _memoryLog.EraseEarlierVersionsAsync(row);
         await CloseConflictsOfDeletedAsync(memoryId, events);
+        await ScrubHistoryOfAsync(memoryId);
         await AddHistoryAsync(events);
         return true;
     }
@@ -289,11 +303,16 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
     /// <inheritdoc />
     public async Task DeleteAllDataAsync(CancellationToken cancellationToken = default)
     {
-        await _memoryLog.ClearAsync();
-        await _conflictLog.ClearAsync();
-        await _historyLog.ClearAsync();
-        await _shortTerm.ClearAsync();
-        await _profile.ClearAsync();
+        try
+        {
+            await EraseAllAsync();
+        }
+        catch
+        {
+            DeactivateOnIdle(); // what is in memory is no longer what is stored; the next activation finishes the erasure
+            throw;
+        }
+
         using (Writing())
         {
             _matrix.Clear();
@@ -305,6 +324,7 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
         _historyLoaded = false;
         _conflicts.Clear();
         _conflictIndex.Clear();
+        _usage = null;
         LogInformationErased(_logger, UserId);
         DeactivateOnIdle();
     }

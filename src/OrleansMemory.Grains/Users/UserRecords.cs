@@ -19,6 +19,9 @@ internal sealed class UserProfileState
 
     public int? ShortTermCapacity { get; set; }
 
+    /// <summary>An erasure of the whole user started and has not finished: the next activation finishes it.</summary>
+    public bool Erasing { get; set; }
+
     /// <summary>This user's own retention limits (null fields: the silo's defaults); null when never set.</summary>
     public RetentionSettings? Retention { get; set; }
 }

@@ -6,7 +6,8 @@ namespace OrleansMemory.Storage;
 /// <summary>Hands Orleans' ADO.NET provider SQLite connections that wait for a busy database inside SQLite
 /// (<c>busy_timeout</c>, short sleeps) instead of Microsoft.Data.Sqlite's retry loop, which sleeps 150 ms between
 /// attempts, and that use <c>synchronous=NORMAL</c>, SQLite's recommended setting with WAL (durable across application
-/// crashes; a power loss may lose the last commits). The settings belong to the native connection, which the pool
+/// crashes; a power loss may lose the last commits), and <c>secure_delete</c> (erased records leave no bytes in the
+/// file). The settings belong to the native connection, which the pool
 /// keeps, so each is tuned once.</summary>
 internal sealed class SqliteTunedDataSource(string connectionString, bool walMode) : DbDataSource
 {
@@ -68,7 +69,9 @@ internal sealed class SqliteTunedDataSource(string connectionString, bool walMod
     private DbCommand Tune(DbConnection connection)
     {
         var command = connection.CreateCommand();
-        command.CommandText = $"PRAGMA busy_timeout = {_busyTimeoutMilliseconds};" + (walMode ? " PRAGMA synchronous = NORMAL;" : string.Empty);
+        // secure_delete: deleted and overwritten records are zeroed in the file, not left in free pages (erasure).
+        command.CommandText = $"PRAGMA busy_timeout = {_busyTimeoutMilliseconds}; PRAGMA secure_delete = ON;"
+            + (walMode ? " PRAGMA synchronous = NORMAL;" : string.Empty);
         return command;
     }
 }

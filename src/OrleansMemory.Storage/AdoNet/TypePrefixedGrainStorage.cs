@@ -9,7 +9,7 @@ namespace OrleansMemory.Storage;
 /// <c>{grain type}/{key}</c>, which never parses as a number: user "x" and conversation "x" keep separate rows, and
 /// the catalog can list grain types. Before the provider reads its queries it applies the schema
 /// (<see cref="RelationalGrainStorageOptions.CreateSchema"/>) or checks that it is there.</summary>
-public sealed partial class TypePrefixedGrainStorage : IGrainStorage, ILifecycleParticipant<ISiloLifecycle>
+public sealed partial class TypePrefixedGrainStorage : IGrainStorage, OrleansMemory.Abstractions.IVersionedGrainStorage, ILifecycleParticipant<ISiloLifecycle>
 {
     private readonly IGrainStorage _inner;
     private readonly RelationalGrainStorageOptions _options;
@@ -39,6 +39,27 @@ public sealed partial class TypePrefixedGrainStorage : IGrainStorage, ILifecycle
 
     /// <summary>The key stored for <paramref name="key"/> of a grain of <paramref name="grainType"/>.</summary>
     public static string StoredKey(string grainType, string key) => grainType + "/" + key;
+
+    /// <summary>On SQLite, moves the write-ahead log into the database and truncates it (the log keeps every earlier
+    /// version of a page until then; the database itself zeroes erased records with <c>secure_delete</c>). PostgreSQL
+    /// keeps no earlier version a reader can reach; its dead tuples go with (auto)vacuum.</summary>
+    public async Task EraseEarlierVersionsAsync(string stateName, GrainId grainId, CancellationToken cancellationToken = default)
+    {
+        if (_options.IsPostgreSql || !_options.WalMode)
+        {
+            return;
+        }
+
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(_options.EffectiveConnectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA busy_timeout = 5000; PRAGMA wal_checkpoint(TRUNCATE);";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false) && reader.GetInt32(0) != 0)
+        {
+            LogWarningCheckpointBusy(_logger, Name);
+        }
+    }
 
     /// <inheritdoc />
     public void Participate(ISiloLifecycle lifecycle)
@@ -117,4 +138,7 @@ public sealed partial class TypePrefixedGrainStorage : IGrainStorage, ILifecycle
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Storage {Provider}: schema scripts applied ({Invariant})")]
     private static partial void LogInformationSchemaApplied(ILogger logger, string provider, string invariant);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Storage {Provider}: the SQLite write-ahead log could not be truncated after an erasure (readers were busy); it is on the next one")]
+    private static partial void LogWarningCheckpointBusy(ILogger logger, string provider);
 }

@@ -1,3 +1,4 @@
+using OrleansMemory.Abstractions;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -15,7 +16,7 @@ namespace OrleansMemory.Storage;
 /// record erases it and its backups. The ETag is a
 /// digest of the file's content, so a change made by anyone (another process, an operator's editor) is detected.
 /// Writers in this process are serialised per file; run one silo per directory.</summary>
-public sealed partial class FileGrainStorage : IGrainStorage, IGrainStorageCatalog, ILifecycleParticipant<ISiloLifecycle>
+public sealed partial class FileGrainStorage : IGrainStorage, IGrainStorageCatalog, IVersionedGrainStorage, ILifecycleParticipant<ISiloLifecycle>
 {
     private const int LockStripes = 64;
     private readonly SemaphoreSlim[] _locks = [.. Enumerable.Range(0, LockStripes).Select(_ => new SemaphoreSlim(1, 1))];
@@ -145,6 +146,7 @@ public sealed partial class FileGrainStorage : IGrainStorage, IGrainStorageCatal
             {
                 File.Delete(path); // nothing to delete (and maybe no grain directory) when no record exists
                 DeleteBackups(path); // clearing is erasing: no earlier version of the record stays on disk
+                DeleteTemporaryFiles(path); // nor a half-written one a crash left behind
                 var (type, key) = CatalogArguments.Parts(grainId);
                 _layout.RemoveIfEmpty(type, key);
             }
@@ -258,6 +260,39 @@ public sealed partial class FileGrainStorage : IGrainStorage, IGrainStorageCatal
         }
 
         LogDebugBackup(_logger, Name, backup);
+    }
+
+    /// <inheritdoc />
+    public async Task EraseEarlierVersionsAsync(string stateName, GrainId grainId, CancellationToken cancellationToken = default)
+    {
+        var path = GetPath(stateName, grainId);
+        var gate = LockFor(path);
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            DeleteBackups(path);
+            DeleteTemporaryFiles(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw GrainStorageException.For(Name, "erase earlier versions of", grainId, stateName, ex);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private static void DeleteTemporaryFiles(string path)
+    {
+        var directory = Path.GetDirectoryName(path)!;
+        if (Directory.Exists(directory))
+        {
+            foreach (var temp in Directory.EnumerateFiles(directory, Path.GetFileName(path) + ".*.tmp"))
+            {
+                File.Delete(temp);
+            }
+        }
     }
 
     private static void DeleteBackups(string path)

@@ -131,7 +131,7 @@
       if (response.status === 401 || response.status === 403) {
         $("login").hidden = false;
         $("main").hidden = true;
-        $("login-error").textContent = response.status === 403 ? "That key has no admin scope." : "";
+        $("login-error").textContent = response.status === 403 ? "That key has no operator scope." : "";
         return;
       }
       $("login").hidden = true;

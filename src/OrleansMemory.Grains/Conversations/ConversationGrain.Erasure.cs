@@ -1,0 +1,16 @@
+namespace OrleansMemory.Grains.Conversations;
+
+/// <summary>Erasing a conversation, resumably: the raw message log's head says an erasure is under way until that log,
+/// cleared last, is gone; an activation that finds the mark finishes the erasure.</summary>
+public sealed partial class ConversationGrain
+{
+    private async Task EraseAsync()
+    {
+        await _messageLog.MarkErasingAsync();
+        await _document.ClearAsync();
+        await _chunks.ClearAsync();
+        await _formationLog.ClearAsync();
+        await _messageLog.ClearAsync();
+        await EraseEarlierVersionsAsync("current");
+    }
+}

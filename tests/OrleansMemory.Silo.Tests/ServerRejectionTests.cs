@@ -1,0 +1,69 @@
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using OrleansMemory.Silo.Hosting;
+
+namespace OrleansMemory.Silo.Tests;
+
+/// <summary>Requests Kestrel refuses before the API (NUL in the path, a request line or headers beyond its limits) get
+/// a problem+json body too, on a real socket; ordinary keep-alive traffic is untouched.</summary>
+public sealed class ServerRejectionTests
+{
+    [Fact]
+    public async Task Requests_the_http_server_refuses_get_problem_bodies()
+    {
+        var storage = Directory.CreateTempSubdirectory("omem-silo-");
+        try
+        {
+            await using var app = SiloApplication.Create(
+            [
+                "--OrleansMemory:Http:Port=0", "--OrleansMemory:SiloPort=0", "--OrleansMemory:GatewayPort=0", "--Logging:LogLevel:Default=Warning",
+                $"--OrleansMemory:Storage:BaseDirectory={storage.FullName}", "--OrleansMemory:ShutdownTimeout=00:00:05",
+            ]);
+            await app.StartAsync();
+            var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+
+            var nul = await RawAsync(address, "GET /v1/users/a%00b/stats HTTP/1.1\r\nHost: x\r\n\r\n");
+            AssertProblem(nul, 400);
+            AssertProblem(await RawAsync(address, $"GET /v1/users/{new string('u', 70_000)}/stats HTTP/1.1\r\nHost: x\r\n\r\n"), 414);
+            AssertProblem(await RawAsync(address, $"GET /v1/users/u/stats HTTP/1.1\r\nHost: x\r\nX-Big: {new string('h', 40_000)}\r\n\r\n"), 431);
+
+            using var client = new HttpClient { BaseAddress = address };
+            for (var i = 0; i < 3; i++)
+            {
+                await client.PostAsync("/v1/users/u1/memories", Http.Body("""{"text":"t","embedding":[1,0]}""")).Expect(i == 0 ? 201 : 200);
+                await client.GetAsync("/v1/users/u1/stats").Expect(200);
+            }
+
+            await client.GetAsync("/v1/users/has%20space/stats").ExpectProblem(400);
+            await app.StopAsync();
+        }
+        finally
+        {
+            storage.Delete(recursive: true);
+        }
+    }
+
+    private static async Task<string> RawAsync(Uri address, string request)
+    {
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(address.Host, address.Port);
+        var stream = tcp.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(request));
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        return await reader.ReadToEndAsync(); // the server closes the connection after a refusal
+    }
+
+    private static void AssertProblem(string response, int status)
+    {
+        Assert.StartsWith($"HTTP/1.1 {status} ", response, StringComparison.Ordinal);
+        Assert.Contains("Content-Type: application/problem+json", response, StringComparison.Ordinal);
+        var problem = JsonDocument.Parse(response[(response.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..]).RootElement;
+        Assert.Equal(status, problem.GetProperty("status").GetInt32());
+        Assert.False(string.IsNullOrEmpty(problem.GetProperty("trace_id").GetString()));
+        Assert.False(string.IsNullOrEmpty(problem.GetProperty("detail").GetString()));
+    }
+}

@@ -272,7 +272,7 @@ internal static class Breakdown
               return -1
             end
             """;
-        var prefix = serialize ? "ss" : "sq";
+        var prefix = (serialize ? "ss" : "sq") + Guid.NewGuid().ToString("N")[..8];
         return new Stage(serialize ? "+ storage serializer" : "provider's script, bytes ready",
             i =>
             {

@@ -41,11 +41,12 @@ public sealed class QuotaLimits
     /// <summary>Bytes of raw messages per conversation: UTF-8 content and metadata JSON.</summary>
     public long? MaxBytesPerConversation { get; set; }
 
-    /// <summary>The built-in defaults: 100,000 memories and 256 MiB per user, 1,000,000 messages and 1 GiB per conversation.</summary>
+    /// <summary>The built-in defaults: 100,000 memories and 1 GiB per user (room for 100,000 memories with 1,536-dimension
+    /// embeddings, 614 MB of vectors), 1,000,000 messages and 1 GiB per conversation.</summary>
     public static QuotaLimits CreateDefaults() => new()
     {
         MaxMemoriesPerUser = 100_000,
-        MaxBytesPerUser = 256L * 1024 * 1024,
+        MaxBytesPerUser = 1024L * 1024 * 1024,
         MaxMessagesPerConversation = 1_000_000,
         MaxBytesPerConversation = 1024L * 1024 * 1024,
     };

@@ -38,14 +38,14 @@ internal sealed class DashboardAuthenticationHandler(
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         Response.StatusCode = StatusCodes.Status401Unauthorized;
-        Response.Headers.WWWAuthenticate = "Basic realm=\"OrleansMemory dashboard (password: an admin API key)\", charset=\"UTF-8\"";
-        return Response.WriteAsync("An admin API key is needed: give it as the password (any user name).", Context.RequestAborted);
+        Response.Headers.WWWAuthenticate = "Basic realm=\"OrleansMemory dashboard (password: an operator API key)\", charset=\"UTF-8\"";
+        return Response.WriteAsync("An operator API key is needed: give it as the password (any user name).", Context.RequestAborted);
     }
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
     {
         Response.StatusCode = StatusCodes.Status403Forbidden;
-        return Response.WriteAsync("This API key has no admin scope.", Context.RequestAborted);
+        return Response.WriteAsync("This API key has no operator scope.", Context.RequestAborted);
     }
 
     private AuthenticateResult Success(System.Security.Claims.ClaimsPrincipal principal) =>

@@ -6,13 +6,13 @@ using OrleansMemory.Silo.Api;
 namespace OrleansMemory.Silo.Dashboard;
 
 /// <summary>Serves our memory dashboard (embedded HTML, JS and CSS, no build step) and its JSON feed at <c>/dashboard</c>,
-/// and Orleans' own dashboard (Microsoft.Orleans.Dashboard) at <see cref="OrleansDashboardPath"/>, both for admins.</summary>
+/// and Orleans' own dashboard (Microsoft.Orleans.Dashboard) at <see cref="OrleansDashboardPath"/>, both for operators (they span tenants).</summary>
 internal static class DashboardEndpoints
 {
     /// <summary>Where Orleans' dashboard is mounted.</summary>
     public const string OrleansDashboardPath = "/orleans-dashboard";
 
-    /// <summary>The authorization policy of Orleans' dashboard: the admin scope, by Basic or API key authentication.</summary>
+    /// <summary>The authorization policy of Orleans' dashboard: the operator scope, by Basic or API key authentication.</summary>
     public const string OrleansDashboardPolicy = "orleans-dashboard";
 
     private static readonly Dictionary<string, string> ContentTypes = new(StringComparer.OrdinalIgnoreCase)

@@ -248,7 +248,7 @@ public sealed partial class UserGrain
         _conflicts[index] = escalated;
         events.Add(new MemoryHistoryEvent(c.MemoryAId, MemoryEventKind.ConflictEscalated, now, reason, c.Id, c.MemoryBId));
         events.Add(new MemoryHistoryEvent(c.MemoryBId, MemoryEventKind.ConflictEscalated, now, reason, c.Id, c.MemoryAId));
-        LogInformationEscalated(_logger, UserId, c.Id, reason);
+        LogInformationEscalated(_logger, UserId, c.Id);
         return escalated;
     }
 
@@ -263,6 +263,7 @@ public sealed partial class UserGrain
     [LoggerMessage(Level = LogLevel.Information, Message = "User {UserId}: conflict {ConflictId} ({Category}) recorded as {Status}")]
     private static partial void LogInformationConflict(ILogger logger, string userId, string conflictId, string category, ConflictStatus status);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "User {UserId}: conflict {ConflictId} escalated: {Reason}")]
-    private static partial void LogInformationEscalated(ILogger logger, string userId, string conflictId, string reason);
+    // The reason is not logged: it can be the caller's text (logs at Information and above carry no user content).
+    [LoggerMessage(Level = LogLevel.Information, Message = "User {UserId}: conflict {ConflictId} escalated")]
+    private static partial void LogInformationEscalated(ILogger logger, string userId, string conflictId);
 }

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
@@ -18,23 +17,8 @@ internal sealed class ApiKeyAuthenticationHandler(
 {
     public const string SchemeName = "ApiKey";
 
-    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
-    {
-        if (!keys.Enabled)
-        {
-            return Task.FromResult(Success(keys.DevelopmentPrincipal));
-        }
-
-        var presented = PresentedKey(Request);
-        if (presented is null)
-        {
-            return Task.FromResult(AuthenticateResult.NoResult());
-        }
-
-        return Task.FromResult(keys.Find(presented) is { } principal
-            ? Success(principal)
-            : AuthenticateResult.Fail("The API key is not valid."));
-    }
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync() =>
+        Task.FromResult(keys.Authenticate(SchemeName, () => PresentedKey(Request)));
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
@@ -48,7 +32,6 @@ internal sealed class ApiKeyAuthenticationHandler(
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         WriteProblemAsync(StatusCodes.Status403Forbidden, "Forbidden", "The API key lacks the scope this operation needs.");
 
-    private AuthenticateResult Success(ClaimsPrincipal principal) => AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
 
     private async Task WriteProblemAsync(int status, string title, string detail)
     {

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using OrleansMemory.Silo.Api;
 using OrleansMemory.Silo.Configuration;
@@ -49,6 +50,26 @@ public sealed class ApiKeyStore
 
     /// <summary>The principal of a presented key, or null.</summary>
     public ClaimsPrincipal? Find(string presentedKey) => _byHash.GetValueOrDefault(Hash(presentedKey));
+
+    /// <summary>The outcome of authenticating a request under <paramref name="scheme"/>: the development principal when
+    /// keys are off, no result when no key was presented (<paramref name="presentedKey"/> is read only when keys are
+    /// on), the key's principal, or a failure for an unknown key.</summary>
+    public AuthenticateResult Authenticate(string scheme, Func<string?> presentedKey)
+    {
+        if (!Enabled)
+        {
+            return AuthenticateResult.Success(new AuthenticationTicket(DevelopmentPrincipal, scheme));
+        }
+
+        if (presentedKey() is not { } presented)
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        return Find(presented) is { } principal
+            ? AuthenticateResult.Success(new AuthenticationTicket(principal, scheme))
+            : AuthenticateResult.Fail("The API key is not valid.");
+    }
 
     private static string Hash(string key) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 

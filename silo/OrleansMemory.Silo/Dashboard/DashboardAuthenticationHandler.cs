@@ -19,21 +19,8 @@ internal sealed class DashboardAuthenticationHandler(
 {
     public const string SchemeName = "DashboardBasic";
 
-    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
-    {
-        if (!keys.Enabled)
-        {
-            return Task.FromResult(Success(keys.DevelopmentPrincipal));
-        }
-
-        var presented = PresentedKey(Request);
-        if (presented is null)
-        {
-            return Task.FromResult(AuthenticateResult.NoResult());
-        }
-
-        return Task.FromResult(keys.Find(presented) is { } principal ? Success(principal) : AuthenticateResult.Fail("The API key is not valid."));
-    }
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync() =>
+        Task.FromResult(keys.Authenticate(SchemeName, () => PresentedKey(Request)));
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
@@ -48,8 +35,6 @@ internal sealed class DashboardAuthenticationHandler(
         return Response.WriteAsync("This API key has no operator scope.", Context.RequestAborted);
     }
 
-    private AuthenticateResult Success(System.Security.Claims.ClaimsPrincipal principal) =>
-        AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
 
     private static string? PresentedKey(HttpRequest request)
     {

@@ -220,15 +220,12 @@ internal sealed class PagedLog<T>
         }
 
         // Pages up to and including the one after the last full page (a failed append may have left it behind), and
-        // every page an interrupted clear had not reached.
-        for (long pageIndex = 0; pageIndex < pages; pageIndex++)
+        // every page an interrupted clear had not reached; DefaultReadAhead at a time (pages are independent records,
+        // and the head already says how many to reach if this stops part-way).
+        for (long start = 0; start < pages; start += DefaultReadAhead)
         {
-            var page = new GrainState<LogPage<T>>();
-            await _storage.ReadStateAsync(PageName(pageIndex), _grainId, page);
-            if (page.RecordExists)
-            {
-                await _storage.ClearStateAsync(PageName(pageIndex), _grainId, page);
-            }
+            var window = (int)Math.Min(DefaultReadAhead, pages - start);
+            await Task.WhenAll(Enumerable.Range(0, window).Select(i => ClearPageAsync(start + i)));
         }
 
         _tail = null;
@@ -237,6 +234,16 @@ internal sealed class PagedLog<T>
         _head.State.First = 0;
         _head.State.PendingPages = 0;
         _head.State.Erasing = false;
+    }
+
+    private async Task ClearPageAsync(long pageIndex)
+    {
+        var page = new GrainState<LogPage<T>>();
+        await _storage.ReadStateAsync(PageName(pageIndex), _grainId, page);
+        if (page.RecordExists)
+        {
+            await _storage.ClearStateAsync(PageName(pageIndex), _grainId, page);
+        }
     }
 
     private async Task<GrainState<LogPage<T>>> GetTailAsync(long pageIndex) =>

@@ -1,8 +1,5 @@
 using System.Data.Common;
 using System.Text;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
-using OrleansMemory.Silo.Hosting;
 using StackExchange.Redis;
 using Xunit.Abstractions;
 
@@ -35,19 +32,9 @@ public sealed class ErasureScanTests(ITestOutputHelper output) : IDisposable
         }
 
         var marker = "mk" + Guid.NewGuid().ToString("N");
-        var app = SiloApplication.Create(["--OrleansMemory:Http:Port=0", "--OrleansMemory:SiloPort=0", "--OrleansMemory:GatewayPort=0",
-            "--Logging:LogLevel:Default=Warning", "--OrleansMemory:ShutdownTimeout=00:00:05", $"--OrleansMemory:ServiceId={_service}", .. settings]);
-        await app.StartAsync();
-        try
+        await using (var silo = await SocketSilo.StartAsync([$"--OrleansMemory:ServiceId={_service}", .. settings]))
         {
-            var address = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-            using var http = new HttpClient { BaseAddress = new Uri(address) };
-            await WriteAndDeleteAsync(http, marker);
-        }
-        finally
-        {
-            await app.StopAsync();
-            await app.DisposeAsync();
+            await WriteAndDeleteAsync(silo.Client, marker);
         }
 
         var holding = await ScanAsync(provider, marker);

@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using OrleansMemory.Silo.Hosting;
 
@@ -14,20 +12,16 @@ public sealed class KestrelSocketTests
         var storage = Directory.CreateTempSubdirectory("omem-silo-");
         try
         {
-            await using var app = SiloApplication.Create(
-            [
-                "--OrleansMemory:Http:Port=0", "--OrleansMemory:SiloPort=0", "--OrleansMemory:GatewayPort=0", "--Logging:LogLevel:Default=Warning", $"--OrleansMemory:Storage:BaseDirectory={storage.FullName}", "--OrleansMemory:ShutdownTimeout=00:00:05",
-            ]);
-            await app.StartAsync();
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+            await using var silo = await SocketSilo.StartAsync($"--OrleansMemory:Storage:BaseDirectory={storage.FullName}");
+            var address = silo.Address.ToString().TrimEnd('/');
             Assert.StartsWith("http://127.0.0.1:", address, StringComparison.Ordinal);
 
-            using var client = new HttpClient { BaseAddress = new Uri(address) };
+            var client = silo.Client;
             await client.GetAsync("/health/ready").Expect(200);
             await client.PutAsync("/v1/cache/greeting", Http.Body("""{"value":"hello"}""")).Expect(204);
             Assert.Equal("hello", (await client.GetAsync("/v1/cache/greeting").Expect(200)).GetProperty("value").GetString());
             Assert.Equal(0, await HealthProbe.RunAsync(address + "/health/ready"));
-            await app.StopAsync();
+            await silo.StopAsync();
             Assert.Equal(1, await HealthProbe.RunAsync(address + "/health/ready"));
 
             Assert.True(Directory.EnumerateFiles(storage.FullName, "*.json", SearchOption.AllDirectories).Any(), "the file provider wrote the entry");
@@ -44,14 +38,9 @@ public sealed class KestrelSocketTests
         var storage = Directory.CreateTempSubdirectory("omem-silo-");
         try
         {
-            await using var app = SiloApplication.Create(
-            [
-                "--OrleansMemory:Http:Port=0", "--OrleansMemory:SiloPort=0", "--OrleansMemory:GatewayPort=0", "--Logging:LogLevel:Default=Warning", "--OrleansMemory:Storage:Type=sqlite", $"--OrleansMemory:Storage:DbPath={storage.FullName}/silo.db",
-                "--OrleansMemory:Storage:Providers:fast:Type=file", $"--OrleansMemory:Storage:Providers:fast:BaseDirectory={storage.FullName}/fast", "--OrleansMemory:Storage:GrainTypes:cache=fast",
-            ]);
-            await app.StartAsync();
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-            using var client = new HttpClient { BaseAddress = new Uri(address) };
+            await using var silo = await SocketSilo.StartAsync("--OrleansMemory:Storage:Type=sqlite", $"--OrleansMemory:Storage:DbPath={storage.FullName}/silo.db",
+                "--OrleansMemory:Storage:Providers:fast:Type=file", $"--OrleansMemory:Storage:Providers:fast:BaseDirectory={storage.FullName}/fast", "--OrleansMemory:Storage:GrainTypes:cache=fast");
+            var client = silo.Client;
             await client.PutAsync("/v1/cache/k1", Http.Body("""{"value":1}""")).Expect(204);
             await client.PostAsync("/v1/users/u1/memories", Http.Body("""{"text":"t","embedding":[1,0]}""")).Expect(201);
 
@@ -64,7 +53,7 @@ public sealed class KestrelSocketTests
             Assert.DoesNotContain("cache", byProvider["Default.primary"]);
             Assert.Equal(["cache"], byProvider["fast"]);
             await client.GetAsync("/health/ready").Expect(200);
-            await app.StopAsync();
+            await silo.StopAsync();
         }
         finally
         {

@@ -1,11 +1,6 @@
 extern alias omem;
 
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using omem::OrleansMemory.Cli;
-using OrleansMemory.Silo.Hosting;
 using Spectre.Console;
 using Xunit.Abstractions;
 
@@ -55,7 +50,7 @@ public sealed class OmemThroughSiloTests(ITestOutputHelper output) : IDisposable
 
         var marker = Guid.NewGuid().ToString("N");
         var files = Path.Combine(_directory.FullName, "storage_data");
-        await using (var source = await StartAsync("--OrleansMemory:Storage:Type=file", $"--OrleansMemory:Storage:BaseDirectory={files}"))
+        await using (var source = await SocketSilo.StartAsync("--OrleansMemory:Storage:Type=file", $"--OrleansMemory:Storage:BaseDirectory={files}"))
         {
             var http = source.Client;
             await http.PostAsync("/v1/users/ada/memories", Http.Body($$"""{"text":"Ada lives in Leeds {{marker}}","embedding":[0.2,0.9,0.1]}""")).Expect(201);
@@ -67,7 +62,7 @@ public sealed class OmemThroughSiloTests(ITestOutputHelper output) : IDisposable
         output.WriteLine(migrate.Output);
         Assert.Equal(0, migrate.ExitCode);
 
-        await using var served = await StartAsync(targetSettings);
+        await using var served = await SocketSilo.StartAsync(targetSettings);
         var client = served.Client;
         var hits = await client.PostAsync("/v1/users/ada/memories/search", Http.Body("""{"embedding":[0.2,0.9,0.1],"top_k":1}""")).Expect(200);
         Assert.Equal($"Ada lives in Leeds {marker}", hits[0].GetProperty("memory").GetProperty("text").GetString());
@@ -75,15 +70,6 @@ public sealed class OmemThroughSiloTests(ITestOutputHelper output) : IDisposable
         Assert.Equal($"hello {marker}", messages.GetProperty("messages")[0].GetProperty("content").GetString());
         Assert.Contains("c1", (await client.GetAsync("/v1/conversations").Expect(200)).ToString(), StringComparison.Ordinal);
         Assert.Equal(marker, (await client.GetAsync("/v1/system/state/mode").Expect(200)).GetProperty("marker").GetString());
-    }
-
-    private static async Task<RunningSilo> StartAsync(params string[] settings)
-    {
-        var app = SiloApplication.Create(["--OrleansMemory:Http:Port=0", "--OrleansMemory:SiloPort=0", "--OrleansMemory:GatewayPort=0",
-            "--Logging:LogLevel:Default=Warning", "--OrleansMemory:ShutdownTimeout=00:00:05", .. settings]);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        return new RunningSilo(app, new HttpClient { BaseAddress = new Uri(address) });
     }
 
     private static async Task<(int ExitCode, string Output)> OmemAsync(params string[] args)
@@ -99,15 +85,5 @@ public sealed class OmemThroughSiloTests(ITestOutputHelper output) : IDisposable
         console.Profile.Width = 200;
         var exitCode = await OmemCli.RunAsync(args, console, CancellationToken.None);
         return (exitCode, writer.ToString());
-    }
-
-    private sealed record RunningSilo(WebApplication App, HttpClient Client) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            Client.Dispose();
-            await App.StopAsync();
-            await App.DisposeAsync();
-        }
     }
 }

@@ -1,9 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
-using OrleansMemory.Silo.Hosting;
 
 namespace OrleansMemory.Silo.Tests;
 
@@ -46,16 +42,13 @@ public sealed class OtlpExportTests
         });
 
         var storage = Directory.CreateTempSubdirectory("omem-otlp-");
-        await using (var app = SiloApplication.Create(["--OrleansMemory:Http:Port=0", "--OrleansMemory:SiloPort=0", "--OrleansMemory:GatewayPort=0",
+        await using (var silo = await SocketSilo.StartAsync(
             "--OrleansMemory:Storage:Type=file", $"--OrleansMemory:Storage:BaseDirectory={storage.FullName}", "--Logging:LogLevel:Default=Information",
             $"--OrleansMemory:Telemetry:Otlp:Endpoint=http://127.0.0.1:{port}", "--OrleansMemory:Telemetry:Otlp:Protocol=http/protobuf",
-            "--OrleansMemory:Telemetry:Otlp:Headers=x-tenant-token=t0k3n", "--OrleansMemory:ShutdownTimeout=00:00:05"]))
+            "--OrleansMemory:Telemetry:Otlp:Headers=x-tenant-token=t0k3n"))
         {
-            await app.StartAsync();
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-            using var client = new HttpClient { BaseAddress = new Uri(address) };
-            await client.PutAsync("/v1/cache/k", Http.Body("""{"value":1}""")).Expect(204);
-            await app.StopAsync(); // the exporters flush on shutdown
+            await silo.Client.PutAsync("/v1/cache/k", Http.Body("""{"value":1}""")).Expect(204);
+            await silo.StopAsync(); // the exporters flush on shutdown
         }
 
         storage.Delete(recursive: true);

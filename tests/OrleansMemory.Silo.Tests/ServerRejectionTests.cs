@@ -1,10 +1,6 @@
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
-using OrleansMemory.Silo.Hosting;
 
 namespace OrleansMemory.Silo.Tests;
 
@@ -18,20 +14,15 @@ public sealed class ServerRejectionTests
         var storage = Directory.CreateTempSubdirectory("omem-silo-");
         try
         {
-            await using var app = SiloApplication.Create(
-            [
-                "--OrleansMemory:Http:Port=0", "--OrleansMemory:SiloPort=0", "--OrleansMemory:GatewayPort=0", "--Logging:LogLevel:Default=Warning",
-                $"--OrleansMemory:Storage:BaseDirectory={storage.FullName}", "--OrleansMemory:ShutdownTimeout=00:00:05",
-            ]);
-            await app.StartAsync();
-            var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+            await using var silo = await SocketSilo.StartAsync($"--OrleansMemory:Storage:BaseDirectory={storage.FullName}");
+            var address = silo.Address;
 
             var nul = await RawAsync(address, "GET /v1/users/a%00b/stats HTTP/1.1\r\nHost: x\r\n\r\n");
             AssertProblem(nul, 400);
             AssertProblem(await RawAsync(address, $"GET /v1/users/{new string('u', 70_000)}/stats HTTP/1.1\r\nHost: x\r\n\r\n"), 414);
             AssertProblem(await RawAsync(address, $"GET /v1/users/u/stats HTTP/1.1\r\nHost: x\r\nX-Big: {new string('h', 40_000)}\r\n\r\n"), 431);
 
-            using var client = new HttpClient { BaseAddress = address };
+            var client = silo.Client;
             for (var i = 0; i < 3; i++)
             {
                 await client.PostAsync("/v1/users/u1/memories", Http.Body("""{"text":"t","embedding":[1,0]}""")).Expect(i == 0 ? 201 : 200);
@@ -39,7 +30,7 @@ public sealed class ServerRejectionTests
             }
 
             await client.GetAsync("/v1/users/has%20space/stats").ExpectProblem(400);
-            await app.StopAsync();
+            await silo.StopAsync();
         }
         finally
         {

@@ -1,7 +1,3 @@
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
-using OrleansMemory.Silo.Hosting;
 using Xunit.Abstractions;
 
 namespace OrleansMemory.Silo.Tests;
@@ -23,16 +19,13 @@ public sealed class StorageMetricsTests(ITestOutputHelper output)
 
         var storage = Directory.CreateTempSubdirectory("omem-storage-metrics-");
         var service = "i14m" + Guid.NewGuid().ToString("N")[..10];
-        await using var app = SiloApplication.Create(["--OrleansMemory:Http:Port=0", "--OrleansMemory:SiloPort=0", "--OrleansMemory:GatewayPort=0",
-            "--Logging:LogLevel:Default=Warning", $"--OrleansMemory:ServiceId={service}", "--OrleansMemory:Storage:Type=file", $"--OrleansMemory:Storage:BaseDirectory={storage.FullName}",
+        await using var silo = await SocketSilo.StartAsync($"--OrleansMemory:ServiceId={service}", "--OrleansMemory:Storage:Type=file", $"--OrleansMemory:Storage:BaseDirectory={storage.FullName}",
             "--OrleansMemory:Storage:Providers:hot:Type=redis", $"--OrleansMemory:Storage:Providers:hot:ConnectionString={redis}", $"--OrleansMemory:Storage:Providers:hot:KeyPrefix={service}",
             "--OrleansMemory:Storage:Providers:sql:Type=postgres", $"--OrleansMemory:Storage:Providers:sql:ConnectionString={postgres}", "--OrleansMemory:Storage:Providers:sql:CreateSchema=true",
-            "--OrleansMemory:Storage:GrainTypes:cache=hot", "--OrleansMemory:Storage:GrainTypes:conversation=sql", "--OrleansMemory:ShutdownTimeout=00:00:05"]);
-        await app.StartAsync();
+            "--OrleansMemory:Storage:GrainTypes:cache=hot", "--OrleansMemory:Storage:GrainTypes:conversation=sql");
         try
         {
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-            using var client = new HttpClient { BaseAddress = new Uri(address) };
+            var client = silo.Client;
             await client.PutAsync("/v1/cache/k1", Http.Body("""{"value":42}""")).Expect(204);
             await client.PutAsync("/v1/conversations/c1/document", Http.Body("""{"title":"x"}""")).Expect(204);
             await client.PostAsync("/v1/users/u1/memories", Http.Body("""{"text":"x","embedding":[1,0]}""")).Expect(201);
@@ -54,7 +47,7 @@ public sealed class StorageMetricsTests(ITestOutputHelper output)
         }
         finally
         {
-            await app.StopAsync();
+            await silo.StopAsync();
             storage.Delete(recursive: true);
         }
     }

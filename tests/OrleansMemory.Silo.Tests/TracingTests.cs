@@ -1,9 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
-using OrleansMemory.Silo.Hosting;
 
 namespace OrleansMemory.Silo.Tests;
 
@@ -25,12 +21,8 @@ public sealed class TracingTests
         ActivitySource.AddActivityListener(listener);
 
         var storage = Directory.CreateTempSubdirectory("omem-tracing-");
-        await using var app = SiloApplication.Create(["--OrleansMemory:Http:Port=0", "--OrleansMemory:SiloPort=0", "--OrleansMemory:GatewayPort=0",
-            "--OrleansMemory:Storage:Type=file", $"--OrleansMemory:Storage:BaseDirectory={storage.FullName}", "--Logging:LogLevel:Default=Warning",
-            "--OrleansMemory:ShutdownTimeout=00:00:05"]);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        using var client = new HttpClient { BaseAddress = new Uri(address) };
+        await using var silo = await SocketSilo.StartAsync("--OrleansMemory:Storage:Type=file", $"--OrleansMemory:Storage:BaseDirectory={storage.FullName}");
+        var client = silo.Client;
         var traceId = ActivityTraceId.CreateRandom();
         using (var request = new HttpRequestMessage(HttpMethod.Post, "/v1/users/traced/memories") { Content = Http.Body("""{"text":"I keep bees in the garden"}""") })
         {
@@ -38,7 +30,7 @@ public sealed class TracingTests
             await client.SendAsync(request).Expect(201);
         }
 
-        await app.StopAsync();
+        await silo.StopAsync();
         storage.Delete(recursive: true);
 
         var trace = spans.Where(s => s.TraceId == traceId).ToList();

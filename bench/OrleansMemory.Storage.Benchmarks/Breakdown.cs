@@ -62,7 +62,8 @@ internal static class Breakdown
         }
     }
 
-    private static Stage Provider(string stageName, IGrainStorage storage, string prefix, BenchState payload) => new(stageName,
+    /// <summary>Writes (a changing state, ETag chained) and reads of one grain per worker through <paramref name="storage"/>.</summary>
+    public static Stage Provider(string stageName, IGrainStorage storage, string prefix, BenchState payload) => new(stageName,
         i =>
         {
             var id = GrainId.Create("bench", $"{prefix}-{i}");

@@ -61,26 +61,13 @@ foreach (var (name, uri, createBaseline) in cases.Where(c => only.Count == 0 || 
             continue;
         }
 
-        var (write, rawWrite) = await Measure.CompareAsync(grains, duration, i =>
-        {
-            var id = GrainId.Create("bench", $"g{grains}-{i}");
-            var next = Payloads.Changing(payload);
-            var state = new GrainState<BenchState>(next());
-            return () =>
-            {
-                state.State = next();
-                return storage.WriteStateAsync("state", id, state);
-            };
-        }, i =>
+        var subject = Breakdown.Provider(name, storage, $"g{grains}", payload);
+        var (write, rawWrite) = await Measure.CompareAsync(grains, duration, subject.Write, i =>
         {
             var next = Payloads.Changing(bytes);
             return () => baseline.WriteAsync($"g{grains}-{i}", next());
         });
-        var (read, rawRead) = await Measure.CompareAsync(grains, duration, i =>
-        {
-            var id = GrainId.Create("bench", $"g{grains}-{i}");
-            return () => storage.ReadStateAsync("state", id, new GrainState<BenchState>());
-        }, i => () => baseline.ReadAsync($"g{grains}-{i}"));
+        var (read, rawRead) = await Measure.CompareAsync(grains, duration, subject.Read, i => () => baseline.ReadAsync($"g{grains}-{i}"));
         Row(name, "write", grains, write, rawWrite);
         Row(name, "read", grains, read, rawRead);
     }

@@ -1,6 +1,6 @@
 using OrleansMemory.Grains.Benchmarks;
 
-// dotnet run -c Release --project bench/OrleansMemory.Grains.Benchmarks [-- --quick] [search] [activation] [writes] [hot] [append]
+// dotnet run -c Release --project bench/OrleansMemory.Grains.Benchmarks [-- --quick] [search] [activation] [similar] [writes] [hot] [append]
 // One silo per part in this process. Activation also runs on PostgreSQL when ORLEANSMEMORY_TEST_POSTGRES is set
 // (scripts/test-servers.sh); it creates and drops its own schema.
 var quick = args.Contains("--quick");
@@ -48,6 +48,25 @@ try
                 Console.WriteLine(await ActivationBenchmark.RunAsync(name, uri, name == "file" ? work : null, 100_000, dimension, target));
                 GC.Collect();
             }
+        }
+    }
+
+    if (Part("similar"))
+    {
+        Console.WriteLine();
+        Console.WriteLine($"Duplicate and conflict check of an add, matrix only (load average {LoadAverage()}):");
+        Console.WriteLine(SimilarBenchmark.Header);
+        foreach (var dimension in quick ? [384] : new[] { 384, 1536 })
+        {
+            foreach (var data in new[] { "random", "embedding-like" })
+            {
+                foreach (var (duplicate, conflict) in new[] { (0.95, 0.8), (0.84, 0.55) })
+                {
+                    Console.WriteLine(SimilarBenchmark.Run(data, 100_000, dimension, duplicate, conflict, quick ? 200 : 1000));
+                }
+            }
+
+            GC.Collect();
         }
     }
 

@@ -35,6 +35,7 @@ internal sealed partial class EmbeddingMatrix
         {
             _data.AsSpan(row * Dimension, Dimension).Clear();
             _quantized.Set(row, Row(row));
+            _sketch.Update(row, Row(row));
         }
     }
 
@@ -98,6 +99,7 @@ internal sealed partial class EmbeddingMatrix
     {
         normalized.CopyTo(_data.AsSpan(row * Dimension, Dimension));
         _quantized.Set(row, normalized);
+        _sketch.Update(row, normalized);
     }
 
     public void Clear()
@@ -105,6 +107,7 @@ internal sealed partial class EmbeddingMatrix
         _data = [];
         _states = [];
         _quantized.Clear();
+        _sketch.Clear();
         Count = 0;
         Dimension = 0;
     }

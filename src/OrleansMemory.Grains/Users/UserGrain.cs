@@ -64,6 +64,7 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
         await EscalateOverdueAsync();
         await ApplyRetentionAsync();
         _escalationTimer = this.RegisterGrainTimer(_ => PeriodicAsync(), Options.EscalationCheckPeriod, Options.EscalationCheckPeriod);
+        SketchBetweenCalls();
     }
 
     /// <inheritdoc />
@@ -78,7 +79,7 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
         var now = Now;
         var similar = _matrix.Count == 0
             ? []
-            : _matrix.Search(vector, Options.MaxConflictCandidates + 1, (float)Options.ConflictThreshold, includeArchived: false, accept: null);
+            : _matrix.SearchAbove(vector, Options.MaxConflictCandidates + 1, (float)Options.ConflictThreshold);
         ConflictClassification? nearest = null;
         if (similar.Count > 0 && similar[0].Score >= Options.DuplicateThreshold
             && !(nearest = await ClassifyAgainstAsync(similar[0], text, type, cancellationToken)).IsConflict)
@@ -124,6 +125,7 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
         }
 
         await AppendWithinQuotaAsync(prepared);
+        SketchBetweenCalls();
         await AddHistoryAsync([.. prepared.Select(p => new MemoryHistoryEvent(p.Item1.Id, MemoryEventKind.Added, now, "Imported."))]);
         return prepared.Select(p => p.Item1.Id).ToArray();
     }

@@ -45,6 +45,8 @@ internal sealed class BenchSilo : IAsyncDisposable
             silo.AddMemoryGrains(o =>
             {
                 o.MaxItemsPerCall = 10_000;
+                o.Quotas.Default.MaxMemoriesPerUser = null; // the default quota (100,000) would refuse adds to the 100,000-memory users
+                o.Quotas.Default.MaxBytesPerUser = null;
                 configure?.Invoke(o);
             });
         });

@@ -75,11 +75,23 @@ try
         Console.WriteLine();
         Console.WriteLine($"Writes (load average {LoadAverage()}):");
         Console.WriteLine(WriteBenchmark.Header);
+        var clears = new List<string>();
         foreach (var (name, uri) in new[] { ("memory", (string?)null), ("file", fileUri) })
         {
             await using var silo = await BenchSilo.StartAsync(uri);
-            Console.WriteLine(await WriteBenchmark.RunAsync(silo.Grains, name, 100_000, 384, quick ? 50 : 200));
+            foreach (var dimension in quick ? [384] : new[] { 384, 1536 })
+            {
+                var (add, clear) = await WriteBenchmark.RunAsync(silo.Grains, name, 100_000, dimension, quick ? 50 : 200, uri is null ? null : work);
+                Console.WriteLine(add);
+                clears.Add(clear);
+                GC.Collect();
+            }
         }
+
+        Console.WriteLine();
+        Console.WriteLine($"Erasing a user (DeleteAllDataAsync; load average {LoadAverage()}):");
+        Console.WriteLine(WriteBenchmark.ClearHeader);
+        clears.ForEach(Console.WriteLine);
     }
 
     if (Part("hot"))

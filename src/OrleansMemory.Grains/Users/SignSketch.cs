@@ -48,6 +48,8 @@ internal sealed class SignSketch
     private float _meanSquared;
     private float _spreadMean;
     private float _alongMean;
+    private float _spreadMax;
+    private float _alongMax = float.NegativeInfinity;
     private int _dimension;
     private int _padded;
 
@@ -69,6 +71,8 @@ internal sealed class SignSketch
         _along = [];
         _spread = [];
         _mean = [];
+        _spreadMax = 0;
+        _alongMax = float.NegativeInfinity;
         Covered = 0;
         _dimension = 0;
     }
@@ -162,6 +166,7 @@ internal sealed class SignSketch
         ref var spread = ref MemoryMarshal.GetArrayDataReference(_spread);
         ref var along = ref MemoryMarshal.GetArrayDataReference(_along);
         ref var upper = ref MemoryMarshal.GetArrayDataReference(bound);
+        var within = WithinForAnyRow(bound, PlaneBits, needed);
         var kept = 0;
         var covered = Covered;
         for (var row = 0; row < covered; row++)
@@ -169,7 +174,7 @@ internal sealed class SignSketch
             ref var r = ref Unsafe.Add(ref bits, (nint)row * PlaneWords);
             var distance = BitOperations.PopCount(r ^ q0) + BitOperations.PopCount(Unsafe.Add(ref r, 1) ^ q1)
                 + BitOperations.PopCount(Unsafe.Add(ref r, 2) ^ q2) + BitOperations.PopCount(Unsafe.Add(ref r, 3) ^ q3);
-            if ((Unsafe.Add(ref spread, row) * Unsafe.Add(ref upper, distance)) + Unsafe.Add(ref along, row) >= needed)
+            if (distance <= within && (Unsafe.Add(ref spread, row) * Unsafe.Add(ref upper, distance)) + Unsafe.Add(ref along, row) >= needed)
             {
                 rows[kept] = row;
                 distances[kept++] = distance;
@@ -226,9 +231,23 @@ internal sealed class SignSketch
         return _planes.Length;
     }
 
+    /// <summary>The largest distance at which any row (the largest spread and projection seen) may still pass: a row
+    /// further away fails without reading its floats.</summary>
+    private int WithinForAnyRow(float[] bound, int bits, float needed)
+    {
+        var within = -1;
+        while (within < bits && (_spreadMax * Math.Max(bound[within + 1], 0f)) + _alongMax >= needed)
+        {
+            within++;
+        }
+
+        return within;
+    }
+
     /// <summary>The first <paramref name="planes"/> planes of every row at once.</summary>
     private int FirstPlanes(int planes, ulong[] queryBits, float[] bound, float needed, int[] rows, int[] distances)
     {
+        var within = WithinForAnyRow(bound, planes * PlaneBits, needed);
         var kept = 0;
         var covered = Covered;
         for (var row = 0; row < covered; row++)
@@ -242,7 +261,7 @@ internal sealed class SignSketch
                     + BitOperations.PopCount(Unsafe.Add(ref r, 2) ^ Unsafe.Add(ref q, 2)) + BitOperations.PopCount(Unsafe.Add(ref r, 3) ^ Unsafe.Add(ref q, 3));
             }
 
-            if ((_spread[row] * bound[distance]) + _along[row] >= needed)
+            if (distance <= within && (_spread[row] * bound[distance]) + _along[row] >= needed)
             {
                 rows[kept] = row;
                 distances[kept++] = distance;
@@ -348,6 +367,8 @@ internal sealed class SignSketch
     {
         _spread[row] = Rotate(x, work);
         _along[row] = TensorPrimitives.Dot(x, _mean);
+        _spreadMax = Math.Max(_spreadMax, _spread[row]);
+        _alongMax = Math.Max(_alongMax, _along[row]);
         Span<ulong> packed = stackalloc ulong[Bits / 64];
         Pack(work, packed);
         for (var plane = 0; plane < _planes.Length; plane++)

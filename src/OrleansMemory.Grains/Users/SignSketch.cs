@@ -1,7 +1,5 @@
-using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -19,11 +17,12 @@ namespace OrleansMemory.Grains.Users;
 /// turns the bound on <c>cos(q', x')</c> back into one on <c>q.x</c>.</para>
 /// <para>The bits are kept in planes of 256 per row, scanned progressively: the first plane of every row, then the next
 /// plane only for the rows still in, each test with the bound of the bits seen so far. Most rows leave after reading
-/// 32 bytes.</para>
+/// 32 bytes. Within a plane, rows are interleaved in blocks of eight (word w of rows 8b..8b+7 side by side), so that an
+/// AVX-512 register holds one word of eight rows (see SignSketch.Scan.cs).</para>
 /// <para>Not thread-safe: the grain's own turns build, change and query it (readers on the pool never touch it). It is
 /// built on first use from the rows present (mean included) and catches up with appended rows on each query; rows
 /// changed in place are re-sketched by <see cref="Update"/>.</para></summary>
-internal sealed class SignSketch
+internal sealed partial class SignSketch
 {
     /// <summary>Standard deviations of margin on the Hamming estimate of the angle.</summary>
     public const double Sigmas = 6;
@@ -116,183 +115,6 @@ internal sealed class SignSketch
         }
     }
 
-    /// <summary>Adds to <paramref name="candidates"/>, in row order, every covered row whose cosine with
-    /// <paramref name="query"/> (normalised) may be at least <paramref name="threshold"/>. Returns false when more than
-    /// <paramref name="limit"/> rows qualify (the threshold is too low for the sketch to help).</summary>
-    public bool Candidates(ReadOnlySpan<float> query, float threshold, int limit, List<int> candidates)
-    {
-        var work = new float[_padded];
-        var planes = _planes.Length;
-        var queryBits = new ulong[planes * PlaneWords];
-        var centredNorm = Rotate(query, work);
-        Pack(work, queryBits);
-
-        // Keep a row when spread * |q'| * upper[h] + along >= threshold - q.m + m.m (minus float rounding).
-        var needed = threshold - TensorPrimitives.Dot(query, _mean) + _meanSquared - 1e-4f;
-        var rows = ArrayPool<int>.Shared.Rent(Covered);
-        var distances = ArrayPool<int>.Shared.Rent(Covered);
-        var bound = new float[Bits + 1];
-        try
-        {
-            var first = FirstPassPlanes(centredNorm, needed);
-            TensorPrimitives.Multiply(_upper[first - 1], centredNorm, bound.AsSpan(0, _upper[first - 1].Length));
-            var kept = first == 1 ? FirstPlane(queryBits, bound, needed, rows, distances) : FirstPlanes(first, queryBits, bound, needed, rows, distances);
-            for (var plane = first; plane < planes && kept > 0; plane++)
-            {
-                TensorPrimitives.Multiply(_upper[plane], centredNorm, bound.AsSpan(0, _upper[plane].Length));
-                kept = NextPlane(plane, queryBits.AsSpan(plane * PlaneWords, PlaneWords), bound, needed, rows, distances, kept);
-            }
-
-            if (kept > limit)
-            {
-                return false;
-            }
-
-            candidates.AddRange(rows.AsSpan(0, kept));
-            return true;
-        }
-        finally
-        {
-            ArrayPool<int>.Shared.Return(rows);
-            ArrayPool<int>.Shared.Return(distances);
-        }
-    }
-
-    /// <summary>The first plane of every row: writes the rows kept and their distances; returns how many.</summary>
-    private int FirstPlane(ulong[] queryBits, float[] bound, float needed, int[] rows, int[] distances)
-    {
-        ulong q0 = queryBits[0], q1 = queryBits[1], q2 = queryBits[2], q3 = queryBits[3];
-        ref var bits = ref MemoryMarshal.GetArrayDataReference(_planes[0]);
-        ref var spread = ref MemoryMarshal.GetArrayDataReference(_spread);
-        ref var along = ref MemoryMarshal.GetArrayDataReference(_along);
-        ref var upper = ref MemoryMarshal.GetArrayDataReference(bound);
-        var within = WithinForAnyRow(bound, PlaneBits, needed);
-        var kept = 0;
-        var covered = Covered;
-        for (var row = 0; row < covered; row++)
-        {
-            ref var r = ref Unsafe.Add(ref bits, (nint)row * PlaneWords);
-            var distance = BitOperations.PopCount(r ^ q0) + BitOperations.PopCount(Unsafe.Add(ref r, 1) ^ q1)
-                + BitOperations.PopCount(Unsafe.Add(ref r, 2) ^ q2) + BitOperations.PopCount(Unsafe.Add(ref r, 3) ^ q3);
-            if (distance <= within && (Unsafe.Add(ref spread, row) * Unsafe.Add(ref upper, distance)) + Unsafe.Add(ref along, row) >= needed)
-            {
-                rows[kept] = row;
-                distances[kept++] = distance;
-            }
-        }
-
-        return kept;
-    }
-
-    /// <summary>The Hamming distance between the query's sketch and a covered row's (tests: the margin's check).</summary>
-    public int Distance(ReadOnlySpan<float> query, int row)
-    {
-        var work = new float[_padded];
-        var queryBits = new ulong[Bits / 64];
-        Rotate(query, work);
-        Pack(work, queryBits);
-        var distance = 0;
-        for (var plane = 0; plane < _planes.Length; plane++)
-        {
-            for (var w = 0; w < PlaneWords; w++)
-            {
-                distance += BitOperations.PopCount(queryBits[(plane * PlaneWords) + w] ^ _planes[plane][(row * PlaneWords) + w]);
-            }
-        }
-
-        return distance;
-    }
-
-    /// <summary>The angle between <c>q - m</c> and <c>x - m</c> in radians, exactly (tests).</summary>
-    public double CentredAngle(ReadOnlySpan<float> query, ReadOnlySpan<float> row)
-    {
-        var q = new float[_dimension];
-        var x = new float[_dimension];
-        TensorPrimitives.Subtract(query, _mean, q);
-        TensorPrimitives.Subtract(row, _mean, x);
-        return Math.Acos(Math.Clamp(TensorPrimitives.CosineSimilarity(q, x), -1, 1));
-    }
-
-    /// <summary>How many planes the first pass reads: the fewest whose bound already drops a typical unrelated row (one
-    /// with the mean spread and mean projection, two standard deviations closer than half the bits), so that a low
-    /// threshold does not make the first pass keep most rows for a second one.</summary>
-    private int FirstPassPlanes(float centredNorm, float needed)
-    {
-        for (var planes = 1; planes < _planes.Length; planes++)
-        {
-            var bits = planes * PlaneBits;
-            var typical = (int)((bits / 2) - Math.Sqrt(bits));
-            if ((_spreadMean * centredNorm * _upper[planes - 1][typical]) + _alongMean < needed)
-            {
-                return planes;
-            }
-        }
-
-        return _planes.Length;
-    }
-
-    /// <summary>The largest distance at which any row (the largest spread and projection seen) may still pass: a row
-    /// further away fails without reading its floats.</summary>
-    private int WithinForAnyRow(float[] bound, int bits, float needed)
-    {
-        var within = -1;
-        while (within < bits && (_spreadMax * Math.Max(bound[within + 1], 0f)) + _alongMax >= needed)
-        {
-            within++;
-        }
-
-        return within;
-    }
-
-    /// <summary>The first <paramref name="planes"/> planes of every row at once.</summary>
-    private int FirstPlanes(int planes, ulong[] queryBits, float[] bound, float needed, int[] rows, int[] distances)
-    {
-        var within = WithinForAnyRow(bound, planes * PlaneBits, needed);
-        var kept = 0;
-        var covered = Covered;
-        for (var row = 0; row < covered; row++)
-        {
-            var distance = 0;
-            for (var plane = 0; plane < planes; plane++)
-            {
-                ref var r = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_planes[plane]), (nint)row * PlaneWords);
-                ref var q = ref queryBits[plane * PlaneWords];
-                distance += BitOperations.PopCount(r ^ q) + BitOperations.PopCount(Unsafe.Add(ref r, 1) ^ Unsafe.Add(ref q, 1))
-                    + BitOperations.PopCount(Unsafe.Add(ref r, 2) ^ Unsafe.Add(ref q, 2)) + BitOperations.PopCount(Unsafe.Add(ref r, 3) ^ Unsafe.Add(ref q, 3));
-            }
-
-            if (distance <= within && (_spread[row] * bound[distance]) + _along[row] >= needed)
-            {
-                rows[kept] = row;
-                distances[kept++] = distance;
-            }
-        }
-
-        return kept;
-    }
-
-    /// <summary>One more plane for the rows still in (compacted in place); returns how many stay.</summary>
-    private int NextPlane(int plane, ReadOnlySpan<ulong> queryBits, float[] bound, float needed, int[] rows, int[] distances, int count)
-    {
-        ulong q0 = queryBits[0], q1 = queryBits[1], q2 = queryBits[2], q3 = queryBits[3];
-        ref var bits = ref MemoryMarshal.GetArrayDataReference(_planes[plane]);
-        var kept = 0;
-        for (var i = 0; i < count; i++)
-        {
-            var row = rows[i];
-            ref var r = ref Unsafe.Add(ref bits, (nint)row * PlaneWords);
-            var distance = distances[i] + BitOperations.PopCount(r ^ q0) + BitOperations.PopCount(Unsafe.Add(ref r, 1) ^ q1)
-                + BitOperations.PopCount(Unsafe.Add(ref r, 2) ^ q2) + BitOperations.PopCount(Unsafe.Add(ref r, 3) ^ q3);
-            if ((_spread[row] * bound[distance]) + _along[row] >= needed)
-            {
-                rows[kept] = row;
-                distances[kept++] = distance;
-            }
-        }
-
-        return kept;
-    }
-
     private void Build(ReadOnlySpan<float> data, int count, int dimension)
     {
         _dimension = dimension;
@@ -352,7 +174,7 @@ internal sealed class SignSketch
     {
         if (count > _along.Length)
         {
-            var capacity = Math.Max(count, Math.Max(1024, _along.Length * 2));
+            var capacity = (Math.Max(count, Math.Max(1024, _along.Length * 2)) + 7) & ~7;
             for (var plane = 0; plane < _planes.Length; plane++)
             {
                 Array.Resize(ref _planes[plane], capacity * PlaneWords);
@@ -373,7 +195,10 @@ internal sealed class SignSketch
         Pack(work, packed);
         for (var plane = 0; plane < _planes.Length; plane++)
         {
-            packed.Slice(plane * PlaneWords, PlaneWords).CopyTo(_planes[plane].AsSpan(row * PlaneWords, PlaneWords));
+            for (var w = 0; w < PlaneWords; w++)
+            {
+                _planes[plane][WordAt(row, w)] = packed[(plane * PlaneWords) + w];
+            }
         }
     }
 

@@ -138,6 +138,28 @@ public sealed class SignSketchTests
         Assert.Equal(2999, matrix.SearchAbove(matrix.Row(2999).ToArray(), TopK, threshold)[0].Row);
     }
 
+    [Theory]
+    [InlineData(0.8)]
+    [InlineData(0.55)]
+    public void A_first_pass_split_across_cores_finds_the_same_rows(double conflict)
+    {
+        // 40,003 rows: past the parallel split (32,768), with a tail that is not a multiple of eight.
+        var (matrix, like, random) = Build("embedding-like", 64, rows: 40_003);
+        var found = 0;
+        for (var q = 0; q < 40; q++)
+        {
+            var of = matrix.Row(Pick(matrix, random)).ToArray();
+            var query = EmbeddingMatrix.Normalize(q % 2 == 0 ? like.Near(of, conflict + (0.1 * random.NextDouble())) : like.Next(), 64, 8192, "q");
+            var above = matrix.SearchAbove(query, TopK, (float)conflict);
+            Assert.Equal(matrix.SearchExact(query, TopK, (float)conflict, false, null).Select(e => e.Row), above.Select(f => f.Row));
+            found += matrix.LastSketchCandidates >= 0 ? above.Count : 0;
+        }
+
+        Assert.True(found >= 20, $"the sketch itself answered with only {found} rows");
+        var last = EmbeddingMatrix.Normalize(like.Near(matrix.Row(40_000).ToArray(), 0.99), 64, 8192, "q");
+        Assert.Equal(40_000, matrix.SearchAbove(last, TopK, (float)conflict)[0].Row);
+    }
+
     [Fact]
     public void A_sketch_far_behind_answers_with_the_scan_and_catches_up_in_slices()
     {

@@ -11,6 +11,9 @@ namespace OrleansMemory.Grains.Users;
 /// <summary>The scan: which rows may reach a threshold.</summary>
 internal sealed partial class SignSketch
 {
+    /// <summary>From this many rows on (3 MB of first planes) the first pass is split across two cores.</summary>
+    private const int ParallelRows = 32_768;
+
     /// <summary>Adds to <paramref name="candidates"/>, in row order, every covered row whose cosine with
     /// <paramref name="query"/> (normalised) may be at least <paramref name="threshold"/>. Returns false when more than
     /// <paramref name="limit"/> rows qualify (the threshold is too low for the sketch to help).</summary>
@@ -31,7 +34,25 @@ internal sealed partial class SignSketch
         {
             var first = FirstPassPlanes(centredNorm, needed);
             TensorPrimitives.Multiply(_upper[first - 1], centredNorm, bound.AsSpan(0, _upper[first - 1].Length));
-            var kept = FirstPass(first, queryBits, bound, needed, rows, distances);
+            var within = WithinForAnyRow(bound, first * PlaneBits, needed);
+            int kept;
+            if (Covered < ParallelRows || Environment.ProcessorCount < 2)
+            {
+                kept = FirstPass(first, queryBits, bound, needed, within, rows, distances, 0, Covered);
+            }
+            else
+            {
+                // Two halves on two cores; each writes its rows from its first row's index (it keeps at most that many).
+                var split = (Covered / 2) & ~7;
+                var parts = new int[2];
+                Parallel.For(0, 2, part => parts[part] = part == 0
+                    ? FirstPass(first, queryBits, bound, needed, within, rows, distances, 0, split)
+                    : FirstPass(first, queryBits, bound, needed, within, rows, distances, split, Covered));
+                Array.Copy(rows, split, rows, parts[0], parts[1]);
+                Array.Copy(distances, split, distances, parts[0], parts[1]);
+                kept = parts[0] + parts[1];
+            }
+
             for (var plane = first; plane < planes && kept > 0; plane++)
             {
                 TensorPrimitives.Multiply(_upper[plane], centredNorm, bound.AsSpan(0, _upper[plane].Length));
@@ -116,19 +137,20 @@ internal sealed partial class SignSketch
         return within;
     }
 
-    /// <summary>The first <paramref name="planes"/> planes of every row: writes the rows kept and their distances;
-    /// returns how many. With AVX-512BW, eight rows at a time (a nibble-table popcount per 64-bit lane).</summary>
-    private int FirstPass(int planes, ulong[] queryBits, float[] bound, float needed, int[] rows, int[] distances)
+    /// <summary>The first <paramref name="planes"/> planes of rows [<paramref name="from"/>, <paramref name="to"/>)
+    /// (<paramref name="from"/> a multiple of 8): writes the rows kept and their distances from index
+    /// <paramref name="from"/> on; returns how many. With AVX-512BW, eight rows at a time (a nibble-table popcount per
+    /// 64-bit lane).</summary>
+    private int FirstPass(int planes, ulong[] queryBits, float[] bound, float needed, int within, int[] rows, int[] distances, int from, int to)
     {
-        var within = WithinForAnyRow(bound, planes * PlaneBits, needed);
         if (within < 0)
         {
             return 0; // not even an identical sketch would reach the threshold
         }
 
-        var covered = Covered;
-        var kept = 0;
-        var row = 0;
+        var covered = to;
+        var kept = from;
+        var row = from;
         if (Avx512BW.IsSupported)
         {
             var table = Vector512.Create((byte)0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4, 0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4,
@@ -188,7 +210,7 @@ internal sealed partial class SignSketch
             }
         }
 
-        return kept;
+        return kept - from;
     }
 
     /// <summary>One more plane for the rows still in (compacted in place); returns how many stay.</summary>

@@ -141,9 +141,9 @@ public sealed class SignSketchTests
     [Theory]
     [InlineData(0.8)]
     [InlineData(0.55)]
-    public void A_first_pass_split_across_cores_finds_the_same_rows(double conflict)
+    public void A_large_sketch_finds_the_same_rows(double conflict)
     {
-        // 40,003 rows: past the parallel split (32,768), with a tail that is not a multiple of eight.
+        // 40,003 rows: a tail that is not a multiple of eight (scanned row by row after the blocks of eight).
         var (matrix, like, random) = Build("embedding-like", 64, rows: 40_003);
         var found = 0;
         for (var q = 0; q < 40; q++)

@@ -11,9 +11,6 @@ namespace OrleansMemory.Grains.Users;
 /// <summary>The scan: which rows may reach a threshold.</summary>
 internal sealed partial class SignSketch
 {
-    /// <summary>From this many rows on (3 MB of first planes) the first pass is split across two cores.</summary>
-    private const int ParallelRows = 32_768;
-
     /// <summary>Adds to <paramref name="candidates"/>, in row order, every covered row whose cosine with
     /// <paramref name="query"/> (normalised) may be at least <paramref name="threshold"/>. Returns false when more than
     /// <paramref name="limit"/> rows qualify (the threshold is too low for the sketch to help).</summary>
@@ -35,23 +32,7 @@ internal sealed partial class SignSketch
             var first = FirstPassPlanes(centredNorm, needed);
             TensorPrimitives.Multiply(_upper[first - 1], centredNorm, bound.AsSpan(0, _upper[first - 1].Length));
             var within = WithinForAnyRow(bound, first * PlaneBits, needed);
-            int kept;
-            if (Covered < ParallelRows || Environment.ProcessorCount < 2)
-            {
-                kept = FirstPass(first, queryBits, bound, needed, within, rows, distances, 0, Covered);
-            }
-            else
-            {
-                // Two halves on two cores; each writes its rows from its first row's index (it keeps at most that many).
-                var split = (Covered / 2) & ~7;
-                var parts = new int[2];
-                Parallel.For(0, 2, part => parts[part] = part == 0
-                    ? FirstPass(first, queryBits, bound, needed, within, rows, distances, 0, split)
-                    : FirstPass(first, queryBits, bound, needed, within, rows, distances, split, Covered));
-                Array.Copy(rows, split, rows, parts[0], parts[1]);
-                Array.Copy(distances, split, distances, parts[0], parts[1]);
-                kept = parts[0] + parts[1];
-            }
+            var kept = FirstPass(first, queryBits, bound, needed, within, rows, distances, 0, Covered);
 
             for (var plane = first; plane < planes && kept > 0; plane++)
             {

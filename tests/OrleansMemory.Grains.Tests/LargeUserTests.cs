@@ -57,8 +57,9 @@ public sealed class LargeUserTests
         Assert.Equal(Convert.ToBase64String(EmbeddingMatrix.Encode(vector)), document.RootElement.GetProperty("items")[0].GetProperty("embedding").GetString());
 
         var matrix = new EmbeddingMatrix();
-        matrix.AddEncoded(page.Items[0].Embedding, Dim, RowState.Live);
-        matrix.AddEncoded(new byte[7], Dim, RowState.Live); // malformed: a deleted row, not a failure
+        matrix.ResetForLoad(Dim, 2);
+        Assert.Equal(RowState.Live, matrix.DecodeRow(0, page.Items[0].Embedding, RowState.Live));
+        Assert.Equal(RowState.Deleted, matrix.DecodeRow(1, new byte[7], RowState.Live)); // malformed: a deleted row, not a failure
         Assert.Equal(vector, matrix.Row(0).ToArray());
         Assert.Equal(RowState.Deleted, matrix.GetState(1));
     }

@@ -1,8 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
-using OrleansMemory.Grains.Storage;
-using OrleansMemory.Grains.Users;
-using OrleansMemory.Storage;
 using OrleansMemory.Abstractions;
 
 namespace OrleansMemory.Grains.Benchmarks;
@@ -14,10 +10,12 @@ namespace OrleansMemory.Grains.Benchmarks;
 /// float32 bytes of the vectors.</summary>
 internal static class ActivationBenchmark
 {
-    public const string Header = "| storage | memories x dim | first search s | sequential pages s (baseline) | ratio | target s | read files s | read + JSON s | heap MB | raw float32 MB | heap / raw | write s |\n" +
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
+    public const string Header = "| storage | memories x dim | first search s | target s | sequential pages s (baseline) | ratio | read pages s (floor) | read + JSON s (floor) | first search / read + JSON | heap MB | raw float32 MB | heap / raw | write s |\n" +
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
 
-    public static async Task<string> RunAsync(string name, string storageUri, string? directory, int count, int dimension, double target)
+    /// <summary>Runs one case. <paramref name="directory"/>: the file provider's root (file floors);
+    /// <paramref name="postgres"/>: the connection string with the run's schema as search path (PostgreSQL floors).</summary>
+    public static async Task<string> RunAsync(string name, string storageUri, string? directory, string? postgres, int count, int dimension, double target)
     {
         var userId = $"bench-activate-{count}x{dimension}-{Guid.NewGuid():N}";
         var query = BenchData.RandomVector(new Random(7), dimension);
@@ -32,14 +30,19 @@ internal static class ActivationBenchmark
         var (first, heap) = await FirstSearchAsync(storageUri, userId, query, readAhead: 8);
         // No DeleteAllDataAsync: the run's directory and schema are dropped at the end.
         var raw = (double)count * dimension * sizeof(float);
-        var (read, decode) = directory is null ? ("-", "-") : FileFloor(directory, userId);
-        return $"| {name} | {count:N0} x {dimension} | {first.TotalSeconds:F2} | {sequential.TotalSeconds:F2} | {first / sequential:F2}x | {target:F0} | " +
-            $"{read} | {decode} | {heap / 1e6:F0} | {raw / 1e6:F0} | {heap / raw:F2}x | {writeTime.TotalSeconds:F0} |";
+        var floor = directory is not null ? FileFloor(directory, userId)
+            : postgres is not null ? await ActivationFloors.PostgresAsync(postgres, userId)
+            : ((TimeSpan?)null, (TimeSpan?)null);
+        var (read, decode) = floor;
+        return $"| {name} | {count:N0} x {dimension} | {first.TotalSeconds:F2} | {target:F0} | {sequential.TotalSeconds:F2} | {first / sequential:F2}x | " +
+            $"{Seconds(read)} | {Seconds(decode)} | {(decode is { } d ? $"{first / d:F2}x" : "-")} | {heap / 1e6:F0} | {raw / 1e6:F0} | {heap / raw:F2}x | {writeTime.TotalSeconds:F0} |";
     }
+
+    private static string Seconds(TimeSpan? time) => time is { } t ? $"{t.TotalSeconds:F2}" : "-";
 
     /// <summary>Floors for the file provider: reading the user's memory page files one after the other, and reading
     /// them plus deserializing each with the storage's JSON options (no grain, no matrix).</summary>
-    private static (string Read, string Decode) FileFloor(string directory, string userId)
+    private static (TimeSpan? Read, TimeSpan? Decode) FileFloor(string directory, string userId)
     {
         var files = Directory.GetFiles(directory, "memories*.json", SearchOption.AllDirectories).Where(f => f.Contains(userId, StringComparison.Ordinal)).ToArray();
         var start = Stopwatch.GetTimestamp();
@@ -50,17 +53,16 @@ internal static class ActivationBenchmark
         }
 
         var read = Stopwatch.GetElapsedTime(start);
-        var options = MemoryStateJson.CreateOptions(writeIndented: false);
         start = Stopwatch.GetTimestamp();
         var items = 0;
         foreach (var file in files)
         {
-            items += JsonSerializer.Deserialize<LogPage<StoredMemory>>(File.ReadAllBytes(file), options)?.Items.Count ?? 0;
+            items += ActivationFloors.Decode(File.ReadAllBytes(file));
         }
 
         var decode = Stopwatch.GetElapsedTime(start);
         Console.WriteLine($"  ({files.Length} page files, {bytes / 1e6:F0} MB, {items} items)");
-        return ($"{read.TotalSeconds:F2}", $"{decode.TotalSeconds:F2}");
+        return (read, decode);
     }
 
     private static async Task<(TimeSpan FirstSearch, long Heap)> FirstSearchAsync(string storageUri, string userId, float[] query, int readAhead)

@@ -45,7 +45,8 @@ try
         {
             foreach (var (dimension, target) in quick ? [(384, 2.0)] : new[] { (384, 2.0), (1536, 6.0) })
             {
-                Console.WriteLine(await ActivationBenchmark.RunAsync(name, uri, name == "file" ? work : null, 100_000, dimension, target));
+                Console.WriteLine(await ActivationBenchmark.RunAsync(name, uri, name == "file" ? work : null,
+                    name == "postgres" ? $"{postgres};Search Path={schema}" : null, 100_000, dimension, target));
                 GC.Collect();
             }
         }

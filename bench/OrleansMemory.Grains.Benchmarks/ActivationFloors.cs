@@ -34,6 +34,14 @@ internal static class ActivationFloors
             }
         }
 
+        var server = Stopwatch.GetTimestamp();
+        await using (var detoast = source.CreateCommand($"SELECT sum(length(payloadbinary || '\\x00'::bytea)) {Pages}"))
+        {
+            detoast.Parameters.AddWithValue("key", key);
+            await detoast.ExecuteScalarAsync();
+        }
+
+        Console.WriteLine($"  (PostgreSQL alone, reading every payload in full without sending it: {Stopwatch.GetElapsedTime(server).TotalSeconds:F2} s)");
         var read = await ReadAllAsync(source, $"SELECT payloadbinary {Pages}", key, decode: false);
         var decode = await ReadAllAsync(source, $"SELECT payloadbinary {Pages}", key, decode: true);
         return (read, decode);

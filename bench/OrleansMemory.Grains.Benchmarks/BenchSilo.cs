@@ -27,7 +27,8 @@ internal sealed class BenchSilo : IAsyncDisposable
     public static async Task<BenchSilo> StartAsync(string? storageUri, Action<MemoryGrainOptions>? configure = null)
     {
         var port = Interlocked.Add(ref s_port, 2);
-        var builder = Host.CreateApplicationBuilder();
+        // No defaults: no appsettings files, so no file watcher on the working directory (a busy /tmp showed up in profiles).
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
         builder.UseOrleans(silo =>
         {

@@ -15,7 +15,9 @@ namespace OrleansMemory.Abstractions;
 /// <param name="IsArchived">Archived memories are excluded from search unless asked for.</param>
 /// <param name="SupersededBy">The memory that replaced this one, if any.</param>
 /// <param name="ArchivedAt">When it was archived.</param>
-[GenerateSerializer, Alias("orleansmemory.SemanticMemory")]
+/// <remarks>Immutable (<see cref="ImmutableAttribute"/>): a change makes a new record, and nobody changes a metadata
+/// dictionary once a memory holds it, so grain calls within a silo pass memories by reference instead of copying them.</remarks>
+[GenerateSerializer, Immutable, Alias("orleansmemory.SemanticMemory")]
 public sealed record SemanticMemory(
     string Id,
     string Text,

@@ -1,5 +1,7 @@
 using System.Buffers;
+using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 
 namespace OrleansMemory.Grains.Users;
 
@@ -39,29 +41,24 @@ internal sealed partial class EmbeddingMatrix
         }
 
         candidates = Math.Max(candidates, 2 * topK);
-        var codes = ArrayPool<sbyte>.Shared.Rent(Dimension);
-        var widened = ArrayPool<short>.Shared.Rent(Dimension);
+        var codes = ArrayPool<byte>.Shared.Rent(Dimension);
         try
         {
-            var queryScale = QuantizedRows.Quantize(query, codes.AsSpan(0, Dimension));
-            for (var i = 0; i < Dimension; i++)
-            {
-                widened[i] = codes[i];
-            }
+            var queryScale = QuantizedRows.QuantizeQuery(query, codes.AsSpan(0, Dimension));
 
             var floor = minScore - ApproximationSlack;
             var parts = (long)Count * Dimension >= ParallelScanBytes ? Math.Clamp(Environment.ProcessorCount, 1, 4) : 1;
             TopK found;
             if (parts == 1)
             {
-                found = ScanQuantized(0, Count, widened, queryScale, candidates, floor, includeArchived, mask, accept);
+                found = ScanQuantized(0, Count, codes, queryScale, candidates, floor, includeArchived, mask, accept);
             }
             else
             {
                 var tops = new TopK[parts];
                 var per = ((Count / parts) + BlockRows - 1) / BlockRows * BlockRows;
                 Parallel.For(0, parts, p =>
-                    tops[p] = ScanQuantized(p * per, Math.Min(Count, (p + 1) * per), widened, queryScale, candidates, floor, includeArchived, mask, accept));
+                    tops[p] = ScanQuantized(p * per, Math.Min(Count, (p + 1) * per), codes, queryScale, candidates, floor, includeArchived, mask, accept));
                 found = new TopK(candidates, floor);
                 foreach (var part in tops)
                 {
@@ -91,14 +88,15 @@ internal sealed partial class EmbeddingMatrix
         }
         finally
         {
-            ArrayPool<sbyte>.Shared.Return(codes);
-            ArrayPool<short>.Shared.Return(widened);
+            ArrayPool<byte>.Shared.Return(codes);
         }
     }
 
     /// <summary>The int8 pass over rows [from, to): rows skipped by state or mask are not even scored (a filtered
-    /// search reads only the rows it keeps); <paramref name="accept"/> is asked only about rows that would enter.</summary>
-    private TopK ScanQuantized(int from, int to, short[] query, float queryScale, int candidates, float floor, bool includeArchived, bool[]? mask,
+    /// search reads only the rows it keeps; a block of rows all kept is scored as a range); only scores that reach the
+    /// candidate list's current threshold are looked at one by one, and <paramref name="accept"/> is asked only about
+    /// rows that would enter.</summary>
+    private TopK ScanQuantized(int from, int to, byte[] query, float queryScale, int candidates, float floor, bool includeArchived, bool[]? mask,
         Func<int, bool>? accept)
     {
         var top = new TopK(candidates, floor);
@@ -106,30 +104,64 @@ internal sealed partial class EmbeddingMatrix
         Span<int> picked = stackalloc int[BlockRows];
         var states = _states;
         var dimension = Dimension;
+        var codes = query.AsSpan(0, dimension);
         for (var first = from; first < to; first += BlockRows)
         {
             var rows = Math.Min(BlockRows, to - first);
+            var blockStates = states.AsSpan(first, rows);
+            var dense = mask is null && (includeArchived
+                ? blockStates.IndexOfAnyExcept((byte)RowState.Live, (byte)RowState.Archived)
+                : blockStates.IndexOfAnyExcept((byte)RowState.Live)) < 0;
             var count = 0;
-            for (var i = 0; i < rows; i++)
+            if (dense)
             {
-                var row = first + i;
-                var state = states[row];
-                if (state != (byte)RowState.Deleted && (state != (byte)RowState.Archived || includeArchived) && (mask is null || mask[row]))
+                _quantized.ScoresOfRange(first, rows, codes, queryScale, block);
+                count = rows;
+            }
+            else
+            {
+                for (var i = 0; i < rows; i++)
                 {
-                    picked[count++] = row;
+                    var row = first + i;
+                    var state = states[row];
+                    if (state != (byte)RowState.Deleted && (state != (byte)RowState.Archived || includeArchived) && (mask is null || mask[row]))
+                    {
+                        picked[count++] = row;
+                    }
                 }
+
+                _quantized.ScoresOf(picked[..count], codes, queryScale, block);
             }
 
-            _quantized.ScoresOf(picked[..count], query.AsSpan(0, dimension), queryScale, block);
-            for (var i = 0; i < count; i++)
+            var i8 = 0;
+            var threshold = Vector256.Create(top.Threshold);
+            for (; i8 + Vector256<float>.Count <= count; i8 += Vector256<float>.Count)
             {
-                if (top.Beats(block[i]) && (accept is null || accept(picked[i])))
+                var reaching = Vector256.GreaterThanOrEqual(Vector256.Create(block.Slice(i8, Vector256<float>.Count)), threshold).ExtractMostSignificantBits();
+                while (reaching != 0)
                 {
-                    top.Add(picked[i], block[i]);
+                    var i = i8 + BitOperations.TrailingZeroCount(reaching);
+                    reaching &= reaching - 1;
+                    Offer(ref top, dense ? first + i : picked[i], block[i], accept);
                 }
+
+                threshold = Vector256.Create(top.Threshold);
+            }
+
+            for (; i8 < count; i8++)
+            {
+                Offer(ref top, dense ? first + i8 : picked[i8], block[i8], accept);
             }
         }
 
         return top;
+    }
+
+    private static void Offer(ref TopK top, int row, float score, Func<int, bool>? accept)
+    {
+        if (top.Beats(score) && (accept is null || accept(row)))
+        {
+            top.Add(row, score);
+        }
     }
 }

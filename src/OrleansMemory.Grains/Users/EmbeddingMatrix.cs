@@ -240,46 +240,6 @@ internal sealed partial class EmbeddingMatrix
             scores[row] = TensorPrimitives.Dot(new ReadOnlySpan<float>(_data, (first + row) * dimension, dimension), query);
         }
     }
-
-    /// <summary>The best <c>k</c> (row, score) pairs seen, kept sorted, best first.</summary>
-    private struct TopK(int k, float minScore)
-    {
-        private readonly int[] _rows = new int[k];
-        private readonly float[] _scores = new float[k];
-        private int _found;
-
-        /// <summary>Whether a score would enter the list.</summary>
-        public readonly bool Beats(float score) => score >= minScore && (_found < k || score > _scores[k - 1]);
-
-        public readonly int Found => _found;
-
-        public readonly (int Row, float Score) this[int i] => (_rows[i], _scores[i]);
-
-        public void Add(int row, float score)
-        {
-            var at = _found < k ? _found++ : k - 1;
-            while (at > 0 && _scores[at - 1] < score)
-            {
-                _scores[at] = _scores[at - 1];
-                _rows[at] = _rows[at - 1];
-                at--;
-            }
-
-            _scores[at] = score;
-            _rows[at] = row;
-        }
-
-        public readonly List<(int Row, float Score)> ToList()
-        {
-            var result = new List<(int, float)>(_found);
-            for (var i = 0; i < _found; i++)
-            {
-                result.Add((_rows[i], _scores[i]));
-            }
-
-            return result;
-        }
-    }
 }
 
 /// <summary>The state of a row of <see cref="EmbeddingMatrix"/>.</summary>

@@ -10,8 +10,8 @@ namespace OrleansMemory.Grains.Benchmarks;
 /// float32 bytes of the vectors.</summary>
 internal static class ActivationBenchmark
 {
-    public const string Header = "| storage | memories x dim | first search s | target s | sequential pages s (baseline) | ratio | read pages s (floor) | read + JSON s (floor) | first search / read + JSON | heap MB | raw float32 MB | heap / raw | write s |\n" +
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
+    public const string Header = "| storage | memories x dim | first search s | target s | sequential pages s (baseline) | ratio | read pages s (floor) | read + JSON s (floor) | first search / read + JSON | heap MB | raw float32 MB | heap / raw | heap / raw with SemanticMemory objects (baseline) | write s |\n" +
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
 
     /// <summary>Runs one case. <paramref name="directory"/>: the file provider's root (file floors);
     /// <paramref name="postgres"/>: the connection string with the run's schema as search path (PostgreSQL floors).</summary>
@@ -32,17 +32,20 @@ internal static class ActivationBenchmark
         var raw = (double)count * dimension * sizeof(float);
         var floor = directory is not null ? FileFloor(directory, userId)
             : postgres is not null ? await ActivationFloors.PostgresAsync(postgres, userId)
-            : ((TimeSpan?)null, (TimeSpan?)null);
-        var (read, decode) = floor;
+            : ((TimeSpan?)null, (TimeSpan?)null, (long?)null);
+        var (read, decode, objects) = floor;
+        // The layout before compact rows: the same vectors (float32, int8, scale, code sum, state) plus every memory as
+        // the SemanticMemory the storage deserializer makes and an id index entry.
+        var before = objects is { } o ? $"{(o + ((double)count * ((dimension * 5) + 9))) / raw:F2}x" : "-";
         return $"| {name} | {count:N0} x {dimension} | {first.TotalSeconds:F2} | {target:F0} | {sequential.TotalSeconds:F2} | {first / sequential:F2}x | " +
-            $"{Seconds(read)} | {Seconds(decode)} | {(decode is { } d ? $"{first / d:F2}x" : "-")} | {heap / 1e6:F0} | {raw / 1e6:F0} | {heap / raw:F2}x | {writeTime.TotalSeconds:F0} |";
+            $"{Seconds(read)} | {Seconds(decode)} | {(decode is { } d ? $"{first / d:F2}x" : "-")} | {heap / 1e6:F0} | {raw / 1e6:F0} | {heap / raw:F2}x | {before} | {writeTime.TotalSeconds:F0} |";
     }
 
     private static string Seconds(TimeSpan? time) => time is { } t ? $"{t.TotalSeconds:F2}" : "-";
 
     /// <summary>Floors for the file provider: reading the user's memory page files one after the other, and reading
     /// them plus deserializing each with the storage's JSON options (no grain, no matrix).</summary>
-    private static (TimeSpan? Read, TimeSpan? Decode) FileFloor(string directory, string userId)
+    private static (TimeSpan? Read, TimeSpan? Decode, long? Objects) FileFloor(string directory, string userId)
     {
         var files = Directory.GetFiles(directory, "memories*.json", SearchOption.AllDirectories).Where(f => f.Contains(userId, StringComparison.Ordinal)).ToArray();
         var start = Stopwatch.GetTimestamp();
@@ -53,16 +56,21 @@ internal static class ActivationBenchmark
         }
 
         var read = Stopwatch.GetElapsedTime(start);
+        var decoded = new ActivationFloors.KeptMemories(keep: false);
         start = Stopwatch.GetTimestamp();
-        var items = 0;
         foreach (var file in files)
         {
-            items += ActivationFloors.Decode(File.ReadAllBytes(file));
+            decoded.Add(File.ReadAllBytes(file));
         }
 
         var decode = Stopwatch.GetElapsedTime(start);
-        Console.WriteLine($"  ({files.Length} page files, {bytes / 1e6:F0} MB, {items} items)");
-        return (read, decode);
+        Console.WriteLine($"  ({files.Length} page files, {bytes / 1e6:F0} MB, {decoded.Count} items)");
+        var kept = new ActivationFloors.KeptMemories(keep: true);
+        foreach (var file in files)
+        {
+            kept.Add(File.ReadAllBytes(file));
+        }
+        return (read, decode, kept.HeapBytes());
     }
 
     private static async Task<(TimeSpan FirstSearch, long Heap)> FirstSearchAsync(string storageUri, string userId, float[] query, int readAhead)

@@ -14,10 +14,48 @@ internal static class ActivationFloors
 {
     private static readonly JsonSerializerOptions Json = MemoryStateJson.CreateOptions(writeIndented: false);
 
-    /// <summary>Deserializes one page as the storage provider does; returns its item count.</summary>
-    public static int Decode(byte[] page) => JsonSerializer.Deserialize<LogPage<StoredMemory>>(page, Json)?.Items.Count ?? 0;
+    /// <summary>Pages deserialized as the storage provider does, their memories kept as the grain kept them before
+    /// compact rows (the <see cref="OrleansMemory.Abstractions.SemanticMemory"/> objects and an id index; embeddings
+    /// dropped), to measure what those objects cost.</summary>
+    internal sealed class KeptMemories(bool keep)
+    {
+        private readonly long _before = GC.GetTotalMemory(forceFullCollection: true);
+        private readonly List<OrleansMemory.Abstractions.SemanticMemory?> _memories = [];
+        private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
 
-    public static async Task<(TimeSpan? Read, TimeSpan? Decode)> PostgresAsync(string connectionString, string userId)
+        public int Count => _memories.Count;
+
+        public void Add(byte[] page)
+        {
+            foreach (var stored in JsonSerializer.Deserialize<LogPage<StoredMemory>>(page, Json)?.Items ?? [])
+            {
+                if (!keep)
+                {
+                    _memories.Add(null); // counted, not kept
+                    continue;
+                }
+
+                if (stored.Memory is { } memory)
+                {
+                    _index[memory.Id] = _memories.Count;
+                }
+
+                _memories.Add(stored.Memory);
+            }
+        }
+
+        /// <summary>The managed heap these objects take (full collections before and after).</summary>
+        public long HeapBytes()
+        {
+            _memories.TrimExcess();
+            _index.TrimExcess();
+            var bytes = GC.GetTotalMemory(forceFullCollection: true) - _before;
+            GC.KeepAlive(this);
+            return bytes;
+        }
+    }
+
+    public static async Task<(TimeSpan? Read, TimeSpan? Decode, long? Objects)> PostgresAsync(string connectionString, string userId)
     {
         await using var source = NpgsqlDataSource.Create(connectionString);
         var key = "user/" + userId;
@@ -42,23 +80,23 @@ internal static class ActivationFloors
         }
 
         Console.WriteLine($"  (PostgreSQL alone, reading every payload in full without sending it: {Stopwatch.GetElapsedTime(server).TotalSeconds:F2} s)");
-        var read = await ReadAllAsync(source, $"SELECT payloadbinary {Pages}", key, decode: false);
-        var decode = await ReadAllAsync(source, $"SELECT payloadbinary {Pages}", key, decode: true);
-        return (read, decode);
+        var read = await ReadAllAsync(source, $"SELECT payloadbinary {Pages}", key, null);
+        var decode = await ReadAllAsync(source, $"SELECT payloadbinary {Pages}", key, new KeptMemories(keep: false));
+        var kept = new KeptMemories(keep: true);
+        await ReadAllAsync(source, $"SELECT payloadbinary {Pages}", key, kept);
+        return (read, decode, kept.HeapBytes());
     }
 
-    private static async Task<TimeSpan> ReadAllAsync(NpgsqlDataSource source, string sql, string key, bool decode)
+    private static async Task<TimeSpan> ReadAllAsync(NpgsqlDataSource source, string sql, string key, KeptMemories? kept)
     {
         var start = Stopwatch.GetTimestamp();
         await using var command = source.CreateCommand(sql);
         command.Parameters.AddWithValue("key", key);
         await using var reader = await command.ExecuteReaderAsync();
-        long bytes = 0, items = 0;
         while (await reader.ReadAsync())
         {
             var payload = (byte[])reader[0];
-            bytes += payload.Length;
-            items += decode ? Decode(payload) : 0;
+            kept?.Add(payload);
         }
 
         return Stopwatch.GetElapsedTime(start);

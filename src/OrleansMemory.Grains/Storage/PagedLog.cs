@@ -86,30 +86,8 @@ internal sealed class PagedLog<T>
     /// <summary>The items page by page, in order, with up to <paramref name="readAhead"/> page reads in flight, so
     /// that a long log loads at the storage's throughput rather than one round trip per page; a page is released
     /// once the caller moves on.</summary>
-    public async IAsyncEnumerable<IReadOnlyList<T>> ReadPagesAsync(int readAhead = DefaultReadAhead)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(readAhead, 1);
-        await _head.EnsureLoadedAsync();
-        var count = Count;
-        var first = First;
-        var size = PageSize;
-        var pages = (count + size - 1) / size;
-        var inFlight = new Queue<Task<GrainState<LogPage<T>>>>();
-        var next = first / size;
-        for (var page = next; page < pages; page++)
-        {
-            while (next < pages && inFlight.Count < readAhead)
-            {
-                inFlight.Enqueue(ReadPageAsync(next++));
-            }
-
-            var state = await inFlight.Dequeue();
-            var items = state.State!.Items;
-            var skip = (int)Math.Max(0, first - (page * size));
-            var take = (int)Math.Min(items.Count, count - (page * size)) - skip;
-            yield return skip == 0 && take == items.Count ? items : items.GetRange(skip, Math.Max(0, take));
-        }
-    }
+    public IAsyncEnumerable<IReadOnlyList<T>> ReadPagesAsync(int readAhead = DefaultReadAhead) =>
+        ReadPagesAsync((_, _, items) => items, readAhead);
 
     /// <summary>The items page by page, in order, each page read and handed to <paramref name="decode"/> on the thread
     /// pool, with up to <paramref name="readAhead"/> pages in flight: the storage's deserialization and the caller's

@@ -104,17 +104,13 @@ internal static class MemoryRecord
     public static bool TryGetMetadata(ReadOnlySpan<byte> data, ReadOnlySpan<byte> utf8Key, out ReadOnlySpan<byte> rawValue)
     {
         rawValue = default;
-        var at = 0;
-        ReadVarint(data, ref at);
-        var flags = data[at++];
+        var at = SkipToText(data, out var flags);
+        ReadBytes(data, ref at);
         if ((flags & HasMetadata) == 0)
         {
             return false;
         }
 
-        at += 2 + 10 + 10 + ((flags & HasArchivedAt) != 0 ? 10 : 0);
-        ReadVarint(data, ref at);
-        ReadBytes(data, ref at);
         if ((flags & HasSupersededBy) != 0)
         {
             ReadBytes(data, ref at);
@@ -139,11 +135,7 @@ internal static class MemoryRecord
     /// record, for the user's byte quota.</summary>
     public static (long Text, long Metadata) Sizes(ReadOnlySpan<byte> data)
     {
-        var at = 0;
-        ReadVarint(data, ref at);
-        var flags = data[at++];
-        at += 2 + 10 + 10 + ((flags & HasArchivedAt) != 0 ? 10 : 0);
-        ReadVarint(data, ref at);
+        var at = SkipToText(data, out var flags);
         long text = ReadBytes(data, ref at).Length;
         if ((flags & HasSupersededBy) != 0)
         {
@@ -164,6 +156,17 @@ internal static class MemoryRecord
         }
 
         return (text, metadata);
+    }
+
+    /// <summary>The position of the text in a record (past length, flags, times and mention count).</summary>
+    private static int SkipToText(ReadOnlySpan<byte> data, out byte flags)
+    {
+        var at = 0;
+        ReadVarint(data, ref at);
+        flags = data[at++];
+        at += 2 + 10 + 10 + ((flags & HasArchivedAt) != 0 ? 10 : 0);
+        ReadVarint(data, ref at);
+        return at;
     }
 
     /// <summary>A metadata value from its raw JSON.</summary>

@@ -9,7 +9,7 @@ using OrleansMemory.Grains.Storage;
 
 namespace OrleansMemory.Grains.Users;
 
-/// <summary>A user: semantic memories (paged log <c>memories</c> with binary embeddings, held as one contiguous matrix),
+/// <summary>A user: semantic memories (paged log <c>memories</c> with binary embeddings, held as one contiguous matrix and compact rows, see <see cref="MemoryRows"/>),
 /// conflicts (paged log <c>conflicts</c>), history (paged log <c>history</c>), short-term FIFO (state <c>short_term</c>)
 /// and a small head (state <c>profile</c>).</summary>
 [GrainType("user")]

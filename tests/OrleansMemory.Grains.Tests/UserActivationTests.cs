@@ -72,4 +72,48 @@ public sealed class UserActivationTests
         Assert.Equal("after the gap", (await user.GetMemoryAsync(ids[250]))!.Text);
         Assert.Equal(updated.Text, (await user.ListMemoriesAsync(0, 1000)).Memories.Single(m => m.Id == ids[250]).Text);
     }
+
+    [Fact]
+    public async Task Searches_running_beside_updates_and_compactions_see_whole_memories()
+    {
+        await using var cluster = await MemoryCluster.StartAsync(StorageKind.Memory);
+        var user = cluster.Factory.GetGrain<IUserGrain>("activation/concurrent");
+        var random = new Random(17);
+        const int Count = 3000; // above EmbeddingMatrix.ExactScanRows: searches run on the thread pool under the read lock
+        var vectors = Enumerable.Range(0, Count).Select(_ => Vectors.Random(Dim, random)).ToArray();
+        var ids = await user.ImportMemoriesAsync([.. vectors.Select((v, i) => new ImportedMemory($"memory {i}", v, MemoryTypes.Fact, 0.5,
+            new Dictionary<string, JsonElement> { ["n"] = JsonSerializer.SerializeToElement(i % 5) }))]);
+        var index = ids.Select((id, i) => (id, i)).ToDictionary(p => p.id, p => p.i);
+        var padding = new string('p', 3000); // 3 KB per update: the rows' arena is compacted many times below
+
+        using var stop = new CancellationTokenSource();
+        var filter = new MemoryFilter(Metadata: new Dictionary<string, JsonElement> { ["n"] = JsonSerializer.SerializeToElement(2) });
+        var checkedResults = 0;
+        var searchers = Enumerable.Range(0, 4).Select(s => Task.Run(async () =>
+        {
+            var r = new Random(s);
+            while (!stop.IsCancellationRequested)
+            {
+                foreach (var hit in await user.SearchAsync(vectors[(r.Next(100) * 5) + 2], 10, filter: filter))
+                {
+                    var i = index[hit.Memory.Id];
+                    Assert.Equal(2, i % 5);
+                    Assert.Equal(2, hit.Memory.Metadata!["n"].GetInt32());
+                    Assert.True(hit.Memory.Text == $"memory {i}" || hit.Memory.Text.StartsWith($"updated {i} ", StringComparison.Ordinal), hit.Memory.Text);
+                    Interlocked.Increment(ref checkedResults);
+                }
+            }
+        })).ToArray();
+
+        for (var round = 0; round < 600; round++)
+        {
+            var i = (random.Next(100) * 5) + 2; // 100 memories updated 6 times each: 1.8 MB of replaced records, compacted on the way
+            await user.UpdateMemoryAsync(ids[i], new MemoryUpdate(Text: $"updated {i} {round} {padding}"));
+        }
+
+        await stop.CancelAsync();
+        await Task.WhenAll(searchers);
+        Assert.True(checkedResults > 0);
+        Assert.All((await user.ListMemoriesAsync(0, 1000)).Memories, m => Assert.Equal(index[m.Id] % 5, m.Metadata!["n"].GetInt32()));
+    }
 }

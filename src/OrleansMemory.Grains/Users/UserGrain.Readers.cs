@@ -4,15 +4,14 @@ namespace OrleansMemory.Grains.Users;
 
 /// <summary>Searches of a large user run on the thread pool, many at once, beside the grain's single writer: searches
 /// are <see cref="Orleans.Concurrency.AlwaysInterleaveAttribute"/>, so the grain hands each to the pool and is free for
-/// the next call; the writer's turns change the matrix and rows only inside a write lock, which has no await in it, and
-/// searches read them under the read lock. So reads use every core and never see a half-made change, and writes stay
-/// one at a time as in every grain.</summary>
+/// the next call; the writer's turns change the matrix and rows only as the writer of a <see cref="ReadWriteGate"/>
+/// (no await inside), and searches read them as its readers. So reads use every core and never see a half-made change,
+/// and writes stay one at a time as in every grain.</summary>
 public sealed partial class UserGrain
 {
-    private readonly ReaderWriterLockSlim _readers = new(LockRecursionPolicy.NoRecursion);
+    private readonly ReadWriteGate _readers = new();
 
-    /// <summary>Runs a search: inline for a small user (it takes microseconds), else on the thread pool under the read
-    /// lock.</summary>
+    /// <summary>Runs a search: inline for a small user (it takes microseconds), else on the thread pool as a reader.</summary>
     private Task<IReadOnlyList<MemorySearchResult>> SearchSharedAsync(float[] query, int topK, double minScore, MemoryFilter? filter)
     {
         if (_matrix.Count < EmbeddingMatrix.ExactScanRows)
@@ -24,27 +23,27 @@ public sealed partial class UserGrain
         // many concurrent searches the oldest runs first (tail latency) instead of the newest.
         return Task.Factory.StartNew(() =>
         {
-            _readers.EnterReadLock();
+            _readers.EnterRead();
             try
             {
                 return Search(query, topK, minScore, filter);
             }
             finally
             {
-                _readers.ExitReadLock();
+                _readers.ExitRead();
             }
         }, CancellationToken.None, TaskCreationOptions.PreferFairness | TaskCreationOptions.DenyChildAttach, TaskScheduler.Default);
     }
 
-    /// <summary>Holds the write lock for a change of the in-memory matrix and rows (dispose it; no await inside).</summary>
+    /// <summary>Enters as the writer for a change of the in-memory matrix and rows (dispose it; no await inside).</summary>
     private WriteScope Writing()
     {
-        _readers.EnterWriteLock();
+        _readers.EnterWrite();
         return new WriteScope(_readers);
     }
 
-    private readonly struct WriteScope(ReaderWriterLockSlim readers) : IDisposable
+    private readonly struct WriteScope(ReadWriteGate readers) : IDisposable
     {
-        public void Dispose() => readers.ExitWriteLock();
+        public void Dispose() => readers.ExitWrite();
     }
 }

@@ -116,6 +116,27 @@ public sealed class LargeUserTests
         Assert.Contains("memories/head", live);
     }
 
+    [Theory]
+    [InlineData(384, 24)]
+    [InlineData(1536, 7)]
+    [InlineData(64, 64)]
+    public async Task A_new_users_memory_pages_hold_what_fits_in_64_KiB_and_an_add_writes_at_most_that(int dimension, int perPage)
+    {
+        await using var cluster = await MemoryCluster.StartAsync(StorageKind.File);
+        var user = cluster.Factory.GetGrain<IUserGrain>($"pages-{dimension}");
+        var random = new Random(dimension);
+        await user.ImportMemoriesAsync([.. Enumerable.Range(0, (2 * perPage) + 1).Select(i => new ImportedMemory($"memory {i}", Vectors.Random(dimension, random)))]);
+        var live = cluster.Storage.LiveRecords(user.GetGrainId());
+        Assert.Contains("memories/000002", live); // 2 full pages and one memory on the third
+        Assert.DoesNotContain("memories/000003", live);
+
+        var bytes = cluster.Storage.BytesWritten;
+        await user.AddMemoryAsync("one more", Vectors.Random(dimension, random));
+        var memoryPage = cluster.Storage.LastWriteBytes(user.GetGrainId(), "memories/000002");
+        Assert.True(memoryPage < 85_000, $"the tail page is {memoryPage} bytes: in the large object heap");
+        Assert.True(cluster.Storage.BytesWritten - bytes < 85_000 + (200 * 300), $"{cluster.Storage.BytesWritten - bytes} bytes written");
+    }
+
     [Fact]
     public async Task A_large_user_activates_from_its_pages_with_every_memory_and_its_history()
     {

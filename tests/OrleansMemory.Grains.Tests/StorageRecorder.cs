@@ -7,6 +7,7 @@ namespace OrleansMemory.Grains.Tests;
 public sealed class StorageRecorder
 {
     private readonly ConcurrentDictionary<(GrainId Grain, string State), bool> _live = new();
+    private readonly ConcurrentDictionary<(GrainId Grain, string State), long> _lastWrite = new();
     private long _bytesWritten;
     private long _writes;
     private long _reads;
@@ -19,6 +20,9 @@ public sealed class StorageRecorder
 
     /// <summary>The state names of the records that exist for a grain, in order.</summary>
     public IReadOnlyList<string> LiveRecords(GrainId grainId) => [.. _live.Keys.Where(k => k.Grain == grainId).Select(k => k.State).Order()];
+
+    /// <summary>The size of the last write of a record (0 when never written).</summary>
+    public long LastWriteBytes(GrainId grainId, string stateName) => _lastWrite.GetValueOrDefault((grainId, stateName));
 
     internal void Read(GrainId grainId, string stateName, bool exists)
     {
@@ -34,6 +38,7 @@ public sealed class StorageRecorder
         Interlocked.Add(ref _bytesWritten, bytes);
         Interlocked.Increment(ref _writes);
         _live[(grainId, stateName)] = true;
+        _lastWrite[(grainId, stateName)] = bytes;
     }
 
     internal void Cleared(GrainId grainId, string stateName) => _live.TryRemove((grainId, stateName), out _);

@@ -52,8 +52,15 @@ public sealed class MemoryGrainOptions
     /// <summary>Reasoning chains per page record.</summary>
     public int ChainPageSize { get; set; } = 50;
 
-    /// <summary>Semantic memories (with their binary embeddings) per page record.</summary>
+    /// <summary>The most semantic memories (with their binary embeddings) per page record.</summary>
     public int MemoryPageSize { get; set; } = 64;
+
+    /// <summary>About how many bytes a page of a new user's memory log may hold: when the first memory fixes the
+    /// dimension, the page size becomes the fewer of <see cref="MemoryPageSize"/> and what fits in this many bytes
+    /// (384 dimensions: 24 memories, 1,536: 7), and stays so for that user. An add rewrites the tail page, so a page
+    /// under the large-object threshold (85,000 bytes) keeps every add's serialization out of the large object heap
+    /// and cheap, at the cost of more page records to read on activation.</summary>
+    public int MemoryPageBytes { get; set; } = 64 * 1024;
 
     /// <summary>Memory formation records, conflicts, history events and directory entries per page record.</summary>
     public int RecordPageSize { get; set; } = 200;

@@ -44,6 +44,7 @@ public sealed class MemoryGrainOptionsValidator : IValidateOptions<MemoryGrainOp
         Positive(failures, options.MessagePageSize, nameof(options.MessagePageSize));
         Positive(failures, options.ChainPageSize, nameof(options.ChainPageSize));
         Positive(failures, options.MemoryPageSize, nameof(options.MemoryPageSize));
+        Positive(failures, options.MemoryPageBytes, nameof(options.MemoryPageBytes));
         Positive(failures, options.RecordPageSize, nameof(options.RecordPageSize));
         Positive(failures, options.SearchCandidates, nameof(options.SearchCandidates));
         Positive(failures, options.StorageReadAhead, nameof(options.StorageReadAhead));

@@ -14,7 +14,7 @@ internal sealed class PagedLog<T>
     private readonly IGrainStorage _storage;
     private readonly GrainId _grainId;
     private readonly string _name;
-    private readonly int _configuredPageSize;
+    private int _configuredPageSize;
     private readonly StateRecord<LogHead> _head;
     private (long Index, GrainState<LogPage<T>> State)? _tail;
 
@@ -41,6 +41,17 @@ internal sealed class PagedLog<T>
 
     /// <summary>Items per page.</summary>
     public int PageSize => _head.State.PageSize > 0 ? _head.State.PageSize : _configuredPageSize;
+
+    /// <summary>Sets the page size of a log nothing was written to yet (a written log keeps the size in its head).</summary>
+    public async Task UsePageSizeIfNewAsync(int pageSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        await _head.EnsureLoadedAsync();
+        if (_head.State.PageSize == 0 && Count == 0)
+        {
+            _configuredPageSize = pageSize;
+        }
+    }
 
     /// <summary>The state name of page <paramref name="pageIndex"/>.</summary>
     public string PageName(long pageIndex) => string.Create(CultureInfo.InvariantCulture, $"{_name}/{pageIndex:D6}");

@@ -45,6 +45,11 @@ public sealed partial class UserGrain
             return _matrix.Count;
         }
 
+        if (_memoryLog.Count == 0)
+        {
+            await _memoryLog.UsePageSizeIfNewAsync(MemoryPageSizeFor(memories[0].Vector.Length));
+        }
+
         if (_profile.State.Dimension == 0)
         {
             _profile.State.Dimension = memories[0].Vector.Length;
@@ -65,6 +70,12 @@ public sealed partial class UserGrain
 
         return first;
     }
+
+    /// <summary>Memories per page for a new log of this dimension: what fits in <see cref="MemoryGrainOptions.MemoryPageBytes"/>
+    /// at the base64 of the float32 embedding plus about 600 bytes of memory record, at most
+    /// <see cref="MemoryGrainOptions.MemoryPageSize"/>.</summary>
+    private int MemoryPageSizeFor(int dimension) =>
+        Math.Clamp(Options.MemoryPageBytes / ((dimension * sizeof(float) * 4 / 3) + 600), 1, Options.MemoryPageSize);
 
     /// <summary>Writes a changed memory (and optionally a new embedding) to its page and to memory.</summary>
     private async Task SaveMemoryAsync(int row, SemanticMemory memory, float[]? vector = null)

@@ -16,12 +16,13 @@ internal static class ActivationBenchmark
 
     /// <summary>Runs one case. <paramref name="directory"/>: the file provider's root (file floors);
     /// <paramref name="postgres"/>: the connection string with the run's schema as search path (PostgreSQL floors).</summary>
-    public static async Task<string> RunAsync(string name, string storageUri, string? directory, string? postgres, int count, int dimension, double target)
+    public static async Task<string> RunAsync(string name, string storageUri, string? directory, string? postgres, int count, int dimension, double target,
+        int? pageBytes = null)
     {
         var userId = $"bench-activate-{count}x{dimension}-{Guid.NewGuid():N}";
         var query = BenchData.RandomVector(new Random(7), dimension);
         var write = Stopwatch.GetTimestamp();
-        await using (var silo = await BenchSilo.StartAsync(storageUri))
+        await using (var silo = await BenchSilo.StartAsync(storageUri, o => o.MemoryPageBytes = pageBytes ?? o.MemoryPageBytes))
         {
             await BenchData.ImportAsync(silo.Grains.GetGrain<IUserGrain>(userId), count, dimension, dimension);
         }
@@ -38,7 +39,8 @@ internal static class ActivationBenchmark
         // The layout before compact rows: the same vectors (float32, int8, scale, code sum, state) plus every memory as
         // the SemanticMemory the storage deserializer makes and an id index entry.
         var before = objects is { } o ? $"{(o + ((double)count * ((dimension * 5) + 9))) / raw:F2}x" : "-";
-        return $"| {name} | {count:N0} x {dimension} | {first.TotalSeconds:F2} | {target:F0} | {sequential.TotalSeconds:F2} | {first / sequential:F2}x | " +
+        var pages = pageBytes is { } b ? $" ({b / 1024} KiB pages)" : "";
+        return $"| {name}{pages} | {count:N0} x {dimension} | {first.TotalSeconds:F2} | {target:F0} | {sequential.TotalSeconds:F2} | {first / sequential:F2}x | " +
             $"{Seconds(read)} | {Seconds(decode)} | {(decode is { } d ? $"{first / d:F2}x" : "-")} | {heap / 1e6:F0} | {raw / 1e6:F0} | {heap / raw:F2}x | {before} | {writeTime.TotalSeconds:F0} |";
     }
 

@@ -1,7 +1,7 @@
 using OrleansMemory.Grains.Benchmarks;
 
 // dotnet run -c Release --project bench/OrleansMemory.Grains.Benchmarks [-- --quick] [search] [activation] [writes] [hot] [append]
-// [--dims=384,1536] [--stores=file,postgres] (activation only)
+// [--dims=384,1536] [--stores=file,postgres] [--page-bytes=N] (activation only)
 // One silo per part in this process. Activation also runs on PostgreSQL when ORLEANSMEMORY_TEST_POSTGRES is set
 // (scripts/test-servers.sh); it creates and drops its own schema.
 var quick = args.Contains("--quick");
@@ -37,6 +37,10 @@ try
 
     if (Part("activation"))
     {
+        // --page-bytes=N: memory pages of the written users hold what fits in N bytes (Grains:MemoryPageBytes).
+        int? pageBytes = args.FirstOrDefault(a => a.StartsWith("--page-bytes=", StringComparison.Ordinal)) is { } given
+            ? int.Parse(given["--page-bytes=".Length..], System.Globalization.CultureInfo.InvariantCulture)
+            : null;
         Console.WriteLine();
         Console.WriteLine($"Activation (first search after a silo restart; load average {LoadAverage()}):");
         Console.WriteLine(ActivationBenchmark.Header);
@@ -56,7 +60,7 @@ try
                 }
 
                 Console.WriteLine(await ActivationBenchmark.RunAsync(name, uri, name == "file" ? work : null,
-                    name == "postgres" ? $"{postgres};Search Path={schema}" : null, 100_000, dimension, target));
+                    name == "postgres" ? $"{postgres};Search Path={schema}" : null, 100_000, dimension, target, pageBytes));
                 GC.Collect();
             }
         }

@@ -1,11 +1,16 @@
 using OrleansMemory.Grains.Benchmarks;
 
 // dotnet run -c Release --project bench/OrleansMemory.Grains.Benchmarks [-- --quick] [search] [activation] [similar] [writes] [hot] [append]
+// [--dims=384,1536] [--stores=file,postgres] [--page-bytes=N] (activation only)
 // One silo per part in this process. Activation also runs on PostgreSQL when ORLEANSMEMORY_TEST_POSTGRES is set
 // (scripts/test-servers.sh); it creates and drops its own schema.
 var quick = args.Contains("--quick");
 var parts = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToHashSet(StringComparer.OrdinalIgnoreCase);
 bool Part(string name) => parts.Count == 0 || parts.Contains(name);
+// --dims=384,1536 and --stores=file,postgres narrow the activation part; null when not given.
+bool? Only(string option, string value) => args.FirstOrDefault(a => a.StartsWith(option + "=", StringComparison.Ordinal)) is { } given
+    ? given[(option.Length + 1)..].Split(',').Contains(value, StringComparer.OrdinalIgnoreCase)
+    : null;
 var work = Directory.CreateTempSubdirectory("omem-grains-bench-").FullName;
 var fileUri = $"file:{work}?backups=false&pretty=false";
 var postgres = Environment.GetEnvironmentVariable("ORLEANSMEMORY_TEST_POSTGRES") is { Length: > 0 } pg ? pg : null;
@@ -32,6 +37,10 @@ try
 
     if (Part("activation"))
     {
+        // --page-bytes=N: memory pages of the written users hold what fits in N bytes (Grains:MemoryPageBytes).
+        int? pageBytes = args.FirstOrDefault(a => a.StartsWith("--page-bytes=", StringComparison.Ordinal)) is { } given
+            ? int.Parse(given["--page-bytes=".Length..], System.Globalization.CultureInfo.InvariantCulture)
+            : null;
         Console.WriteLine();
         Console.WriteLine($"Activation (first search after a silo restart; load average {LoadAverage()}):");
         Console.WriteLine(ActivationBenchmark.Header);
@@ -45,7 +54,13 @@ try
         {
             foreach (var (dimension, target) in quick ? [(384, 2.0)] : new[] { (384, 2.0), (1536, 6.0) })
             {
-                Console.WriteLine(await ActivationBenchmark.RunAsync(name, uri, name == "file" ? work : null, 100_000, dimension, target));
+                if (Only("--dims", dimension.ToString(System.Globalization.CultureInfo.InvariantCulture)) is false || Only("--stores", name) is false)
+                {
+                    continue;
+                }
+
+                Console.WriteLine(await ActivationBenchmark.RunAsync(name, uri, name == "file" ? work : null,
+                    name == "postgres" ? $"{postgres};Search Path={schema}" : null, 100_000, dimension, target, pageBytes));
                 GC.Collect();
             }
         }

@@ -57,8 +57,9 @@ public sealed class LargeUserTests
         Assert.Equal(Convert.ToBase64String(EmbeddingMatrix.Encode(vector)), document.RootElement.GetProperty("items")[0].GetProperty("embedding").GetString());
 
         var matrix = new EmbeddingMatrix();
-        matrix.AddEncoded(page.Items[0].Embedding, Dim, RowState.Live);
-        matrix.AddEncoded(new byte[7], Dim, RowState.Live); // malformed: a deleted row, not a failure
+        matrix.ResetForLoad(Dim, 2);
+        Assert.Equal(RowState.Live, matrix.DecodeRow(0, page.Items[0].Embedding, RowState.Live));
+        Assert.Equal(RowState.Deleted, matrix.DecodeRow(1, new byte[7], RowState.Live)); // malformed: a deleted row, not a failure
         Assert.Equal(vector, matrix.Row(0).ToArray());
         Assert.Equal(RowState.Deleted, matrix.GetState(1));
     }
@@ -119,9 +120,9 @@ public sealed class LargeUserTests
     [InlineData(384, 24)]
     [InlineData(1536, 7)]
     [InlineData(64, 64)]
-    public async Task A_new_users_memory_pages_hold_what_fits_in_64_KiB_and_an_add_writes_at_most_that(int dimension, int perPage)
+    public async Task With_64_KiB_pages_a_new_users_memory_pages_hold_what_fits_and_an_add_writes_at_most_that(int dimension, int perPage)
     {
-        await using var cluster = await MemoryCluster.StartAsync(StorageKind.File);
+        await using var cluster = await MemoryCluster.StartAsync(StorageKind.File, configure: o => o.MemoryPageBytes = 64 * 1024);
         var user = cluster.Factory.GetGrain<IUserGrain>($"pages-{dimension}");
         var random = new Random(dimension);
         await user.ImportMemoriesAsync([.. Enumerable.Range(0, (2 * perPage) + 1).Select(i => new ImportedMemory($"memory {i}", Vectors.Random(dimension, random)))]);
@@ -134,6 +135,18 @@ public sealed class LargeUserTests
         var memoryPage = cluster.Storage.LastWriteBytes(user.GetGrainId(), "memories/000002");
         Assert.True(memoryPage < 85_000, $"the tail page is {memoryPage} bytes: in the large object heap");
         Assert.True(cluster.Storage.BytesWritten - bytes < 85_000 + (200 * 300), $"{cluster.Storage.BytesWritten - bytes} bytes written");
+    }
+
+    [Fact]
+    public async Task By_default_a_new_users_memory_pages_hold_64_memories_at_1536_dimensions()
+    {
+        await using var cluster = await MemoryCluster.StartAsync(StorageKind.File);
+        var user = cluster.Factory.GetGrain<IUserGrain>("pages-default");
+        var random = new Random(3);
+        await user.ImportMemoriesAsync([.. Enumerable.Range(0, 65).Select(i => new ImportedMemory($"memory {i}", Vectors.Random(1536, random)))]);
+        var live = cluster.Storage.LiveRecords(user.GetGrainId());
+        Assert.Contains("memories/000001", live);
+        Assert.DoesNotContain("memories/000002", live);
     }
 
     [Fact]

@@ -91,7 +91,7 @@ public sealed class SignSketchTests
     }
 
     [Fact]
-    public void The_sketch_follows_updates_deletions_archives_appends_loads_and_clears()
+    public void The_sketch_follows_updates_deletions_archives_appends_and_loads()
     {
         const int dimension = 128;
         var (matrix, like, random) = Build("embedding-like", dimension, rows: 4000);
@@ -121,17 +121,19 @@ public sealed class SignSketchTests
         Same(fresh);
         Assert.DoesNotContain(matrix.SearchAbove(fresh, TopK, threshold), f => f.Row == 10);
 
-        // Appends (an add, an import) and rows loaded from their stored form, after the sketch was built.
+        // Appends (an add, an import) after the sketch was built.
         var added = matrix.Add(like.Near(fresh, 0.99), RowState.Live);
-        var loaded = matrix.AddEncoded(EmbeddingMatrix.Encode(like.Near(fresh, 0.98)), dimension, RowState.Live);
+        var second = matrix.Add(like.Near(fresh, 0.98), RowState.Live);
         Same(fresh);
-        Assert.Equal([added, loaded], matrix.SearchAbove(fresh, TopK, threshold).Select(f => f.Row).Take(2));
+        Assert.Equal([added, second], matrix.SearchAbove(fresh, TopK, threshold).Select(f => f.Row).Take(2));
 
-        // A clear forgets the sketch; new rows (another direction altogether) build a new one.
-        matrix.Clear();
+        // An activation's load (reset, rows decoded from their stored form) forgets the sketch; the new rows (another
+        // direction altogether) build a new one.
+        matrix.ResetForLoad(dimension, 3000);
         for (var i = 0; i < 3000; i++)
         {
-            matrix.Add(EmbeddingMatrix.Normalize(Vectors.Random(dimension, random), dimension, 8192, "v"), RowState.Live);
+            var v = EmbeddingMatrix.Normalize(Vectors.Random(dimension, random), dimension, 8192, "v");
+            matrix.DecodeRow(i, EmbeddingMatrix.Encode(v), RowState.Live);
         }
 
         Same(like.Near(matrix.Row(2999).ToArray(), 0.9));

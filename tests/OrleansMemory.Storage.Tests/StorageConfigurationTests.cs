@@ -32,15 +32,16 @@ public sealed class StorageConfigurationTests : IDisposable
     }
 
     [Theory]
-    [InlineData("Host=db;Username=u", null, "32", null)]
-    [InlineData("Host=db;Username=u;Max Auto Prepare=0", "memory", "0", "memory")]
-    [InlineData("Host=db;Username=u;MaxAutoPrepare=5", null, "5", null)]
-    public void PostgreSql_connections_prepare_statements_unless_told_otherwise(string given, string? schema, string maxAutoPrepare, string? searchPath)
+    [InlineData("Host=db;Username=u", null, "32", null, true)]
+    [InlineData("Host=db;Username=u;Max Auto Prepare=0;No Reset On Close=false", "memory", "0", "memory", false)]
+    [InlineData("Host=db;Username=u;MaxAutoPrepare=5;NoResetOnClose=false", null, "5", null, false)]
+    public void PostgreSql_connections_prepare_statements_and_skip_the_reset_unless_told_otherwise(string given, string? schema, string maxAutoPrepare,
+        string? searchPath, bool noReset)
     {
         var options = new RelationalGrainStorageOptions { ConnectionString = given, Schema = schema };
         var effective = new Npgsql.NpgsqlConnectionStringBuilder(options.EffectiveConnectionString);
-        Assert.Equal((int.Parse(maxAutoPrepare, System.Globalization.CultureInfo.InvariantCulture), searchPath, "db"),
-            (effective.MaxAutoPrepare, effective.SearchPath, effective.Host));
+        Assert.Equal((int.Parse(maxAutoPrepare, System.Globalization.CultureInfo.InvariantCulture), searchPath, "db", noReset),
+            (effective.MaxAutoPrepare, effective.SearchPath, effective.Host, effective.NoResetOnClose));
         var sqlite = new RelationalGrainStorageOptions { Invariant = RelationalGrainStorageOptions.SqliteInvariant, ConnectionString = "Data Source=x.db" };
         Assert.Equal("Data Source=x.db", sqlite.EffectiveConnectionString);
     }

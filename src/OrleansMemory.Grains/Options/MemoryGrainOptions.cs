@@ -56,11 +56,12 @@ public sealed class MemoryGrainOptions
     public int MemoryPageSize { get; set; } = 64;
 
     /// <summary>About how many bytes a page of a new user's memory log may hold: when the first memory fixes the
-    /// dimension, the page size becomes the fewer of <see cref="MemoryPageSize"/> and what fits in this many bytes
-    /// (384 dimensions: 24 memories, 1,536: 7), and stays so for that user. An add rewrites the tail page, so a page
-    /// under the large-object threshold (85,000 bytes) keeps every add's serialization out of the large object heap
-    /// and cheap, at the cost of more page records to read on activation.</summary>
-    public int MemoryPageBytes { get; set; } = 64 * 1024;
+    /// dimension, the page size becomes the fewer of <see cref="MemoryPageSize"/> and what fits in this many bytes, and
+    /// stays so for that user. The default (1 MiB) leaves 64 memories per page up to about 4,000 dimensions. Smaller
+    /// pages make each add cheaper (it rewrites the tail page; under 85,000 bytes it also stays off the large object
+    /// heap) but cost one storage read each on activation: with 64 KiB pages (24 memories at 384 dimensions, 7 at
+    /// 1,536) activating 100,000 memories on PostgreSQL took 2-3x as long (bench/README.md).</summary>
+    public int MemoryPageBytes { get; set; } = 1024 * 1024;
 
     /// <summary>Memory formation records, conflicts, history events and directory entries per page record.</summary>
     public int RecordPageSize { get; set; } = 200;

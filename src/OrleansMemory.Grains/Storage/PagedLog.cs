@@ -97,28 +97,51 @@ internal sealed class PagedLog<T>
     /// <summary>The items page by page, in order, with up to <paramref name="readAhead"/> page reads in flight, so
     /// that a long log loads at the storage's throughput rather than one round trip per page; a page is released
     /// once the caller moves on.</summary>
-    public async IAsyncEnumerable<IReadOnlyList<T>> ReadPagesAsync(int readAhead = DefaultReadAhead)
+    public IAsyncEnumerable<IReadOnlyList<T>> ReadPagesAsync(int readAhead = DefaultReadAhead) =>
+        ReadPagesAsync((_, _, items) => items, readAhead);
+
+    /// <summary>The items page by page, in order, each page read and handed to <paramref name="decode"/> on the thread
+    /// pool, with up to <paramref name="readAhead"/> pages in flight: the storage's deserialization and the caller's
+    /// decoding of several pages run in parallel, off the grain's scheduler, and the caller's turn only takes the
+    /// results in order. <paramref name="decode"/> gets the position of the page's first item, the number of items the
+    /// head says the page holds from there (a missing or short page has fewer items) and the items; it must only touch
+    /// what no other page's decoding touches.</summary>
+    public async IAsyncEnumerable<TPage> ReadPagesAsync<TPage>(Func<long, int, IReadOnlyList<T>, TPage> decode, int readAhead = DefaultReadAhead)
     {
+        ArgumentNullException.ThrowIfNull(decode);
         ArgumentOutOfRangeException.ThrowIfLessThan(readAhead, 1);
         await _head.EnsureLoadedAsync();
         var count = Count;
         var first = First;
         var size = PageSize;
         var pages = (count + size - 1) / size;
-        var inFlight = new Queue<Task<GrainState<LogPage<T>>>>();
+        var inFlight = new Queue<Task<(GrainState<LogPage<T>> State, TPage Decoded)>>();
         var next = first / size;
         for (var page = next; page < pages; page++)
         {
             while (next < pages && inFlight.Count < readAhead)
             {
-                inFlight.Enqueue(ReadPageAsync(next++));
+                var pageIndex = next++;
+                inFlight.Enqueue(Task.Run(async () =>
+                {
+                    var state = await ReadPageStateAsync(pageIndex).ConfigureAwait(false);
+                    var items = state.State!.Items;
+                    var start = Math.Max(first, pageIndex * size);
+                    var expected = (int)(Math.Min(count, (pageIndex + 1) * size) - start);
+                    var skip = (int)(start - (pageIndex * size));
+                    var take = Math.Clamp(items.Count - skip, 0, expected);
+                    IReadOnlyList<T> kept = skip == 0 && take == items.Count ? items : items.GetRange(Math.Min(skip, items.Count), take);
+                    return (state, decode(start, expected, kept));
+                }));
             }
 
-            var state = await inFlight.Dequeue();
-            var items = state.State!.Items;
-            var skip = (int)Math.Max(0, first - (page * size));
-            var take = (int)Math.Min(items.Count, count - (page * size)) - skip;
-            yield return skip == 0 && take == items.Count ? items : items.GetRange(skip, Math.Max(0, take));
+            var (read, decoded) = await inFlight.Dequeue();
+            if (page >= (count - 1) / size)
+            {
+                _tail = (page, read); // the page appends go to next
+            }
+
+            yield return decoded;
         }
     }
 
@@ -262,15 +285,22 @@ internal sealed class PagedLog<T>
 
     private async Task<GrainState<LogPage<T>>> ReadPageAsync(long pageIndex)
     {
-        var state = new GrainState<LogPage<T>>();
-        await _storage.ReadStateAsync(PageName(pageIndex), _grainId, state);
-        state.State ??= new LogPage<T>();
-        state.State.Items ??= [];
+        var state = await ReadPageStateAsync(pageIndex);
         if (pageIndex >= (Count - 1) / PageSize)
         {
             _tail = (pageIndex, state); // the page appends go to next
         }
 
+        return state;
+    }
+
+    /// <summary>Reads a page; touches nothing of the log but its name, so it may run off the grain's scheduler.</summary>
+    private async Task<GrainState<LogPage<T>>> ReadPageStateAsync(long pageIndex)
+    {
+        var state = new GrainState<LogPage<T>>();
+        await _storage.ReadStateAsync(PageName(pageIndex), _grainId, state).ConfigureAwait(false);
+        state.State ??= new LogPage<T>();
+        state.State.Items ??= [];
         return state;
     }
 }

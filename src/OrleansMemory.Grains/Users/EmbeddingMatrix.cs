@@ -74,25 +74,35 @@ internal sealed partial class EmbeddingMatrix
         return Count++;
     }
 
-    /// <summary>Adds a row from its stored form (little-endian float32 bytes); a missing or malformed one becomes a
-    /// deleted row. Returns its index.</summary>
-    public int AddEncoded(byte[]? encoded, int dimension, RowState state)
+    /// <summary>Empties the matrix and sizes it to <paramref name="rows"/> deleted rows of <paramref name="dimension"/>,
+    /// for activation to fill with <see cref="DecodeRow"/> from several threads at once.</summary>
+    public void ResetForLoad(int dimension, int rows)
     {
-        Reserve(dimension, Count + 1);
-        var row = _data.AsSpan(Count * Dimension, Dimension);
+        ArgumentOutOfRangeException.ThrowIfLessThan(dimension, 1);
+        Clear();
+        Reserve(dimension, rows);
+        Count = rows;
+    }
+
+    /// <summary>Fills a row from its stored form (little-endian float32 bytes); a missing or malformed one becomes a
+    /// deleted row. Returns the row's state. Rows are independent: different rows may be decoded concurrently.</summary>
+    public RowState DecodeRow(int row, byte[]? encoded, RowState state)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)row, (uint)Count, nameof(row));
+        var values = _data.AsSpan(row * Dimension, Dimension);
         if (state == RowState.Deleted || encoded is null || encoded.Length != Dimension * sizeof(float))
         {
-            row.Clear();
+            values.Clear();
             state = RowState.Deleted;
         }
         else
         {
-            MemoryMarshal.Cast<byte, float>(encoded).CopyTo(row);
+            MemoryMarshal.Cast<byte, float>(encoded).CopyTo(values);
         }
 
-        _quantized.Set(Count, row);
-        _states[Count] = (byte)state;
-        return Count++;
+        _quantized.Set(row, values);
+        _states[row] = (byte)state;
+        return state;
     }
 
     public void Set(int row, ReadOnlySpan<float> normalized)

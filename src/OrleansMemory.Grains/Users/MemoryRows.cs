@@ -1,221 +1,237 @@
 using System.Buffers;
-using System.Collections;
-using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using OrleansMemory.Abstractions;
 
 namespace OrleansMemory.Grains.Users;
 
-/// <summary>The user's memories by row (null for a deleted one), with the fields that search filters test kept as
-/// columns (type id, importance, creation time), so that a filter becomes one pass over a few flat arrays instead of a
-/// walk through every memory object. Metadata keys that filters use get an inverted index (value to rows), built on
-/// the first filter that names the key and kept up to date from then on.</summary>
-internal sealed class MemoryRows : IReadOnlyList<SemanticMemory?>
+/// <summary>The user's memories by row, compact: the fields that filters and counts test are columns (state, type id,
+/// importance, creation time), the id is a string column (the same string is the key of the grain's id index), and
+/// the rest of each memory is a small binary record (<see cref="MemoryRecord"/>) in a chunked arena. A
+/// <see cref="SemanticMemory"/> is made from a row only when a call returns it or a write changes it, so a user with
+/// 100,000 memories keeps about 270 bytes per memory besides its vectors instead of about 950 bytes of objects.
+/// Metadata keys that filters use get an inverted index (value to rows), built on the first filter that names the key
+/// and kept up to date from then on. Rows change only under the grain's write lock; reads may run concurrently.</summary>
+internal sealed partial class MemoryRows
 {
-    private readonly List<SemanticMemory?> _items = [];
+    private const byte Deleted = 0, Live = 1, Archived = 2;
+    private RecordArena _arena = new();
     private readonly Dictionary<string, int> _typeIds = new(StringComparer.Ordinal);
+    private readonly List<string> _typeNames = [];
+    private string?[] _ids = [];
+    private long[] _positions = [];
+    private byte[] _states = [];
     private int[] _types = [];
     private double[] _importance = [];
     private long[] _createdTicks = [];
-    private readonly Dictionary<string, Dictionary<string, HashSet<int>>> _metadataIndex = new(StringComparer.Ordinal);
+    private long _replacedBytes;
 
-    /// <inheritdoc />
-    public int Count => _items.Count;
+    /// <summary>The number of rows (deleted ones included).</summary>
+    public int Count { get; private set; }
 
-    /// <summary>The memory of a row; setting it also updates the row's columns.</summary>
+    /// <summary>The memory of a row, made from its record (a new object each time; null for a deleted row). Setting it
+    /// replaces the row's record and columns.</summary>
     public SemanticMemory? this[int row]
     {
-        get => _items[row];
+        get
+        {
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)row, (uint)Count, nameof(row));
+            return _states[row] == Deleted
+                ? null
+                : MemoryRecord.Read(_arena.Get(_positions[row]), _ids[row]!, _typeNames[_types[row]], _importance[row], _createdTicks[row]);
+        }
+
         set
         {
-            Unindex(row, _items[row]);
-            _items[row] = value;
-            SetColumns(row, value);
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)row, (uint)Count, nameof(row));
+            Unindex(row);
+            if (_states[row] != Deleted)
+            {
+                _replacedBytes += _arena.Get(_positions[row]).Length;
+            }
+
+            Set(row, value);
+            CompactIfMostlyReplaced();
         }
     }
+
+    /// <summary>Whether a row holds a memory (not deleted).</summary>
+    public bool Exists(int row) => _states[row] != Deleted;
+
+    /// <summary>Whether a row holds an archived memory.</summary>
+    public bool IsArchived(int row) => _states[row] == Archived;
+
+    /// <summary>The id of a row's memory; null for a deleted row.</summary>
+    public string? IdOf(int row) => _ids[row];
+
+    /// <summary>Live (not archived, not deleted) and archived memories.</summary>
+    public (int Live, int Archived) CountStates()
+    {
+        int live = 0, archived = 0;
+        var states = _states;
+        for (var row = 0; row < Count; row++)
+        {
+            live += states[row] == Live ? 1 : 0;
+            archived += states[row] == Archived ? 1 : 0;
+        }
+
+        return (live, archived);
+    }
+
+    /// <summary>The rows holding memories, in order; archived ones only when asked for.</summary>
+    public IEnumerable<int> Rows(bool includeArchived)
+    {
+        for (var row = 0; row < Count; row++)
+        {
+            if (_states[row] == Live || (includeArchived && _states[row] == Archived))
+            {
+                yield return row;
+            }
+        }
+    }
+
+    /// <summary>UTF-8 bytes of a row's text, type and metadata (as <see cref="Guard.MetadataBytes"/> counts), for the
+    /// user's byte quota; 0 for a deleted row.</summary>
+    public long ContentBytes(int row)
+    {
+        if (_states[row] == Deleted)
+        {
+            return 0;
+        }
+
+        var (text, metadata) = MemoryRecord.Sizes(_arena.Get(_positions[row]));
+        return text + Encoding.UTF8.GetByteCount(_typeNames[_types[row]]) + metadata;
+    }
+
+    /// <summary>Whether a row's memory has metadata value <paramref name="value"/>
+    /// under <paramref name="utf8Key"/> (<see cref="JsonElement.DeepEquals"/>), without making the memory.</summary>
+    public bool HasMetadata(int row, byte[] utf8Key, JsonElement value) =>
+        _states[row] != Deleted && MemoryRecord.TryGetMetadata(_arena.Get(_positions[row]), utf8Key, out var raw)
+        && JsonElement.DeepEquals(MemoryRecord.ParseValue(raw), value);
 
     /// <summary>Appends a row.</summary>
     public void Add(SemanticMemory? memory)
     {
-        if (_items.Count == _types.Length)
+        Reserve(Count + 1);
+        Count++;
+        Set(Count - 1, memory);
+    }
+
+    /// <summary>Appends a row from a record made by <see cref="MemoryRecord.Write"/> (activation decodes pages into
+    /// records off the grain's thread); <paramref name="id"/> null for a deleted row.</summary>
+    public void AddRecord(string? id, string type, double importance, long createdUtcTicks, bool archived, ReadOnlySpan<byte> record)
+    {
+        Reserve(Count + 1);
+        var row = Count++;
+        if (id is null)
         {
-            var capacity = Math.Max(16, _types.Length * 2);
-            Array.Resize(ref _types, capacity);
-            Array.Resize(ref _importance, capacity);
-            Array.Resize(ref _createdTicks, capacity);
+            SetDeleted(row);
+            return;
         }
 
-        _items.Add(memory);
-        SetColumns(_items.Count - 1, memory);
+        SetColumns(row, id, type, importance, createdUtcTicks, archived ? Archived : Live, _arena.Add(record));
+        IndexRecord(row);
+    }
+
+    /// <summary>Makes room for <paramref name="rows"/> rows.</summary>
+    public void Reserve(int rows)
+    {
+        if (rows <= _states.Length)
+        {
+            return;
+        }
+
+        var capacity = Math.Max(rows, Math.Max(16, _states.Length * 2));
+        if (rows > 16 && _states.Length == 0)
+        {
+            capacity = rows; // sized once from the log's count on activation
+        }
+
+        Array.Resize(ref _ids, capacity);
+        Array.Resize(ref _positions, capacity);
+        Array.Resize(ref _states, capacity);
+        Array.Resize(ref _types, capacity);
+        Array.Resize(ref _importance, capacity);
+        Array.Resize(ref _createdTicks, capacity);
     }
 
     public void Clear()
     {
-        _items.Clear();
+        _arena.Clear();
         _typeIds.Clear();
+        _typeNames.Clear();
         _metadataIndex.Clear();
+        _ids = [];
+        _positions = [];
+        _states = [];
         _types = [];
         _importance = [];
         _createdTicks = [];
+        _replacedBytes = 0;
+        Count = 0;
     }
 
-    /// <summary>Rows that pass the filter's type, importance, creation-time and scalar metadata tests, as a mask rented
-    /// from <see cref="ArrayPool{T}.Shared"/> (return it); null when the filter has none of them. Metadata values are
-    /// matched through the index by a canonical form; the caller confirms the values the mask does not decide
-    /// (<see cref="MaskDecides"/>) with <see cref="JsonElement.DeepEquals"/> on the few rows that would enter the result.</summary>
-    public bool[]? RentMask(MemoryFilter? filter)
-    {
-        var indexed = filter?.Metadata?.Where(m => IndexKey(m.Value) is not null).ToList() ?? [];
-        if (filter is null || (filter.Types is not { Count: > 0 } && filter.MinImportance is null && filter.CreatedAfter is null && filter.CreatedBefore is null
-            && indexed.Count == 0))
-        {
-            return null;
-        }
-
-        var count = _items.Count;
-        var mask = ArrayPool<bool>.Shared.Rent(Math.Max(count, 1));
-        bool[]? types = null;
-        if (filter.Types is { Count: > 0 } wanted)
-        {
-            types = new bool[_typeIds.Count];
-            foreach (var type in wanted)
-            {
-                if (type is not null && _typeIds.TryGetValue(type, out var id))
-                {
-                    types[id] = true;
-                }
-            }
-        }
-
-        var min = filter.MinImportance ?? double.NegativeInfinity;
-        var after = filter.CreatedAfter?.UtcTicks ?? long.MinValue;
-        var before = filter.CreatedBefore?.UtcTicks ?? long.MaxValue;
-        var typeColumn = _types;
-        var importance = _importance;
-        var created = _createdTicks;
-        for (var row = 0; row < count; row++)
-        {
-            var type = typeColumn[row];
-            mask[row] = type >= 0 && (types is null || types[type]) && importance[row] >= min && created[row] >= after && created[row] < before;
-        }
-
-        foreach (var (key, value) in indexed)
-        {
-            var rows = IndexOf(key).GetValueOrDefault(IndexKey(value)!);
-            var member = ArrayPool<bool>.Shared.Rent(Math.Max(count, 1));
-            Array.Clear(member, 0, count);
-            foreach (var row in rows ?? [])
-            {
-                member[row] = true;
-            }
-
-            for (var row = 0; row < count; row++)
-            {
-                mask[row] &= member[row];
-            }
-
-            ArrayPool<bool>.Shared.Return(member);
-        }
-
-        return mask;
-    }
-
-    /// <summary>Whether the mask alone decides a metadata test with this value (strings, booleans, null: their canonical
-    /// form is exact); numbers, objects and arrays are confirmed with <see cref="JsonElement.DeepEquals"/>.</summary>
-    public static bool MaskDecides(JsonElement value) => value.ValueKind is JsonValueKind.String or JsonValueKind.True or JsonValueKind.False or JsonValueKind.Null;
-
-    /// <summary>The canonical form of a scalar metadata value for the index; null for objects and arrays.</summary>
-    private static string? IndexKey(JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.String => "s" + value.GetString(),
-        JsonValueKind.Number => value.TryGetDouble(out var d) ? "n" + d.ToString("R", CultureInfo.InvariantCulture) : null,
-        JsonValueKind.True => "t",
-        JsonValueKind.False => "f",
-        JsonValueKind.Null => "z",
-        _ => null,
-    };
-
-    /// <summary>The index of a key, built on first use. Searches run concurrently under the grain's read lock, so
-    /// building takes a lock of its own; changes (under the grain's write lock) never meet a search.</summary>
-    private Dictionary<string, HashSet<int>> IndexOf(string key)
-    {
-        lock (_metadataIndex)
-        {
-            return _metadataIndex.TryGetValue(key, out var index) ? index : BuildIndex(key);
-        }
-    }
-
-    private Dictionary<string, HashSet<int>> BuildIndex(string key)
-    {
-        Dictionary<string, HashSet<int>> index = [];
-        for (var row = 0; row < _items.Count; row++)
-        {
-            if (_items[row]?.Metadata is { } metadata && metadata.TryGetValue(key, out var value) && IndexKey(value) is { } canonical)
-            {
-                RowsOf(index, canonical).Add(row);
-            }
-        }
-
-        _metadataIndex[key] = index;
-        return index;
-    }
-
-    private static HashSet<int> RowsOf(Dictionary<string, HashSet<int>> index, string canonical)
-    {
-        if (!index.TryGetValue(canonical, out var rows))
-        {
-            index[canonical] = rows = [];
-        }
-
-        return rows;
-    }
-
-    private void Unindex(int row, SemanticMemory? memory)
-    {
-        if (memory?.Metadata is not { } metadata || _metadataIndex.Count == 0)
-        {
-            return;
-        }
-
-        foreach (var (key, value) in metadata)
-        {
-            if (_metadataIndex.TryGetValue(key, out var index) && IndexKey(value) is { } canonical && index.TryGetValue(canonical, out var rows))
-            {
-                rows.Remove(row);
-            }
-        }
-    }
-
-    /// <inheritdoc />
-    public IEnumerator<SemanticMemory?> GetEnumerator() => _items.GetEnumerator();
-
-    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
-
-    private void SetColumns(int row, SemanticMemory? memory)
+    private void Set(int row, SemanticMemory? memory)
     {
         if (memory is null)
         {
-            _types[row] = -1;
+            SetDeleted(row);
             return;
         }
 
-        if (!_typeIds.TryGetValue(memory.Type, out var id))
+        var buffer = t_record ??= new ArrayBufferWriter<byte>(256);
+        buffer.ResetWrittenCount();
+        MemoryRecord.Write(memory, buffer);
+        SetColumns(row, memory.Id, memory.Type, memory.Importance, memory.CreatedAt.UtcTicks, memory.IsArchived ? Archived : Live,
+            _arena.Add(buffer.WrittenSpan));
+        IndexRecord(row);
+    }
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_record;
+
+    private void SetDeleted(int row)
+    {
+        _ids[row] = null;
+        _states[row] = Deleted;
+        _types[row] = -1;
+        _positions[row] = -1;
+    }
+
+    private void SetColumns(int row, string id, string type, double importance, long createdUtcTicks, byte state, long position)
+    {
+        if (!_typeIds.TryGetValue(type, out var typeId))
         {
-            _typeIds[memory.Type] = id = _typeIds.Count;
+            _typeIds[type] = typeId = _typeNames.Count;
+            _typeNames.Add(type);
         }
 
-        _types[row] = id;
-        _importance[row] = memory.Importance;
-        _createdTicks[row] = memory.CreatedAt.UtcTicks;
-        if (memory.Metadata is { } metadata && _metadataIndex.Count > 0)
+        _ids[row] = id;
+        _types[row] = typeId;
+        _importance[row] = importance;
+        _createdTicks[row] = createdUtcTicks;
+        _positions[row] = position;
+        _states[row] = state;
+    }
+
+    /// <summary>Copies the records still in use into a new arena once replaced records take more than half of it.</summary>
+    private void CompactIfMostlyReplaced()
+    {
+        if (_replacedBytes < 1 << 20 || _replacedBytes * 2 < _arena.Bytes)
         {
-            foreach (var (key, value) in metadata)
+            return;
+        }
+
+        var fresh = new RecordArena();
+        for (var row = 0; row < Count; row++)
+        {
+            if (_states[row] != Deleted)
             {
-                if (_metadataIndex.TryGetValue(key, out var index) && IndexKey(value) is { } canonical)
-                {
-                    RowsOf(index, canonical).Add(row);
-                }
+                _positions[row] = fresh.Add(_arena.Get(_positions[row]));
             }
         }
+
+        _arena = fresh;
+        _replacedBytes = 0;
     }
 }

@@ -1,7 +1,6 @@
-using System.Text.Json;
+using System.Text;
 using Microsoft.Extensions.AI;
 using OrleansMemory.Abstractions;
-using OrleansMemory.Grains.Storage;
 
 namespace OrleansMemory.Grains.Users;
 
@@ -14,32 +13,6 @@ public sealed partial class UserGrain
         return _memoryIndex.TryGetValue(memoryId, out var row)
             ? row
             : throw new MemoryNotFoundException($"Memory '{memoryId}' does not exist for this user.");
-    }
-
-    /// <summary>Loads the memory log into the matrix and rows: pages are read several at a time
-    /// (<see cref="PagedLog{T}.ReadPagesAsync"/>) and decoded straight into a matrix sized once from the log's count,
-    /// so a large user needs neither the whole log's JSON in memory nor a growing array.</summary>
-    private async Task LoadMemoriesAsync()
-    {
-        await _memoryLog.LoadAsync();
-        if (_profile.State.Dimension > 0 && _memoryLog.Count > 0)
-        {
-            _matrix.Reserve(_profile.State.Dimension, (int)Math.Min(_memoryLog.Count, int.MaxValue));
-        }
-
-        await foreach (var page in _memoryLog.ReadPagesAsync(Options.StorageReadAhead))
-        {
-            foreach (var stored in page)
-            {
-                var state = stored.Memory is null ? RowState.Deleted : stored.Memory.IsArchived ? RowState.Archived : RowState.Live;
-                var row = _matrix.AddEncoded(stored.Embedding, _profile.State.Dimension, state);
-                _memories.Add(_matrix.GetState(row) == RowState.Deleted ? null : stored.Memory);
-                if (stored.Memory is not null)
-                {
-                    _memoryIndex[stored.Memory.Id] = row; // the memory's own id string: one copy per memory kept, not two
-                }
-            }
-        }
     }
 
     private async Task<float[]> NormalizedEmbeddingAsync(float[]? embedding, string text, string paramName, CancellationToken cancellationToken)
@@ -206,7 +179,7 @@ public sealed partial class UserGrain
             return null;
         }
 
-        return row => _memories[row] is { Metadata: { } metadata } && wanted.All(w =>
-            metadata.TryGetValue(w.Key, out var value) && JsonElement.DeepEquals(value, w.Value));
+        var keys = wanted.Select(w => (Utf8Key: Encoding.UTF8.GetBytes(w.Key), w.Value)).ToArray();
+        return row => keys.All(w => _memories.HasMetadata(row, w.Utf8Key, w.Value));
     }
 }

@@ -57,12 +57,12 @@ public sealed partial class UserGrain
         }
 
         long count = 0, bytes = 0;
-        foreach (var memory in _memories)
+        for (var row = 0; row < _memories.Count; row++)
         {
-            if (memory is not null)
+            if (_memories.Exists(row))
             {
                 count++;
-                bytes += SizeOf(memory, _matrix.Dimension);
+                bytes += _memories.ContentBytes(row) + (4L * _matrix.Dimension);
             }
         }
 

@@ -9,7 +9,7 @@ using OrleansMemory.Grains.Storage;
 
 namespace OrleansMemory.Grains.Users;
 
-/// <summary>A user: semantic memories (paged log <c>memories</c> with binary embeddings, held as one contiguous matrix),
+/// <summary>A user: semantic memories (paged log <c>memories</c> with binary embeddings, held as one contiguous matrix and compact rows, see <see cref="MemoryRows"/>),
 /// conflicts (paged log <c>conflicts</c>), history (paged log <c>history</c>), short-term FIFO (state <c>short_term</c>)
 /// and a small head (state <c>profile</c>).</summary>
 [GrainType("user")]
@@ -278,8 +278,9 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
     {
         Guard.Range(offset, 0, int.MaxValue, nameof(offset));
         Guard.Range(limit, 1, Options.MaxItemsPerCall, nameof(limit));
-        var matching = _memories.OfType<SemanticMemory>().Where(m => includeArchived || !m.IsArchived).ToList();
-        return Task.FromResult(new MemoryPage([.. matching.Skip(offset).Take(limit)], matching.Count));
+        var (live, archived) = _memories.CountStates();
+        SemanticMemory[] page = [.. _memories.Rows(includeArchived).Skip(offset).Take(limit).Select(row => _memories[row]!)];
+        return Task.FromResult(new MemoryPage(page, live + (includeArchived ? archived : 0)));
     }
 
     /// <inheritdoc />
@@ -293,8 +294,7 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
     /// <inheritdoc />
     public Task<UserMemoryStats> GetStatsAsync(CancellationToken cancellationToken = default)
     {
-        var live = _memories.Count(m => m is { IsArchived: false });
-        var archived = _memories.Count(m => m is { IsArchived: true });
+        var (live, archived) = _memories.CountStates();
         return Task.FromResult(new UserMemoryStats(live, archived, _matrix.Dimension,
             _conflicts.Count(c => c.Status == ConflictStatus.Pending),
             _conflicts.Count(c => c.Status == ConflictStatus.Escalated),

@@ -45,8 +45,15 @@ public sealed class RelationalGrainStorageOptions
     /// it off (for example behind a pooler that cannot keep prepared statements).</summary>
     public const int DefaultMaxAutoPrepare = 32;
 
+    /// <summary>PostgreSQL: Npgsql resets a pooled connection's session state each time it is reused unless the connection
+    /// string says <c>No Reset On Close</c>; Orleans' provider sets no session state, so the reset is work for nothing
+    /// (activating a 100,000-memory user reads ~1,600 pages, each a pooled connection's use: 15-25% faster without
+    /// the reset in back-to-back runs here). Set <c>No Reset On Close=false</c> to keep the reset.</summary>
+    public const bool DefaultNoResetOnClose = true;
+
     /// <summary>The connection string given to Orleans: <see cref="ConnectionString"/>, and for PostgreSQL <see cref="Schema"/>
-    /// as search path and <see cref="DefaultMaxAutoPrepare"/> unless the connection string sets <c>Max Auto Prepare</c>.</summary>
+    /// as search path, <see cref="DefaultMaxAutoPrepare"/> and <see cref="DefaultNoResetOnClose"/> unless the connection
+    /// string sets <c>Max Auto Prepare</c> or <c>No Reset On Close</c>.</summary>
     public string EffectiveConnectionString
     {
         get
@@ -66,6 +73,11 @@ public sealed class RelationalGrainStorageOptions
             if (!given.ContainsKey("Max Auto Prepare") && !given.ContainsKey("MaxAutoPrepare"))
             {
                 builder.MaxAutoPrepare = DefaultMaxAutoPrepare;
+            }
+
+            if (!given.ContainsKey("No Reset On Close") && !given.ContainsKey("NoResetOnClose"))
+            {
+                builder.NoResetOnClose = DefaultNoResetOnClose;
             }
 
             return builder.ConnectionString;

@@ -1,0 +1,155 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using OrleansMemory.Abstractions;
+
+namespace OrleansMemory.Grains.Users;
+
+/// <summary>Filters over the row columns and the metadata index.</summary>
+internal sealed partial class MemoryRows
+{
+    private readonly Dictionary<string, (byte[] Utf8Key, Dictionary<string, HashSet<int>> Rows)> _metadataIndex = new(StringComparer.Ordinal);
+
+    /// <summary>Rows that pass the filter's type, importance, creation-time and scalar metadata tests, as a mask rented
+    /// from <see cref="ArrayPool{T}.Shared"/> (return it); null when the filter has none of them. Metadata values are
+    /// matched through the index by a canonical form; the caller confirms the values the mask does not decide
+    /// (<see cref="MaskDecides"/>) with <see cref="HasMetadata"/> on the few rows that would enter the result.</summary>
+    public bool[]? RentMask(MemoryFilter? filter)
+    {
+        var indexed = filter?.Metadata?.Where(m => IndexKey(m.Value) is not null).ToList() ?? [];
+        if (filter is null || (filter.Types is not { Count: > 0 } && filter.MinImportance is null && filter.CreatedAfter is null && filter.CreatedBefore is null
+            && indexed.Count == 0))
+        {
+            return null;
+        }
+
+        var count = Count;
+        var mask = ArrayPool<bool>.Shared.Rent(Math.Max(count, 1));
+        bool[]? types = null;
+        if (filter.Types is { Count: > 0 } wanted)
+        {
+            types = new bool[_typeNames.Count];
+            foreach (var type in wanted)
+            {
+                if (type is not null && _typeIds.TryGetValue(type, out var id))
+                {
+                    types[id] = true;
+                }
+            }
+        }
+
+        var min = filter.MinImportance ?? double.NegativeInfinity;
+        var after = filter.CreatedAfter?.UtcTicks ?? long.MinValue;
+        var before = filter.CreatedBefore?.UtcTicks ?? long.MaxValue;
+        var typeColumn = _types;
+        var importance = _importance;
+        var created = _createdTicks;
+        for (var row = 0; row < count; row++)
+        {
+            var type = typeColumn[row];
+            mask[row] = type >= 0 && (types is null || types[type]) && importance[row] >= min && created[row] >= after && created[row] < before;
+        }
+
+        foreach (var (key, value) in indexed)
+        {
+            var rows = IndexOf(key).GetValueOrDefault(IndexKey(value)!);
+            var member = ArrayPool<bool>.Shared.Rent(Math.Max(count, 1));
+            Array.Clear(member, 0, count);
+            foreach (var row in rows ?? [])
+            {
+                member[row] = true;
+            }
+
+            for (var row = 0; row < count; row++)
+            {
+                mask[row] &= member[row];
+            }
+
+            ArrayPool<bool>.Shared.Return(member);
+        }
+
+        return mask;
+    }
+
+    /// <summary>Whether the mask alone decides a metadata test with this value (strings, booleans, null: their canonical
+    /// form is exact); numbers, objects and arrays are confirmed with <see cref="JsonElement.DeepEquals"/>.</summary>
+    public static bool MaskDecides(JsonElement value) => value.ValueKind is JsonValueKind.String or JsonValueKind.True or JsonValueKind.False or JsonValueKind.Null;
+
+    /// <summary>The canonical form of a scalar metadata value for the index; null for objects and arrays.</summary>
+    private static string? IndexKey(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => "s" + value.GetString(),
+        JsonValueKind.Number => value.TryGetDouble(out var d) ? "n" + d.ToString("R", CultureInfo.InvariantCulture) : null,
+        JsonValueKind.True => "t",
+        JsonValueKind.False => "f",
+        JsonValueKind.Null => "z",
+        _ => null,
+    };
+
+    /// <summary>The index of a key, built on first use. Searches run concurrently under the grain's read lock, so
+    /// building takes a lock of its own; changes (under the grain's write lock) never meet a search.</summary>
+    private Dictionary<string, HashSet<int>> IndexOf(string key)
+    {
+        lock (_metadataIndex)
+        {
+            if (_metadataIndex.TryGetValue(key, out var index))
+            {
+                return index.Rows;
+            }
+
+            var utf8Key = Encoding.UTF8.GetBytes(key);
+            Dictionary<string, HashSet<int>> rows = [];
+            for (var row = 0; row < Count; row++)
+            {
+                if (CanonicalValue(row, utf8Key) is { } canonical)
+                {
+                    RowsOf(rows, canonical).Add(row);
+                }
+            }
+
+            _metadataIndex[key] = (utf8Key, rows);
+            return rows;
+        }
+    }
+
+    /// <summary>The canonical form of a row's value under a key; null when it has none or it is not a scalar.</summary>
+    private string? CanonicalValue(int row, byte[] utf8Key) =>
+        _states[row] != Deleted && MemoryRecord.TryGetMetadata(_arena.Get(_positions[row]), utf8Key, out var raw)
+            ? IndexKey(MemoryRecord.ParseValue(raw))
+            : null;
+
+    private static HashSet<int> RowsOf(Dictionary<string, HashSet<int>> index, string canonical)
+    {
+        if (!index.TryGetValue(canonical, out var rows))
+        {
+            index[canonical] = rows = [];
+        }
+
+        return rows;
+    }
+
+    /// <summary>Removes a row from the metadata indexes (before its record changes).</summary>
+    private void Unindex(int row)
+    {
+        foreach (var (utf8Key, index) in _metadataIndex.Values)
+        {
+            if (CanonicalValue(row, utf8Key) is { } canonical && index.TryGetValue(canonical, out var rows))
+            {
+                rows.Remove(row);
+            }
+        }
+    }
+
+    /// <summary>Adds a row to the metadata indexes (after its record changed).</summary>
+    private void IndexRecord(int row)
+    {
+        foreach (var (utf8Key, index) in _metadataIndex.Values)
+        {
+            if (CanonicalValue(row, utf8Key) is { } canonical)
+            {
+                RowsOf(index, canonical).Add(row);
+            }
+        }
+    }
+}

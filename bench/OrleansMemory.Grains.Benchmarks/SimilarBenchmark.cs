@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using OrleansMemory.Grains.Tests;
 using OrleansMemory.Grains.Users;
 
 namespace OrleansMemory.Grains.Benchmarks;

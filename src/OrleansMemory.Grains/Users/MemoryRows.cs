@@ -6,7 +6,7 @@ using OrleansMemory.Abstractions;
 namespace OrleansMemory.Grains.Users;
 
 /// <summary>The user's memories by row, compact: the fields that filters and counts test are columns (state, type id,
-/// importance, creation time), the id is a string column (the same string is the key of the grain's id index), and
+/// importance, creation time), the id a 16-byte column (<see cref="MemoryIdIndex.TryPack"/>; other ids aside), and
 /// the rest of each memory is a small binary record (<see cref="MemoryRecord"/>) in a chunked arena. A
 /// <see cref="SemanticMemory"/> is made from a row only when a call returns it or a write changes it, so a user with
 /// 100,000 memories keeps about 270 bytes per memory besides its vectors instead of about 950 bytes of objects.
@@ -18,7 +18,8 @@ internal sealed partial class MemoryRows
     private RecordArena _arena = new();
     private readonly Dictionary<string, int> _typeIds = new(StringComparer.Ordinal);
     private readonly List<string> _typeNames = [];
-    private string?[] _ids = [];
+    private Guid[] _ids = [];
+    private readonly Dictionary<int, string> _unpackedIds = [];
     private long[] _positions = [];
     private byte[] _states = [];
     private int[] _types = [];
@@ -38,7 +39,7 @@ internal sealed partial class MemoryRows
             ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)row, (uint)Count, nameof(row));
             return _states[row] == Deleted
                 ? null
-                : MemoryRecord.Read(_arena.Get(_positions[row]), _ids[row]!, _typeNames[_types[row]], _importance[row], _createdTicks[row]);
+                : MemoryRecord.Read(_arena.Get(_positions[row]), IdOf(row)!, _typeNames[_types[row]], _importance[row], _createdTicks[row]);
         }
 
         set
@@ -62,7 +63,8 @@ internal sealed partial class MemoryRows
     public bool IsArchived(int row) => _states[row] == Archived;
 
     /// <summary>The id of a row's memory; null for a deleted row.</summary>
-    public string? IdOf(int row) => _ids[row];
+    public string? IdOf(int row) => _states[row] == Deleted ? null
+        : _unpackedIds.TryGetValue(row, out var id) ? id : MemoryIdIndex.Unpack(_ids[row]);
 
     /// <summary>Live (not archived, not deleted) and archived memories.</summary>
     public (int Live, int Archived) CountStates()
@@ -162,6 +164,7 @@ internal sealed partial class MemoryRows
         _typeNames.Clear();
         _metadataIndex.Clear();
         _ids = [];
+        _unpackedIds.Clear();
         _positions = [];
         _states = [];
         _types = [];
@@ -192,7 +195,8 @@ internal sealed partial class MemoryRows
 
     private void SetDeleted(int row)
     {
-        _ids[row] = null;
+        _ids[row] = default;
+        _unpackedIds.Remove(row);
         _states[row] = Deleted;
         _types[row] = -1;
         _positions[row] = -1;
@@ -206,7 +210,16 @@ internal sealed partial class MemoryRows
             _typeNames.Add(type);
         }
 
-        _ids[row] = id;
+        if (MemoryIdIndex.TryPack(id, out var key))
+        {
+            _ids[row] = key;
+            _unpackedIds.Remove(row);
+        }
+        else
+        {
+            _unpackedIds[row] = id;
+        }
+
         _types[row] = typeId;
         _importance[row] = importance;
         _createdTicks[row] = createdUtcTicks;

@@ -92,7 +92,7 @@ internal sealed partial class SignSketch
         }
 
         var to = (int)Math.Min(count, (long)Covered + maxRows);
-        Grow(to);
+        Grow(count); // room for every row there is now (slices after an activation would double it past the count)
         var work = new float[_padded];
         for (var row = Covered; row < to; row++)
         {

@@ -29,6 +29,7 @@ public sealed partial class UserGrain
 
         _matrix.ResetForLoad(dimension, (int)count);
         _memories.Reserve((int)count);
+        _memoryIndex.EnsureCapacity((int)count);
         var first = _memoryLog.First;
         await foreach (var page in _memoryLog.ReadPagesAsync((start, expected, items) => DecodePage((int)(start - first), expected, items), Options.StorageReadAhead))
         {

@@ -26,7 +26,7 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
     private readonly StateRecord<ShortTermState> _shortTerm;
     private readonly EmbeddingMatrix _matrix = new();
     private readonly MemoryRows _memories = new();
-    private readonly Dictionary<string, int> _memoryIndex = new(StringComparer.Ordinal);
+    private readonly MemoryIdIndex _memoryIndex = new();
     private readonly Dictionary<string, List<MemoryHistoryEvent>> _history = new(StringComparer.Ordinal);
     private bool _historyLoaded;
     private IGrainTimer? _escalationTimer;

@@ -86,15 +86,22 @@ internal sealed class FileStorageLayout
     {
         try
         {
-            if (IsHashed(Path.GetFileName(directory)) || !Directory.Exists(directory) || Directory.EnumerateDirectories(directory).Any())
+            if (IsHashed(Path.GetFileName(directory)) || !Directory.Exists(directory))
             {
                 return false;
             }
 
-            var files = Directory.EnumerateFiles(directory).ToList();
-            if (!files.All(f => Path.GetFileName(f).StartsWith('.') && Path.GetFileName(f).EndsWith(".state", StringComparison.Ordinal)))
+            // One lazy pass that stops at the first entry that is not a sidecar: a grain directory with thousands of
+            // records is cleared record by record, and listing it whole for each record made erasing it quadratic.
+            var files = new List<string>();
+            foreach (var entry in new DirectoryInfo(directory).EnumerateFileSystemInfos())
             {
-                return false;
+                if (entry is DirectoryInfo || !(entry.Name.StartsWith('.') && entry.Name.EndsWith(".state", StringComparison.Ordinal)))
+                {
+                    return false;
+                }
+
+                files.Add(entry.FullName);
             }
 
             files.ForEach(File.Delete);

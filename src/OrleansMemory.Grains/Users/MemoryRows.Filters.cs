@@ -87,8 +87,8 @@ internal sealed partial class MemoryRows
         _ => null,
     };
 
-    /// <summary>The index of a key, built on first use. Searches run concurrently under the grain's read lock, so
-    /// building takes a lock of its own; changes (under the grain's write lock) never meet a search.</summary>
+    /// <summary>The index of a key, built on first use. Searches run concurrently as readers of the grain's
+    /// <see cref="ReadWriteGate"/>, so building takes a lock of its own; changes (the gate's writer) never meet a search.</summary>
     private Dictionary<string, HashSet<int>> IndexOf(string key)
     {
         lock (_metadataIndex)

@@ -11,7 +11,7 @@ namespace OrleansMemory.Grains.Users;
 /// <see cref="SemanticMemory"/> is made from a row only when a call returns it or a write changes it, so a user with
 /// 100,000 memories keeps about 270 bytes per memory besides its vectors instead of about 950 bytes of objects.
 /// Metadata keys that filters use get an inverted index (value to rows), built on the first filter that names the key
-/// and kept up to date from then on. Rows change only under the grain's write lock; reads may run concurrently.</summary>
+/// and kept up to date from then on. Rows change only as the writer of the grain's <see cref="ReadWriteGate"/>; reads may run concurrently.</summary>
 internal sealed partial class MemoryRows
 {
     private const byte Deleted = 0, Live = 1, Archived = 2;

@@ -9,7 +9,7 @@ namespace OrleansMemory.Grains.Users;
 /// and writes stay one at a time as in every grain.</summary>
 public sealed partial class UserGrain
 {
-    private readonly ReadWriteGate _readers = new();
+    private readonly ReadWriteGate _gate = new();
 
     /// <summary>Runs a search: inline for a small user (it takes microseconds), else on the thread pool as a reader.</summary>
     private Task<IReadOnlyList<MemorySearchResult>> SearchSharedAsync(float[] query, int topK, double minScore, MemoryFilter? filter)
@@ -23,14 +23,14 @@ public sealed partial class UserGrain
         // many concurrent searches the oldest runs first (tail latency) instead of the newest.
         return Task.Factory.StartNew(() =>
         {
-            _readers.EnterRead();
+            _gate.EnterRead();
             try
             {
                 return Search(query, topK, minScore, filter);
             }
             finally
             {
-                _readers.ExitRead();
+                _gate.ExitRead();
             }
         }, CancellationToken.None, TaskCreationOptions.PreferFairness | TaskCreationOptions.DenyChildAttach, TaskScheduler.Default);
     }
@@ -38,8 +38,8 @@ public sealed partial class UserGrain
     /// <summary>Enters as the writer for a change of the in-memory matrix and rows (dispose it; no await inside).</summary>
     private WriteScope Writing()
     {
-        _readers.EnterWrite();
-        return new WriteScope(_readers);
+        _gate.EnterWrite();
+        return new WriteScope(_gate);
     }
 
     private readonly struct WriteScope(ReadWriteGate readers) : IDisposable

@@ -11,7 +11,19 @@ internal static class HotUserBenchmark
     public const string Header = "| storage | searchers | writers (adds/s each: - = as fast as it can) | search p50 ms | search p99 ms | searches/s | writes/s | write p50 ms | p99 / single-caller p99 | GC pauses: count, max ms, sum ms (gen2 collections) |\n" +
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
 
-    public static async Task<string> RunAsync(IGrainFactory grains, string storage, TimeSpan duration)
+    /// <summary>Every case: searchers alone, then with one writer at 50 and 200 adds/s, and one and four writers as fast
+    /// as they can (rate 0).</summary>
+    public static readonly (int Searchers, int Writers, int Rate)[] AllCases = [(64, 0, 0), (64, 1, 50), (64, 1, 200), (64, 1, 0), (64, 4, 0)];
+
+    /// <summary>Cases as <c>64x1@50,64x4</c>: searchers x writers @ adds per second each (none: as fast as they can).</summary>
+    public static (int Searchers, int Writers, int Rate)[] ParseCases(string list) => [.. list.Split(',').Select(item =>
+    {
+        var rate = item.Split('@');
+        var counts = rate[0].Split('x');
+        return (int.Parse(counts[0]), counts.Length > 1 ? int.Parse(counts[1]) : 0, rate.Length > 1 ? int.Parse(rate[1]) : 0);
+    })];
+
+    public static async Task<string> RunAsync(IGrainFactory grains, string storage, TimeSpan duration, (int Searchers, int Writers, int Rate)[] cases)
     {
         const int Dimension = 384;
         var user = grains.GetGrain<IUserGrain>($"bench-hot-{Guid.NewGuid():N}");
@@ -19,17 +31,19 @@ internal static class HotUserBenchmark
         var queries = Enumerable.Range(0, 64).Select(i => BenchData.RandomVector(new Random(100 + i), Dimension)).ToArray();
         var lines = new List<string>();
         var single = await RunCaseAsync(user, queries, 1, 0, duration);
-        foreach (var (searchers, writers, rate) in new[] { (1, 0, 0), (64, 0, 0), (64, 1, 50), (64, 1, 200), (64, 1, 0), (64, 4, 0) })
+        foreach (var (searchers, writers, rate) in cases.Prepend((1, 0, 0)))
         {
             var result = searchers == 1 ? single : await RunCaseAsync(user, queries, searchers, writers, duration, rate);
-            lines.Add($"| {storage} | {searchers} | {writers}{(writers == 0 ? "" : rate > 0 ? $" ({rate})" : " (-)")} | {result.Search.P(50):F2} | {result.Search.P(99):F2} | {result.Search.Count / duration.TotalSeconds:N0} | " +
-                $"{result.Writes.Count / duration.TotalSeconds:N0} | {(result.Writes.Count > 0 ? result.Writes.P(50).ToString("F2") : "-")} | " +
-                $"{result.Search.P(99) / single.Search.P(99):F1}x | {result.GcPauses} ({result.Gen2}) |");
+            lines.Add($"| {storage} | {searchers} | {writers}{(writers == 0 ? "" : rate > 0 ? $" ({rate})" : " (-)")} | {Ms(result.Search, 50)} | {Ms(result.Search, 99)} | {result.Search.Count / duration.TotalSeconds:N0} | " +
+                $"{result.Writes.Count / duration.TotalSeconds:N0} | {Ms(result.Writes, 50)} | " +
+                $"{(result.Search.Count > 0 ? $"{result.Search.P(99) / single.Search.P(99):F1}x" : "-")} | {result.GcPauses} ({result.Gen2}) |");
         }
 
         await user.DeleteAllDataAsync();
         return string.Join(Environment.NewLine, lines);
     }
+
+    private static string Ms(Percentiles times, double percentile) => times.Count > 0 ? times.P(percentile).ToString("F2") : "-";
 
     /// <summary>One case; writers add as fast as they can, or at <paramref name="rate"/> adds per second each when positive.</summary>
     private static async Task<(Percentiles Search, Percentiles Writes, string GcPauses, int Gen2)> RunCaseAsync(IUserGrain user, float[][] queries, int searchers, int writers,

@@ -1,7 +1,8 @@
 using OrleansMemory.Grains.Benchmarks;
 
 // dotnet run -c Release --project bench/OrleansMemory.Grains.Benchmarks [-- --quick] [search] [activation] [similar] [writes] [hot] [append]
-// [--dims=384,1536] [--stores=file,postgres] [--page-bytes=N] (activation only)
+// [--dims=384,1536] [--stores=file,postgres] [--page-bytes=N] (activation; --stores=memory,file also narrows hot)
+// [--cases=64x1@50,64x4] (hot: searchers x writers @ adds/s each; default all)
 // One silo per part in this process. Activation also runs on PostgreSQL when ORLEANSMEMORY_TEST_POSTGRES is set
 // (scripts/test-servers.sh); it creates and drops its own schema.
 var quick = args.Contains("--quick");
@@ -114,10 +115,18 @@ try
         Console.WriteLine();
         Console.WriteLine($"Hot user: 10,000 x 384, closed-loop callers (load average {LoadAverage()}):");
         Console.WriteLine(HotUserBenchmark.Header);
+        var cases = args.FirstOrDefault(a => a.StartsWith("--cases=", StringComparison.Ordinal)) is { } listed
+            ? HotUserBenchmark.ParseCases(listed["--cases=".Length..])
+            : HotUserBenchmark.AllCases;
         foreach (var (name, uri) in new[] { ("memory", (string?)null), ("file", fileUri) })
         {
+            if (Only("--stores", name) is false)
+            {
+                continue;
+            }
+
             await using var silo = await BenchSilo.StartAsync(uri);
-            Console.WriteLine(await HotUserBenchmark.RunAsync(silo.Grains, name, TimeSpan.FromSeconds(quick ? 2 : 5)));
+            Console.WriteLine(await HotUserBenchmark.RunAsync(silo.Grains, name, TimeSpan.FromSeconds(quick ? 2 : 5), cases));
         }
     }
 

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace OrleansMemory.Grains.Users;
 
@@ -41,10 +42,10 @@ internal sealed partial class EmbeddingMatrix
         }
 
         candidates = Math.Max(candidates, 2 * topK);
-        var codes = ArrayPool<byte>.Shared.Rent(Dimension);
+        var codes = ArrayPool<byte>.Shared.Rent(_quantized.PaddedDimension);
         try
         {
-            var queryScale = QuantizedRows.QuantizeQuery(query, codes.AsSpan(0, Dimension));
+            var queryScale = _quantized.QuantizeQuery(query, codes);
 
             var floor = minScore - ApproximationSlack;
             var parts = (long)Count * Dimension >= ParallelScanBytes ? Math.Clamp(Environment.ProcessorCount, 1, 4) : 1;
@@ -73,9 +74,16 @@ internal sealed partial class EmbeddingMatrix
                 }
             }
 
+            // The candidates' float32 rows are scattered over the matrix: fetch a few rows ahead, so that the misses
+            // overlap instead of each row's first miss stalling its dot product.
             var top = new TopK(topK, minScore);
             for (var i = 0; i < found.Found; i++)
             {
+                if (i + PrefetchAhead < found.Found)
+                {
+                    PrefetchRow(found[i + PrefetchAhead].Row);
+                }
+
                 var row = found[i].Row;
                 var exact = TensorPrimitives.Dot(Row(row), query);
                 if (top.Beats(exact))
@@ -92,69 +100,98 @@ internal sealed partial class EmbeddingMatrix
         }
     }
 
-    /// <summary>The int8 pass over rows [from, to): rows skipped by state or mask are not even scored (a filtered
-    /// search reads only the rows it keeps; a block of rows all kept is scored as a range); only scores that reach the
-    /// candidate list's current threshold are looked at one by one, and <paramref name="accept"/> is asked only about
-    /// rows that would enter.</summary>
+    /// <summary>The int8 pass over rows [from, to) (from a multiple of <see cref="QuantizedRows.BlockRows"/>), in chunks
+    /// of <see cref="BlockRows"/>: a chunk whose rows are all kept is scored whole; otherwise blocks of 16 with no kept
+    /// row (by state or mask) are not read and rows not kept score minus infinity. Only scores that reach the candidate
+    /// list's current threshold are looked at one by one, and <paramref name="accept"/> is asked only about rows that
+    /// would enter.</summary>
     private TopK ScanQuantized(int from, int to, byte[] query, float queryScale, int candidates, float floor, bool includeArchived, bool[]? mask,
         Func<int, bool>? accept)
     {
+        const int Lanes = QuantizedRows.BlockRows;
         var top = new TopK(candidates, floor);
         Span<float> block = stackalloc float[BlockRows];
-        Span<int> picked = stackalloc int[BlockRows];
+        Span<bool> kept = stackalloc bool[BlockRows];
+        Span<bool> skip = stackalloc bool[BlockRows / Lanes];
         var states = _states;
-        var dimension = Dimension;
-        var codes = query.AsSpan(0, dimension);
         for (var first = from; first < to; first += BlockRows)
         {
             var rows = Math.Min(BlockRows, to - first);
+            var blocks = (rows + Lanes - 1) / Lanes;
             var blockStates = states.AsSpan(first, rows);
             var dense = mask is null && (includeArchived
                 ? blockStates.IndexOfAnyExcept((byte)RowState.Live, (byte)RowState.Archived)
                 : blockStates.IndexOfAnyExcept((byte)RowState.Live)) < 0;
-            var count = 0;
             if (dense)
             {
-                _quantized.ScoresOfRange(first, rows, codes, queryScale, block);
-                count = rows;
+                _quantized.ScoreBlocks(first / Lanes, blocks, query, queryScale, block);
             }
             else
             {
+                skip[..blocks].Fill(true);
                 for (var i = 0; i < rows; i++)
                 {
                     var row = first + i;
                     var state = states[row];
-                    if (state != (byte)RowState.Deleted && (state != (byte)RowState.Archived || includeArchived) && (mask is null || mask[row]))
-                    {
-                        picked[count++] = row;
-                    }
+                    kept[i] = state != (byte)RowState.Deleted && (state != (byte)RowState.Archived || includeArchived) && (mask is null || mask[row]);
+                    skip[i / Lanes] &= !kept[i];
                 }
 
-                _quantized.ScoresOf(picked[..count], codes, queryScale, block);
+                _quantized.ScoreBlocks(first / Lanes, blocks, query, queryScale, block, skip[..blocks]);
+                for (var i = 0; i < rows; i++)
+                {
+                    if (!kept[i])
+                    {
+                        block[i] = float.NegativeInfinity;
+                    }
+                }
             }
 
             var i8 = 0;
             var threshold = Vector256.Create(top.Threshold);
-            for (; i8 + Vector256<float>.Count <= count; i8 += Vector256<float>.Count)
+            for (; i8 + Vector256<float>.Count <= rows; i8 += Vector256<float>.Count)
             {
                 var reaching = Vector256.GreaterThanOrEqual(Vector256.Create(block.Slice(i8, Vector256<float>.Count)), threshold).ExtractMostSignificantBits();
                 while (reaching != 0)
                 {
                     var i = i8 + BitOperations.TrailingZeroCount(reaching);
                     reaching &= reaching - 1;
-                    Offer(ref top, dense ? first + i : picked[i], block[i], accept);
+                    Offer(ref top, first + i, block[i], accept);
                 }
 
                 threshold = Vector256.Create(top.Threshold);
             }
 
-            for (; i8 < count; i8++)
+            for (; i8 < rows; i8++)
             {
-                Offer(ref top, dense ? first + i8 : picked[i8], block[i8], accept);
+                if (block[i8] >= top.Threshold)
+                {
+                    Offer(ref top, first + i8, block[i8], accept);
+                }
             }
         }
 
         return top;
+    }
+
+    private const int PrefetchAhead = 4;
+
+    private unsafe void PrefetchRow(int row)
+    {
+        if (!Sse.IsSupported)
+        {
+            return;
+        }
+
+        var bytes = Dimension * sizeof(float);
+        fixed (float* data = _data)
+        {
+            var start = (byte*)(data + ((long)row * Dimension));
+            for (var offset = 0; offset < bytes; offset += 64)
+            {
+                Sse.Prefetch0(start + offset);
+            }
+        }
     }
 
     private static void Offer(ref TopK top, int row, float score, Func<int, bool>? accept)

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -12,9 +13,20 @@ namespace OrleansMemory.Grains.Users;
 /// so that one <c>vpmaddubsw</c> multiplies 64 (AVX-512BW) or 32 (AVX2) code pairs at once without widening the row
 /// first; the shift is taken back with each row's code sum. A score is
 /// <c>(dot(codes, queryCodes) - 64 * rowSum) * rowScale * queryScale</c>; the error is about 1e-3 for normalised
-/// vectors, which an exact re-rank of the best candidates removes.</summary>
+/// vectors, which an exact re-rank of the best candidates removes.
+/// <para>Rows are stored in blocks of <see cref="BlockRows"/>, interleaved by groups of four dimensions: a block holds,
+/// for each group, 16 rows x 4 codes (64 bytes), so that one vector of four query codes broadcast times one 64-byte load
+/// gives partial dot products of 16 rows at once, and the block's 16 dot products end in the 16 lanes of one
+/// accumulator: no horizontal sum per row (the row-by-row layout spent about half of its time summing lanes and
+/// scoring rows one by one). The dimension is padded to a multiple of four with zero codes.</para></summary>
 internal sealed class QuantizedRows
 {
+    /// <summary>Rows per block: the lanes of one 512-bit accumulator of 32-bit sums.</summary>
+    public const int BlockRows = 16;
+
+    /// <summary>Bytes per group of a block: 16 rows x 4 codes.</summary>
+    private const int GroupBytes = BlockRows * 4;
+
     /// <summary>Added to a query code (-63..63) to make it unsigned (1..127); two products of a 7-bit unsigned and an
     /// 8-bit signed code never saturate 16 bits (2 * 127 * 127 &lt; 32,767).</summary>
     private const int QueryOffset = 64;
@@ -26,31 +38,56 @@ internal sealed class QuantizedRows
     /// <summary>The dimension; 0 until the first row.</summary>
     public int Dimension { get; private set; }
 
-    /// <summary>Makes room for exactly <paramref name="capacity"/> rows of <paramref name="dimension"/> (the float32
-    /// matrix decides how it grows).</summary>
+    /// <summary>The dimension padded to a multiple of four: the length of a query's codes.</summary>
+    public int PaddedDimension { get; private set; }
+
+    private int Groups => PaddedDimension / 4;
+
+    /// <summary>Makes room for at least <paramref name="capacity"/> rows of <paramref name="dimension"/> (the float32
+    /// matrix decides how it grows; whole blocks are kept).</summary>
     public void Reserve(int dimension, int capacity)
     {
         Dimension = dimension;
-        if (capacity > _scales.Length)
+        PaddedDimension = (dimension + 3) & ~3;
+        var rows = (capacity + BlockRows - 1) / BlockRows * BlockRows;
+        if (rows > _scales.Length)
         {
-            Array.Resize(ref _codes, capacity * dimension);
-            Array.Resize(ref _scales, capacity);
-            Array.Resize(ref _sums, capacity);
+            Array.Resize(ref _codes, rows * PaddedDimension);
+            Array.Resize(ref _scales, rows);
+            Array.Resize(ref _sums, rows);
         }
     }
 
-    /// <summary>Quantizes a normalised row into place (a zero row for a deleted one).</summary>
+    /// <summary>Quantizes a normalised row into place (a zero row for a deleted one). Different rows may be set from
+    /// different threads at once (they share no bytes).</summary>
     public void Set(int row, ReadOnlySpan<float> normalized)
     {
-        var codes = _codes.AsSpan(row * Dimension, Dimension);
-        _scales[row] = Quantize(normalized, codes, 127);
-        var sum = 0;
-        foreach (var code in codes)
+        var padded = PaddedDimension;
+        var rented = ArrayPool<sbyte>.Shared.Rent(padded);
+        try
         {
-            sum += code;
-        }
+            var codes = rented.AsSpan(0, padded);
+            codes[Dimension..].Clear();
+            _scales[row] = Quantize(normalized, codes[..Dimension], 127);
+            var sum = 0;
+            foreach (var code in codes)
+            {
+                sum += code;
+            }
 
-        _sums[row] = sum;
+            _sums[row] = sum;
+            var words = MemoryMarshal.Cast<sbyte, int>(codes);
+            ref var block = ref Unsafe.As<sbyte, int>(ref _codes[row / BlockRows * BlockRows * padded]);
+            var lane = row % BlockRows;
+            for (var g = 0; g < words.Length; g++)
+            {
+                Unsafe.Add(ref block, (g * BlockRows) + lane) = words[g];
+            }
+        }
+        finally
+        {
+            ArrayPool<sbyte>.Shared.Return(rented);
+        }
     }
 
     public void Clear()
@@ -59,13 +96,16 @@ internal sealed class QuantizedRows
         _scales = [];
         _sums = [];
         Dimension = 0;
+        PaddedDimension = 0;
     }
 
-    /// <summary>Quantizes a query for <see cref="ScoresOf"/>: 7-bit codes shifted to 1..127; returns its scale.</summary>
-    public static float QuantizeQuery(ReadOnlySpan<float> query, Span<byte> codes)
+    /// <summary>Quantizes a query for <see cref="ScoreBlocks"/>: 7-bit codes shifted to 1..127 in the first
+    /// <see cref="PaddedDimension"/> bytes of <paramref name="codes"/> (padding included); returns its scale.</summary>
+    public float QuantizeQuery(ReadOnlySpan<float> query, Span<byte> codes)
     {
-        var signed = MemoryMarshal.Cast<byte, sbyte>(codes);
-        var scale = Quantize(query, signed, 63);
+        codes = codes[..PaddedDimension];
+        codes.Clear();
+        var scale = Quantize(query, MemoryMarshal.Cast<byte, sbyte>(codes[..query.Length]), 63);
         TensorPrimitives.Add(codes, (byte)QueryOffset, codes); // -63..63 as two's complement + 64 wraps to 1..127
         return scale;
     }
@@ -99,107 +139,98 @@ internal sealed class QuantizedRows
         return max / limit;
     }
 
-    /// <summary>Approximate scores of the given rows (any order) against a query from <see cref="QuantizeQuery"/>; a
-    /// filtered search reads only the rows it keeps.</summary>
-    public void ScoresOf(ReadOnlySpan<int> rows, ReadOnlySpan<byte> query, float queryScale, Span<float> scores) =>
-        Scores(new ListedRows(rows), rows.Length, query, queryScale, scores);
-
-    /// <summary>Approximate scores of rows [<paramref name="first"/>, <paramref name="first"/> + <paramref name="count"/>)
-    /// against a query from <see cref="QuantizeQuery"/>.</summary>
-    public void ScoresOfRange(int first, int count, ReadOnlySpan<byte> query, float queryScale, Span<float> scores) =>
-        Scores(new RowRange(first), count, query, queryScale, scores);
-
-    /// <summary>The kernel: four rows share each load of the query.</summary>
-    private void Scores<TRows>(TRows rows, int count, ReadOnlySpan<byte> query, float queryScale, Span<float> scores)
-        where TRows : IRowSource, allows ref struct
+    /// <summary>Approximate scores of every row of blocks [<paramref name="firstBlock"/>, + <paramref name="blocks"/>)
+    /// against a query from <see cref="QuantizeQuery"/>, 16 per block, into <paramref name="scores"/>. Blocks whose
+    /// <paramref name="skip"/> entry is true are not read (their scores are left as they are).</summary>
+    public void ScoreBlocks(int firstBlock, int blocks, ReadOnlySpan<byte> query, float queryScale, Span<float> scores, ReadOnlySpan<bool> skip = default)
     {
-        var dimension = Dimension;
-        ref var codes = ref MemoryMarshal.GetArrayDataReference(_codes);
+        ArgumentOutOfRangeException.ThrowIfLessThan(scores.Length, blocks * BlockRows);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan((firstBlock + blocks) * BlockRows, _scales.Length);
+        ArgumentOutOfRangeException.ThrowIfLessThan(query.Length, PaddedDimension);
+        Span<int> dots = stackalloc int[BlockRows];
+        for (var b = 0; b < blocks; b++)
+        {
+            if (!skip.IsEmpty && skip[b])
+            {
+                continue;
+            }
+
+            var block = firstBlock + b;
+            DotProducts(block, query, dots);
+            var row = block * BlockRows;
+            var output = scores.Slice(b * BlockRows, BlockRows);
+            if (Vector512.IsHardwareAccelerated)
+            {
+                var shifted = Vector512.Create<int>(dots) - (Vector512.Create<int>(_sums.AsSpan(row, BlockRows)) * QueryOffset);
+                (Vector512.ConvertToSingle(shifted) * Vector512.Create<float>(_scales.AsSpan(row, BlockRows)) * queryScale).CopyTo(output);
+            }
+            else
+            {
+                for (var i = 0; i < BlockRows; i++)
+                {
+                    output[i] = (dots[i] - (QueryOffset * _sums[row + i])) * _scales[row + i] * queryScale;
+                }
+            }
+        }
+    }
+
+    /// <summary>The kernel: the 16 shifted dot products of one block.</summary>
+    private void DotProducts(int block, ReadOnlySpan<byte> query, Span<int> dots)
+    {
+        var groups = Groups;
+        ref var codes = ref Unsafe.As<sbyte, byte>(ref MemoryMarshal.GetArrayDataReference(_codes));
+        ref var blockStart = ref Unsafe.Add(ref codes, (nint)block * BlockRows * PaddedDimension);
         ref var q = ref MemoryMarshal.GetReference(query);
-        var length = (nuint)dimension;
-        var i = 0;
-        if (Avx512BW.IsSupported && dimension % Vector512<byte>.Count == 0)
+        if (Avx512BW.IsSupported)
         {
             var ones = Vector512<short>.One;
-            for (; i + 4 <= count; i += 4)
+            Vector512<int> even = default, odd = default;
+            var g = 0;
+            for (; g + 2 <= groups; g += 2)
             {
-                var o0 = (nuint)rows.Row(i) * length;
-                var o1 = (nuint)rows.Row(i + 1) * length;
-                var o2 = (nuint)rows.Row(i + 2) * length;
-                var o3 = (nuint)rows.Row(i + 3) * length;
-                Vector512<int> a0 = default, a1 = default, a2 = default, a3 = default;
-                for (nuint j = 0; j < length; j += (nuint)Vector512<byte>.Count)
-                {
-                    var qv = Vector512.LoadUnsafe(ref q, j);
-                    a0 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(qv, Vector512.LoadUnsafe(ref codes, o0 + j)), ones);
-                    a1 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(qv, Vector512.LoadUnsafe(ref codes, o1 + j)), ones);
-                    a2 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(qv, Vector512.LoadUnsafe(ref codes, o2 + j)), ones);
-                    a3 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(qv, Vector512.LoadUnsafe(ref codes, o3 + j)), ones);
-                }
-
-                scores[i] = Score(Vector512.Sum(a0), rows.Row(i), queryScale);
-                scores[i + 1] = Score(Vector512.Sum(a1), rows.Row(i + 1), queryScale);
-                scores[i + 2] = Score(Vector512.Sum(a2), rows.Row(i + 2), queryScale);
-                scores[i + 3] = Score(Vector512.Sum(a3), rows.Row(i + 3), queryScale);
+                var q0 = Vector512.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref q, g * 4))).AsByte();
+                var q1 = Vector512.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref q, (g * 4) + 4))).AsByte();
+                even += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(q0, Vector512.LoadUnsafe(ref blockStart, (nuint)(g * GroupBytes)).AsSByte()), ones);
+                odd += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(q1, Vector512.LoadUnsafe(ref blockStart, (nuint)((g + 1) * GroupBytes)).AsSByte()), ones);
             }
+
+            if (g < groups)
+            {
+                var q0 = Vector512.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref q, g * 4))).AsByte();
+                even += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(q0, Vector512.LoadUnsafe(ref blockStart, (nuint)(g * GroupBytes)).AsSByte()), ones);
+            }
+
+            (even + odd).CopyTo(dots);
         }
-        else if (Avx2.IsSupported && dimension % Vector256<byte>.Count == 0)
+        else if (Avx2.IsSupported)
         {
             var ones = Vector256<short>.One;
-            for (; i + 4 <= count; i += 4)
+            Vector256<int> low = default, high = default;
+            for (var g = 0; g < groups; g++)
             {
-                var o0 = (nuint)rows.Row(i) * length;
-                var o1 = (nuint)rows.Row(i + 1) * length;
-                var o2 = (nuint)rows.Row(i + 2) * length;
-                var o3 = (nuint)rows.Row(i + 3) * length;
-                Vector256<int> a0 = default, a1 = default, a2 = default, a3 = default;
-                for (nuint j = 0; j < length; j += (nuint)Vector256<byte>.Count)
-                {
-                    var qv = Vector256.LoadUnsafe(ref q, j);
-                    a0 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(qv, Vector256.LoadUnsafe(ref codes, o0 + j)), ones);
-                    a1 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(qv, Vector256.LoadUnsafe(ref codes, o1 + j)), ones);
-                    a2 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(qv, Vector256.LoadUnsafe(ref codes, o2 + j)), ones);
-                    a3 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(qv, Vector256.LoadUnsafe(ref codes, o3 + j)), ones);
-                }
-
-                scores[i] = Score(Vector256.Sum(a0), rows.Row(i), queryScale);
-                scores[i + 1] = Score(Vector256.Sum(a1), rows.Row(i + 1), queryScale);
-                scores[i + 2] = Score(Vector256.Sum(a2), rows.Row(i + 2), queryScale);
-                scores[i + 3] = Score(Vector256.Sum(a3), rows.Row(i + 3), queryScale);
+                var q0 = Vector256.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref q, g * 4))).AsByte();
+                var offset = (nuint)(g * GroupBytes);
+                low += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(q0, Vector256.LoadUnsafe(ref blockStart, offset).AsSByte()), ones);
+                high += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(q0, Vector256.LoadUnsafe(ref blockStart, offset + 32).AsSByte()), ones);
             }
-        }
 
-        for (; i < count; i++)
+            low.CopyTo(dots);
+            high.CopyTo(dots[8..]);
+        }
+        else
         {
-            var offset = rows.Row(i) * dimension;
-            var sum = 0;
-            for (var j = 0; j < dimension; j++)
+            dots.Clear();
+            for (var g = 0; g < groups; g++)
             {
-                sum += _codes[offset + j] * query[j];
+                for (var lane = 0; lane < BlockRows; lane++)
+                {
+                    for (var k = 0; k < 4; k++)
+                    {
+                        var code = (sbyte)Unsafe.Add(ref blockStart, (g * GroupBytes) + (lane * 4) + k);
+                        dots[lane] += code * Unsafe.Add(ref q, (g * 4) + k);
+                    }
+                }
             }
-
-            scores[i] = Score(sum, rows.Row(i), queryScale);
         }
-    }
-
-    /// <summary>A row's score from its dot product with the shifted query codes.</summary>
-    private float Score(int shiftedDot, int row, float queryScale) => (shiftedDot - (QueryOffset * _sums[row])) * _scales[row] * queryScale;
-
-    /// <summary>Where the kernel's i-th row is: a list of rows or a range.</summary>
-    private interface IRowSource
-    {
-        int Row(int i);
-    }
-
-    private readonly ref struct ListedRows(ReadOnlySpan<int> rows) : IRowSource
-    {
-        private readonly ReadOnlySpan<int> _rows = rows;
-
-        public int Row(int i) => _rows[i];
-    }
-
-    private readonly struct RowRange(int first) : IRowSource
-    {
-        public int Row(int i) => first + i;
     }
 }

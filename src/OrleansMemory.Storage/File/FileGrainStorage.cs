@@ -214,7 +214,7 @@ public sealed partial class FileGrainStorage : IGrainStorage, IGrainStorageCatal
             await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.Asynchronous))
             {
                 await stream.WriteAsync(bytes, CancellationToken.None).ConfigureAwait(false);
-                stream.Flush(flushToDisk: true);
+                await DiskFlush.FlushAsync(stream).ConfigureAwait(false);
             }
 
             File.Move(temp, path, overwrite: true);

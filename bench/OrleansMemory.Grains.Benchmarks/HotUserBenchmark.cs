@@ -8,8 +8,8 @@ namespace OrleansMemory.Grains.Benchmarks;
 /// searching alone.</summary>
 internal static class HotUserBenchmark
 {
-    public const string Header = "| storage | searchers | writers (adds/s each: - = as fast as it can) | search p50 ms | search p99 ms | searches/s | writes/s | write p50 ms | p99 / single-caller p99 | GC pauses: count, max ms, sum ms (gen2 collections) |\n" +
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
+    public const string Header = "| storage | searchers | writers (adds/s each: - = as fast as it can) | search p50 ms | search p99 ms | searches/s | writes/s | write p50 ms | writes that waited for searches | p99 / single-caller p99 | GC pauses: count, max ms, sum ms (gen2 collections) |\n" +
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
 
     /// <summary>Every case: searchers alone, then with one writer at 50 and 200 adds/s, and one and four writers as fast
     /// as they can (rate 0).</summary>
@@ -23,7 +23,7 @@ internal static class HotUserBenchmark
         return (int.Parse(counts[0]), counts.Length > 1 ? int.Parse(counts[1]) : 0, rate.Length > 1 ? int.Parse(rate[1]) : 0);
     })];
 
-    public static async Task<string> RunAsync(IGrainFactory grains, string storage, TimeSpan duration, (int Searchers, int Writers, int Rate)[] cases)
+    public static async Task<string> RunAsync(IGrainFactory grains, SearchLoad load, string storage, TimeSpan duration, (int Searchers, int Writers, int Rate)[] cases)
     {
         const int Dimension = 384;
         var user = grains.GetGrain<IUserGrain>($"bench-hot-{Guid.NewGuid():N}");
@@ -33,9 +33,11 @@ internal static class HotUserBenchmark
         var single = await RunCaseAsync(user, queries, 1, 0, duration);
         foreach (var (searchers, writers, rate) in cases.Prepend((1, 0, 0)))
         {
+            var waits = load.Waits;
             var result = searchers == 1 ? single : await RunCaseAsync(user, queries, searchers, writers, duration, rate);
+            waits = searchers == 1 ? 0 : load.Waits - waits;
             lines.Add($"| {storage} | {searchers} | {writers}{(writers == 0 ? "" : rate > 0 ? $" ({rate})" : " (-)")} | {Ms(result.Search, 50)} | {Ms(result.Search, 99)} | {result.Search.Count / duration.TotalSeconds:N0} | " +
-                $"{result.Writes.Count / duration.TotalSeconds:N0} | {Ms(result.Writes, 50)} | " +
+                $"{result.Writes.Count / duration.TotalSeconds:N0} | {Ms(result.Writes, 50)} | {(result.Writes.Count > 0 ? $"{100.0 * waits / result.Writes.Count:F0}%" : "-")} | " +
                 $"{(result.Search.Count > 0 ? $"{result.Search.P(99) / single.Search.P(99):F1}x" : "-")} | {result.GcPauses} ({result.Gen2}) |");
         }
 

@@ -126,7 +126,7 @@ try
             }
 
             await using var silo = await BenchSilo.StartAsync(uri);
-            Console.WriteLine(await HotUserBenchmark.RunAsync(silo.Grains, name, TimeSpan.FromSeconds(quick ? 2 : 5), cases));
+            Console.WriteLine(await HotUserBenchmark.RunAsync(silo.Grains, silo.SearchLoad, name, TimeSpan.FromSeconds(quick ? 2 : 5), cases));
         }
     }
 

@@ -4,48 +4,57 @@ using OrleansMemory.Abstractions;
 namespace OrleansMemory.Grains.Tests;
 
 /// <summary>Searches first (<see cref="SearchLoad"/>, <see cref="SearchesFirstCallFilter"/>), on a real cluster: calls to
-/// memory grains other than searches wait their turn only while more searches are in flight than the silo has cores,
-/// and the count of searches in flight returns to zero.</summary>
+/// memory grains other than searches wait for the searches in flight when they arrive (at most a second), searches
+/// never wait, and every search on the thread pool is counted in and out.</summary>
 public sealed class SearchLoadTests
 {
     private const int Dimension = 8;
 
     [Fact]
-    public async Task Writes_yield_only_while_searches_queue_and_searches_never_yield()
+    public async Task Writes_wait_for_the_searches_in_flight_and_searches_never_wait()
     {
         await using var cluster = await MemoryCluster.StartAsync(StorageKind.Memory);
         var loads = Loads(cluster);
         var user = cluster.Factory.GetGrain<IUserGrain>("search-load-" + Guid.NewGuid().ToString("N"));
         await user.AddMemoryAsync("quiet silo", Vectors.Axis(Dimension, 0));
-        Assert.Equal(0, Yields(loads)); // no searches in flight: nothing waits
+        Assert.Equal(0, Waits(loads)); // no searches in flight: nothing waits
 
         foreach (var load in loads)
         {
-            for (var i = 0; i <= Environment.ProcessorCount; i++)
-            {
-                load.Enter(); // as if more searches than cores were queued on every silo
-            }
+            load.Enter(); // as if a search were in flight on every silo
         }
 
-        Assert.All(loads, load => Assert.True(load.Busy));
-        await user.AddMemoryAsync("busy silo", Vectors.Axis(Dimension, 1));
-        Assert.Equal(1, Yields(loads)); // the add waited once, behind the queued searches
-        await user.GetStatsAsync();
-        Assert.Equal(2, Yields(loads)); // so does a plain read: first come, first served
-        var found = await user.SearchAsync(Vectors.Axis(Dimension, 1), 1);
-        Assert.Equal("busy silo", Assert.Single(found).Memory.Text);
-        Assert.Equal(2, Yields(loads)); // searches go straight in
-
+        var add = user.AddMemoryAsync("busy silo", Vectors.Axis(Dimension, 1));
+        await Task.Delay(200);
+        Assert.False(add.IsCompleted); // waiting for the search in flight when it arrived
+        var found = await user.SearchAsync(Vectors.Axis(Dimension, 0), 1);
+        Assert.Equal("quiet silo", Assert.Single(found).Memory.Text); // searches go straight in, even past a waiting write
         foreach (var load in loads)
         {
-            for (var i = 0; i <= Environment.ProcessorCount; i++)
-            {
-                load.Exit();
-            }
+            load.Exit();
         }
 
+        Assert.Equal(AddMemoryOutcome.Added, (await add.WaitAsync(TimeSpan.FromSeconds(0.5))).Outcome); // released by the search's end, not by the 1 s safeguard
+        Assert.Equal(1, Waits(loads));
         await user.AddMemoryAsync("quiet again", Vectors.Axis(Dimension, 2));
-        Assert.Equal(2, Yields(loads));
+        Assert.Equal(1, Waits(loads));
+    }
+
+    [Fact]
+    public async Task A_search_that_never_ends_holds_a_write_back_for_at_most_a_second()
+    {
+        await using var cluster = await MemoryCluster.StartAsync(StorageKind.Memory);
+        var loads = Loads(cluster);
+        foreach (var load in loads)
+        {
+            load.Enter();
+        }
+
+        var user = cluster.Factory.GetGrain<IUserGrain>("search-load-" + Guid.NewGuid().ToString("N"));
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        await user.AddMemoryAsync("late but written", Vectors.Axis(Dimension, 0));
+        Assert.InRange(started.Elapsed, SearchLoad.MaxWait * 0.9, SearchLoad.MaxWait * 10);
+        Assert.Equal("late but written", (await user.ListMemoriesAsync()).Memories.Single().Text);
     }
 
     [Fact]
@@ -61,8 +70,10 @@ public sealed class SearchLoadTests
         var searches = Enumerable.Range(0, 64).Select(i => i % 8 == 0
             ? (Task)Assert.ThrowsAsync<MemoryValidationException>(() => user.SearchAsync(Vectors.Random(Dimension, random), topK: 0))
             : user.SearchAsync(Vectors.Random(Dimension, random), 5));
+        var before = loads.Sum(load => load.Started);
         await Task.WhenAll(searches);
-        Assert.All(loads, load => Assert.Equal(0, load.InFlight));
+        Assert.Equal(64, loads.Sum(load => load.Started) - before); // every search on the pool was counted in...
+        Assert.All(loads, load => Assert.Equal(0, load.InFlight)); // ...and out, the failed ones too
     }
 
     [Fact]
@@ -72,19 +83,16 @@ public sealed class SearchLoadTests
         var loads = Loads(cluster);
         foreach (var load in loads)
         {
-            for (var i = 0; i <= Environment.ProcessorCount; i++)
-            {
-                load.Enter();
-            }
+            load.Enter();
         }
 
         var user = cluster.Factory.GetGrain<IUserGrain>("search-load-" + Guid.NewGuid().ToString("N"));
-        await user.AddMemoryAsync("writes first", Vectors.Axis(Dimension, 0));
-        Assert.Equal(0, Yields(loads));
+        await user.AddMemoryAsync("writes first", Vectors.Axis(Dimension, 0)).WaitAsync(TimeSpan.FromSeconds(0.5));
+        Assert.Equal(0, Waits(loads));
     }
 
     private static SearchLoad[] Loads(MemoryCluster cluster) =>
         [.. cluster.Cluster.Silos.Select(silo => silo.ServiceProvider.GetRequiredService<SearchLoad>())];
 
-    private static long Yields(SearchLoad[] loads) => loads.Sum(load => load.Yields);
+    private static long Waits(SearchLoad[] loads) => loads.Sum(load => load.Waits);
 }

@@ -5,10 +5,9 @@ using Orleans.Concurrency;
 
 namespace OrleansMemory.Grains;
 
-/// <summary>Searches first: while <see cref="SearchLoad.Busy"/>, a call to a memory grain that does not interleave
-/// (every write and the plain reads) first waits its turn behind the searches queued before it
-/// (<see cref="SearchLoad.YieldAsync"/>), once per call. Searches themselves (<see cref="AlwaysInterleaveAttribute"/>)
-/// go straight in. Registered by <c>AddMemoryGrains</c>; off with <see cref="MemoryGrainOptions.WritesYieldToSearches"/>.</summary>
+/// <summary>Searches first: a call to a memory grain that does not interleave (every write and the plain reads) first
+/// waits for the searches in flight on the silo when it arrived (<see cref="SearchLoad.WaitForSearchesInFlightAsync"/>),
+/// once per call. Searches themselves (<see cref="AlwaysInterleaveAttribute"/>) go straight in. Registered by <c>AddMemoryGrains</c>; off with <see cref="MemoryGrainOptions.WritesYieldToSearches"/>.</summary>
 internal sealed class SearchesFirstCallFilter(SearchLoad load, IOptions<MemoryGrainOptions> options) : IIncomingGrainCallFilter
 {
     private readonly bool _enabled = options.Value.WritesYieldToSearches;
@@ -17,10 +16,10 @@ internal sealed class SearchesFirstCallFilter(SearchLoad load, IOptions<MemoryGr
     /// <inheritdoc />
     public async Task Invoke(IIncomingGrainCallContext context)
     {
-        if (_enabled && load.Busy && context.TargetContext?.GrainInstance is MemoryGrainBase && context.InterfaceMethod is { } method
+        if (_enabled && load.InFlight > 0 && context.TargetContext?.GrainInstance is MemoryGrainBase && context.InterfaceMethod is { } method
             && !_interleaves.GetOrAdd(method, static m => m.IsDefined(typeof(AlwaysInterleaveAttribute), inherit: true)))
         {
-            await load.YieldAsync();
+            await load.WaitForSearchesInFlightAsync();
         }
 
         await context.Invoke();

@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -111,7 +113,7 @@ internal sealed partial class EmbeddingMatrix
         const int Lanes = QuantizedRows.BlockRows;
         var top = new TopK(candidates, floor);
         Span<float> block = stackalloc float[BlockRows];
-        Span<bool> kept = stackalloc bool[BlockRows];
+        Span<ulong> kept = stackalloc ulong[BlockRows / 64];
         Span<bool> skip = stackalloc bool[BlockRows / Lanes];
         var states = _states;
         for (var first = from; first < to; first += BlockRows)
@@ -128,23 +130,13 @@ internal sealed partial class EmbeddingMatrix
             }
             else
             {
-                skip[..blocks].Fill(true);
-                for (var i = 0; i < rows; i++)
+                KeptRows(first, rows, includeArchived, mask, kept);
+                for (var b = 0; b < blocks; b++)
                 {
-                    var row = first + i;
-                    var state = states[row];
-                    kept[i] = state != (byte)RowState.Deleted && (state != (byte)RowState.Archived || includeArchived) && (mask is null || mask[row]);
-                    skip[i / Lanes] &= !kept[i];
+                    skip[b] = ((kept[b / 4] >> (b % 4 * Lanes)) & 0xFFFF) == 0;
                 }
 
                 _quantized.ScoreBlocks(first / Lanes, blocks, query, queryScale, block, skip[..blocks]);
-                for (var i = 0; i < rows; i++)
-                {
-                    if (!kept[i])
-                    {
-                        block[i] = float.NegativeInfinity;
-                    }
-                }
             }
 
             var i8 = 0;
@@ -152,6 +144,11 @@ internal sealed partial class EmbeddingMatrix
             for (; i8 + Vector256<float>.Count <= rows; i8 += Vector256<float>.Count)
             {
                 var reaching = Vector256.GreaterThanOrEqual(Vector256.Create(block.Slice(i8, Vector256<float>.Count)), threshold).ExtractMostSignificantBits();
+                if (!dense)
+                {
+                    reaching &= (uint)(kept[i8 / 64] >> (i8 % 64)) & 0xFF; // rows not kept (their blocks may not even be scored)
+                }
+
                 while (reaching != 0)
                 {
                     var i = i8 + BitOperations.TrailingZeroCount(reaching);
@@ -164,7 +161,7 @@ internal sealed partial class EmbeddingMatrix
 
             for (; i8 < rows; i8++)
             {
-                if (block[i8] >= top.Threshold)
+                if ((dense || ((kept[i8 / 64] >> (i8 % 64)) & 1) != 0) && block[i8] >= top.Threshold)
                 {
                     Offer(ref top, first + i8, block[i8], accept);
                 }
@@ -172,6 +169,42 @@ internal sealed partial class EmbeddingMatrix
         }
 
         return top;
+    }
+
+    /// <summary>Sets bit i of <paramref name="bits"/> for each row first + i of [first, first + rows) that the scan
+    /// keeps: live (or archived when included) and in the mask, 32 rows per vector compare.</summary>
+    private void KeptRows(int first, int rows, bool includeArchived, bool[]? mask, Span<ulong> bits)
+    {
+        bits.Clear();
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref var states = ref MemoryMarshal.GetArrayDataReference(_states);
+            var live = Vector256.Create((byte)RowState.Live);
+            var archived = Vector256.Create(includeArchived ? (byte)RowState.Archived : (byte)RowState.Live);
+            for (; i + 32 <= rows && first + i + 32 <= _states.Length && (mask is null || first + i + 32 <= mask.Length); i += 32)
+            {
+                var state = Vector256.LoadUnsafe(ref states, (nuint)(first + i));
+                var keep = Vector256.Equals(state, live) | Vector256.Equals(state, archived);
+                if (mask is not null)
+                {
+                    var masked = Vector256.LoadUnsafe(ref Unsafe.As<bool, byte>(ref MemoryMarshal.GetArrayDataReference(mask)), (nuint)(first + i));
+                    keep &= ~Vector256.Equals(masked, Vector256<byte>.Zero);
+                }
+
+                bits[i / 64] |= (ulong)keep.ExtractMostSignificantBits() << (i % 64);
+            }
+        }
+
+        for (; i < rows; i++)
+        {
+            var row = first + i;
+            var state = _states[row];
+            if (state != (byte)RowState.Deleted && (state != (byte)RowState.Archived || includeArchived) && (mask is null || mask[row]))
+            {
+                bits[i / 64] |= 1UL << (i % 64);
+            }
+        }
     }
 
     private const int PrefetchAhead = 4;

@@ -20,17 +20,27 @@ public sealed partial class UserGrain
         }
 
         // PreferFairness: the thread pool's global FIFO queue rather than this thread's LIFO local queue, so that under
-        // many concurrent searches the oldest runs first (tail latency) instead of the newest.
+        // many concurrent searches the oldest runs first (tail latency) instead of the newest. Counted in the silo's
+        // search load, which other calls to memory grains wait for (SearchLoad).
+        var load = SearchLoad;
+        load?.Enter();
         return Task.Factory.StartNew(() =>
         {
-            _gate.EnterRead();
             try
             {
-                return Search(query, topK, minScore, filter);
+                _gate.EnterRead();
+                try
+                {
+                    return Search(query, topK, minScore, filter);
+                }
+                finally
+                {
+                    _gate.ExitRead();
+                }
             }
             finally
             {
-                _gate.ExitRead();
+                load?.Exit();
             }
         }, CancellationToken.None, TaskCreationOptions.PreferFairness | TaskCreationOptions.DenyChildAttach, TaskScheduler.Default);
     }

@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Globalization;
+using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using OrleansMemory.Abstractions;
@@ -10,6 +12,9 @@ namespace OrleansMemory.Grains.Users;
 internal sealed partial class MemoryRows
 {
     private readonly Dictionary<string, (byte[] Utf8Key, Dictionary<string, HashSet<int>> Rows)> _metadataIndex = new(StringComparer.Ordinal);
+
+    /// <summary>From this many rows on, a mask is filled on several cores.</summary>
+    private const int ParallelMaskRows = 32_768;
 
     /// <summary>Rows that pass the filter's type, importance, creation-time and scalar metadata tests, as a mask rented
     /// from <see cref="ArrayPool{T}.Shared"/> (return it); null when the filter has none of them. Metadata values are
@@ -42,13 +47,26 @@ internal sealed partial class MemoryRows
         var min = filter.MinImportance ?? double.NegativeInfinity;
         var after = filter.CreatedAfter?.UtcTicks ?? long.MinValue;
         var before = filter.CreatedBefore?.UtcTicks ?? long.MaxValue;
-        var typeColumn = _types;
-        var importance = _importance;
-        var created = _createdTicks;
-        for (var row = 0; row < count; row++)
+        var (typeColumn, importance, created) = (_types, _importance, _createdTicks);
+        void Fill(int from, int to)
         {
-            var type = typeColumn[row];
-            mask[row] = type >= 0 && (types is null || types[type]) && importance[row] >= min && created[row] >= after && created[row] < before;
+            for (var row = from; row < to; row++)
+            {
+                var type = typeColumn[row];
+                mask[row] = type >= 0 && (types is null || types[type]) && importance[row] >= min && created[row] >= after && created[row] < before;
+            }
+        }
+
+        // A large user's mask is filled on every core, as its scan is (a third of a filtered 100k search went here).
+        var parts = count >= ParallelMaskRows ? Math.Clamp(Environment.ProcessorCount, 1, 4) : 1;
+        if (parts == 1)
+        {
+            Fill(0, count);
+        }
+        else
+        {
+            var per = (count + parts - 1) / parts;
+            Parallel.For(0, parts, p => Fill(p * per, Math.Min(count, (p + 1) * per)));
         }
 
         foreach (var (key, value) in indexed)
@@ -61,10 +79,8 @@ internal sealed partial class MemoryRows
                 member[row] = true;
             }
 
-            for (var row = 0; row < count; row++)
-            {
-                mask[row] &= member[row];
-            }
+            var kept = MemoryMarshal.Cast<bool, byte>(mask.AsSpan(0, count));
+            TensorPrimitives.BitwiseAnd(kept, MemoryMarshal.Cast<bool, byte>(member.AsSpan(0, count)), kept);
 
             ArrayPool<bool>.Shared.Return(member);
         }

@@ -54,6 +54,7 @@ public sealed class SearchLoad
         }
 
         Interlocked.Increment(ref _waits);
+        Users.SearchMetrics.RecordWait();
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_lock)
         {

@@ -4,7 +4,8 @@ using System.Diagnostics.Metrics;
 namespace OrleansMemory.Grains.Users;
 
 /// <summary>The meter <c>OrleansMemory.Search</c>: how long a user grain's search takes inside the grain (validation,
-/// filter, scan, re-rank), by size class of the user.</summary>
+/// filter, scan, re-rank), by size class of the user, and how many other calls waited for searches
+/// (<see cref="SearchLoad"/>).</summary>
 internal static class SearchMetrics
 {
     /// <summary>The meter's name.</summary>
@@ -14,6 +15,12 @@ internal static class SearchMetrics
 
     private static readonly Histogram<double> Duration = Meter.CreateHistogram<double>(
         "orleansmemory.search.duration", unit: "s", description: "Time a user grain spends answering one memory search.");
+
+    private static readonly Counter<long> Waits = Meter.CreateCounter<long>(
+        "orleansmemory.search.waited_calls", description: "Calls to memory grains that waited for the searches in flight when they arrived.");
+
+    /// <summary>Counts a call that waited for searches.</summary>
+    public static void RecordWait() => Waits.Add(1);
 
     public static void Record(long startTimestamp, int memories, bool filtered)
     {

@@ -103,10 +103,10 @@ internal sealed partial class EmbeddingMatrix
     }
 
     /// <summary>The int8 pass over rows [from, to) (from a multiple of <see cref="QuantizedRows.BlockRows"/>), in chunks
-    /// of <see cref="BlockRows"/>: a chunk whose rows are all kept is scored whole; otherwise blocks of 16 with no kept
-    /// row (by state or mask) are not read and rows not kept score minus infinity. Only scores that reach the candidate
-    /// list's current threshold are looked at one by one, and <paramref name="accept"/> is asked only about rows that
-    /// would enter.</summary>
+    /// of <see cref="BlockRows"/>: a chunk whose rows are all kept is scored whole; otherwise the rows kept (by state and
+    /// mask) are a bit mask, blocks of 16 with none are not read, and only kept rows are offered. Only scores that reach
+    /// the candidate list's current threshold are looked at one by one, and <paramref name="accept"/> is asked only about
+    /// rows that would enter.</summary>
     private TopK ScanQuantized(int from, int to, byte[] query, float queryScale, int candidates, float floor, bool includeArchived, bool[]? mask,
         Func<int, bool>? accept)
     {
@@ -207,8 +207,10 @@ internal sealed partial class EmbeddingMatrix
         }
     }
 
+    /// <summary>How many candidates ahead of the re-rank their float32 rows are fetched.</summary>
     private const int PrefetchAhead = 4;
 
+    /// <summary>Asks for every cache line of a float32 row (a hint; nothing happens without SSE).</summary>
     private unsafe void PrefetchRow(int row)
     {
         if (!Sse.IsSupported)

@@ -19,7 +19,6 @@ public abstract class MemoryGrainBase : Grain
             ?? throw new InvalidOperationException(
                 $"{GetType().Name}: no grain storage provider named '{Options.StorageProviderName}' is registered " +
                 "(MemoryGrainOptions.StorageProviderName). Register one with silo.AddMemoryGrainStorage(name) or AddFileGrainStorage(name, ...).");
-        SearchLoad = ServiceProvider.GetService<SearchLoad>();
     }
 
     /// <summary>The memory grain options.</summary>
@@ -30,9 +29,6 @@ public abstract class MemoryGrainBase : Grain
 
     /// <summary>The storage provider named by <see cref="MemoryGrainOptions.StorageProviderName"/>.</summary>
     private protected IGrainStorage Storage { get; }
-
-    /// <summary>The silo's count of searches in flight (null when the memory grains' services are not registered).</summary>
-    private protected SearchLoad? SearchLoad { get; }
 
     /// <summary>The current time.</summary>
     protected DateTimeOffset Now => Clock.GetUtcNow();

@@ -11,6 +11,10 @@ public sealed partial class UserGrain
 {
     private readonly ReadWriteGate _gate = new();
 
+    /// <summary>The silo's count of searches in flight, which other calls wait for (null when the memory grains'
+    /// services are not registered).</summary>
+    private readonly SearchLoad? _searchLoad;
+
     /// <summary>Runs a search: inline for a small user (it takes microseconds), else on the thread pool as a reader.</summary>
     private Task<IReadOnlyList<MemorySearchResult>> SearchSharedAsync(float[] query, int topK, double minScore, MemoryFilter? filter)
     {
@@ -22,7 +26,7 @@ public sealed partial class UserGrain
         // PreferFairness: the thread pool's global FIFO queue rather than this thread's LIFO local queue, so that under
         // many concurrent searches the oldest runs first (tail latency) instead of the newest. Counted in the silo's
         // search load, which other calls to memory grains wait for (SearchLoad).
-        var load = SearchLoad;
+        var load = _searchLoad;
         load?.Enter();
         return Task.Factory.StartNew(() =>
         {

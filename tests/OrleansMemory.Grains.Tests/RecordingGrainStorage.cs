@@ -24,6 +24,7 @@ public sealed class RecordingGrainStorage(IGrainStorage inner, IGrainStorageSeri
 
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken)
     {
+        recorder.BeforeWrite(grainId, stateName);
         await inner.WriteStateAsync(stateName, grainId, grainState, cancellationToken);
         recorder.Wrote(grainId, stateName, serializer.Serialize(grainState.State).ToMemory().Length);
     }

@@ -39,7 +39,13 @@ public sealed class StorageRecorder
         Interlocked.Increment(ref _writes);
         _live[(grainId, stateName)] = true;
         _lastWrite[(grainId, stateName)] = bytes;
+        _writesOf.AddOrUpdate((grainId, stateName), 1, static (_, n) => n + 1);
     }
+
+    private readonly ConcurrentDictionary<(GrainId Grain, string State), long> _writesOf = new();
+
+    /// <summary>How many times one record of a grain was written.</summary>
+    public long WritesOf(GrainId grainId, string stateName) => _writesOf.GetValueOrDefault((grainId, stateName));
 
     internal void Cleared(GrainId grainId, string stateName) => _live.TryRemove((grainId, stateName), out _);
 
@@ -47,6 +53,27 @@ public sealed class StorageRecorder
 
     /// <summary>Makes the next clear of one record of a grain fail (a crash part-way through).</summary>
     public void FailNextClearOf(GrainId grainId, string stateName) => _failNextClear[(grainId, stateName)] = true;
+
+    private readonly ConcurrentDictionary<(GrainId Grain, string State), int> _failWrite = new();
+
+    /// <summary>Makes a coming write of one record of a grain fail (a crash part-way through): the next one, or the one
+    /// after <paramref name="skip"/> more.</summary>
+    public void FailNextWriteOf(GrainId grainId, string stateName, int skip = 0) => _failWrite[(grainId, stateName)] = skip;
+
+    internal void BeforeWrite(GrainId grainId, string stateName)
+    {
+        if (_failWrite.TryGetValue((grainId, stateName), out var skip))
+        {
+            if (skip > 0)
+            {
+                _failWrite[(grainId, stateName)] = skip - 1;
+                return;
+            }
+
+            _failWrite.TryRemove((grainId, stateName), out _);
+            throw new InvalidOperationException($"Injected failure writing {stateName}.");
+        }
+    }
 
     internal void BeforeClear(GrainId grainId, string stateName)
     {

@@ -4,7 +4,14 @@ namespace OrleansMemory.Grains.Storage;
 /// first item kept (items before it were dropped by retention; absent in logs written before retention: 0).</summary>
 internal sealed class LogHead
 {
+    /// <summary>The count when the head was written: exact unless <see cref="TailCounted"/>; then it names the tail page
+    /// (the page of its last item) and the log holds that page's start plus the tail page's items.</summary>
     public long Count { get; set; }
+
+    /// <summary>Whether appends within the tail page leave the head alone (the tail page's items are counted); false in
+    /// logs written before, after a clear began, and while an append that fills the old tail page and moves to new
+    /// pages is under way.</summary>
+    public bool TailCounted { get; set; }
 
     public long First { get; set; }
 

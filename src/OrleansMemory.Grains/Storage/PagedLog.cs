@@ -3,11 +3,17 @@ using System.Globalization;
 namespace OrleansMemory.Grains.Storage;
 
 /// <summary>A long, ordered log of a grain kept as fixed-size pages, each its own state record
-/// (<c>{name}/000000</c>, <c>{name}/000001</c>, ...), plus a small head record (<c>{name}/head</c>) with the item count.
-/// Appending rewrites only the tail page and the head, so its cost does not grow with the log's length; changing an
-/// item rewrites only its page. Readers trust the head: items a failed append left beyond the count are ignored and
-/// overwritten. The page size is fixed when the log is first written (kept in the head), so later configuration
-/// changes do not misread an existing log. Not thread-safe: use it from grain turns only.</summary>
+/// (<c>{name}/000000</c>, <c>{name}/000001</c>, ...), plus a small head record (<c>{name}/head</c>). Appending rewrites
+/// only the tail page, and the head only when the tail moves to a new page, so its cost does not grow with the log's
+/// length; changing an item rewrites only its page.
+/// <para>The count: the head says which page is the tail (<see cref="LogHead.TailCounted"/>) and the tail page's items
+/// count, so an append within the tail page is committed by that one page write (atomic in every provider). An append
+/// that moves the tail is committed by the head written after its pages: pages beyond the head's tail are not read, so a
+/// failure before the head leaves nothing visible. An append that also fills the old tail page first switches the head
+/// to an exact count (<see cref="LogHead.Count"/>, as logs written before this kept it), so that its items in the old
+/// tail page stay invisible until the head commits them; items a failed append left beyond an exact count are ignored
+/// and overwritten. The page size is fixed when the log is first written (kept in the head), so later configuration
+/// changes do not misread an existing log. Not thread-safe: use it from grain turns only.</para></summary>
 /// <typeparam name="T">The item type; it must round-trip through the provider's JSON serializer.</typeparam>
 internal sealed class PagedLog<T>
 {
@@ -33,8 +39,10 @@ internal sealed class PagedLog<T>
         _head = new StateRecord<LogHead>(storage, grainId, name + "/head");
     }
 
+    private long _count;
+
     /// <summary>The number of items ever appended (positions do not move when old items are dropped).</summary>
-    public long Count => _head.State.Count;
+    public long Count => _count;
 
     /// <summary>The position of the first item kept: items before it were dropped by <see cref="TrimBeforeAsync"/>.</summary>
     public long First => Math.Min(_head.State.First, Count);
@@ -46,7 +54,7 @@ internal sealed class PagedLog<T>
     public async Task UsePageSizeIfNewAsync(int pageSize)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
-        await _head.EnsureLoadedAsync();
+        await EnsureLoadedAsync();
         if (_head.State.PageSize == 0 && Count == 0)
         {
             _configuredPageSize = pageSize;
@@ -63,24 +71,48 @@ internal sealed class PagedLog<T>
     /// <summary>Records in the head that the owning grain is erasing itself, before it clears anything.</summary>
     public async Task MarkErasingAsync()
     {
-        await _head.EnsureLoadedAsync();
+        await EnsureLoadedAsync();
         if (!_head.State.Erasing)
         {
             _head.State.Erasing = true;
-            await _head.WriteAsync();
+            await WriteHeadAsync();
         }
     }
 
-    /// <summary>Reads the head record.</summary>
-    public Task LoadAsync() => _head.ReadAsync();
+    /// <summary>Reads the head record, and the tail page when the count is the tail page's.</summary>
+    public async Task LoadAsync()
+    {
+        await _head.ReadAsync();
+        _count = _head.State.Count;
+        if (_head.State.TailCounted)
+        {
+            var tail = TailOf(_head.State.Count, PageSize);
+            var page = await ReadPageStateAsync(tail);
+            _tail = (tail, page);
+            // At least the head's count: retention may have deleted a tail page whose items were all dropped.
+            _count = Math.Max(_head.State.Count, (tail * PageSize) + Math.Min(page.State!.Items.Count, PageSize));
+        }
+    }
 
-    /// <summary>Reads the head record unless it was read already.</summary>
-    public Task EnsureLoadedAsync() => _head.EnsureLoadedAsync();
+    /// <summary>Reads the head record (and tail page) unless they were read already.</summary>
+    public Task EnsureLoadedAsync() => _head.IsLoaded ? Task.CompletedTask : LoadAsync();
+
+    /// <summary>The tail page of a log whose head was last written at <paramref name="count"/> items: the page of its
+    /// last item (the head is rewritten whenever the tail moves to another page).</summary>
+    private static long TailOf(long count, int size) => count > 0 ? (count - 1) / size : 0;
+
+    /// <summary>Writes the head with the current count.</summary>
+    private Task WriteHeadAsync()
+    {
+        _head.State.PageSize = PageSize;
+        _head.State.Count = _count;
+        return _head.WriteAsync();
+    }
 
     /// <summary>Reads every item, page by page (<see cref="ReadPagesAsync"/>).</summary>
     public async Task<List<T>> ReadAllAsync(int readAhead = DefaultReadAhead)
     {
-        await _head.EnsureLoadedAsync();
+        await EnsureLoadedAsync();
         var items = new List<T>((int)Math.Min(Count, int.MaxValue));
         await foreach (var page in ReadPagesAsync(readAhead))
         {
@@ -110,12 +142,13 @@ internal sealed class PagedLog<T>
     {
         ArgumentNullException.ThrowIfNull(decode);
         ArgumentOutOfRangeException.ThrowIfLessThan(readAhead, 1);
-        await _head.EnsureLoadedAsync();
+        await EnsureLoadedAsync();
         var count = Count;
         var first = First;
         var size = PageSize;
         var pages = (count + size - 1) / size;
         var inFlight = new Queue<Task<(GrainState<LogPage<T>> State, TPage Decoded)>>();
+        var loadedTail = _tail; // read with the head when the tail page's items are the count: not read twice
         var next = first / size;
         for (var page = next; page < pages; page++)
         {
@@ -124,7 +157,7 @@ internal sealed class PagedLog<T>
                 var pageIndex = next++;
                 inFlight.Enqueue(Task.Run(async () =>
                 {
-                    var state = await ReadPageStateAsync(pageIndex).ConfigureAwait(false);
+                    var state = loadedTail is { } tail && tail.Index == pageIndex ? tail.State : await ReadPageStateAsync(pageIndex).ConfigureAwait(false);
                     var items = state.State!.Items;
                     var start = Math.Max(first, pageIndex * size);
                     var expected = (int)(Math.Min(count, (pageIndex + 1) * size) - start);
@@ -145,7 +178,8 @@ internal sealed class PagedLog<T>
         }
     }
 
-    /// <summary>Appends items: writes the tail page (and any new pages) and then the head.</summary>
+    /// <summary>Appends items: writes the tail page (and any new pages), and the head when the tail moves (see the
+    /// class summary for what commits an append).</summary>
     public async Task AppendAsync(IReadOnlyList<T> items)
     {
         if (items.Count == 0)
@@ -153,9 +187,19 @@ internal sealed class PagedLog<T>
             return;
         }
 
-        await _head.EnsureLoadedAsync();
+        await EnsureLoadedAsync();
         var size = PageSize;
         var count = Count;
+        var tailCounted = _head.State.TailCounted;
+        var lastPage = (count + items.Count - 1) / size;
+        var moves = !tailCounted || lastPage != TailOf(_head.State.Count, size);
+        if (moves && tailCounted && count % size != 0)
+        {
+            // Items go into the old tail page and later ones: an exact count hides them until the head below.
+            _head.State.TailCounted = false;
+            await WriteHeadAsync();
+        }
+
         var next = 0;
         while (next < items.Count)
         {
@@ -177,11 +221,26 @@ internal sealed class PagedLog<T>
             await _storage.WriteStateAsync(PageName(pageIndex), _grainId, page);
             count += take;
             next += take;
+            if (!moves)
+            {
+                _count = count; // committed by the page write
+            }
         }
 
-        _head.State.PageSize = size;
-        _head.State.Count = count;
-        await _head.WriteAsync();
+        if (moves)
+        {
+            _count = count;
+            _head.State.TailCounted = true;
+            try
+            {
+                await WriteHeadAsync();
+            }
+            catch
+            {
+                await LoadAsync(); // what storage holds now decides the count
+                throw;
+            }
+        }
     }
 
     /// <summary>Drops the items before position <paramref name="first"/> (retention): deletes every page that holds
@@ -189,7 +248,7 @@ internal sealed class PagedLog<T>
     /// rewritten (their dropped items are skipped on reading). Positions of kept items do not change.</summary>
     public async Task TrimBeforeAsync(long first)
     {
-        await _head.EnsureLoadedAsync();
+        await EnsureLoadedAsync();
         var previous = First;
         first = Math.Min(first, Count);
         if (first <= previous)
@@ -198,9 +257,8 @@ internal sealed class PagedLog<T>
         }
 
         var size = PageSize;
-        _head.State.PageSize = size;
         _head.State.First = first;
-        await _head.WriteAsync(); // first, so that a failure below leaves pages nobody reads, never a head pointing at nothing
+        await WriteHeadAsync(); // first, so that a failure below leaves pages nobody reads, never a head pointing at nothing
         for (var pageIndex = previous / size; pageIndex < first / size; pageIndex++)
         {
             var page = new GrainState<LogPage<T>>();
@@ -215,7 +273,7 @@ internal sealed class PagedLog<T>
     /// <summary>Replaces the item at <paramref name="index"/>, rewriting only its page.</summary>
     public async Task SetAsync(long index, T item)
     {
-        await _head.EnsureLoadedAsync();
+        await EnsureLoadedAsync();
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
         ArgumentOutOfRangeException.ThrowIfLessThan(index, First);
         var size = PageSize;
@@ -241,16 +299,17 @@ internal sealed class PagedLog<T>
     /// <summary>Deletes every page record and the head record.</summary>
     public async Task ClearAsync()
     {
-        await _head.EnsureLoadedAsync();
+        await EnsureLoadedAsync();
         var size = PageSize;
         var count = Count;
         var pages = Math.Max(count / size + 1, _head.State.PendingPages);
         if (_head.Exists && count > 0)
         {
-            _head.State.Count = 0;
+            _count = 0;
+            _head.State.TailCounted = false;
             _head.State.First = 0;
             _head.State.PendingPages = pages;
-            await _head.WriteAsync();
+            await WriteHeadAsync();
         }
 
         // Pages up to and including the one after the last full page (a failed append may have left it behind), and
@@ -263,7 +322,9 @@ internal sealed class PagedLog<T>
         }
 
         _tail = null;
+        _count = 0;
         await _head.ClearAsync();
+        _head.State.TailCounted = false;
         _head.State.PageSize = 0;
         _head.State.First = 0;
         _head.State.PendingPages = 0;

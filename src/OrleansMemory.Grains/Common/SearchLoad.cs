@@ -15,7 +15,7 @@ public sealed class SearchLoad
     public static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(1);
 
     private readonly Lock _lock = new();
-    private readonly List<(long Finished, TaskCompletionSource Done)> _waiting = [];
+    private readonly List<(long Target, TaskCompletionSource Done)> _waiting = [];
     private long _started;
     private long _finished;
     private long _nextTarget = long.MaxValue;

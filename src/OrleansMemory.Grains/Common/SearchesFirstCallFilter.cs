@@ -7,7 +7,8 @@ namespace OrleansMemory.Grains;
 
 /// <summary>Searches first: a call to a memory grain that does not interleave (every write and the plain reads) first
 /// waits for the searches in flight on the silo when it arrived (<see cref="SearchLoad.WaitForSearchesInFlightAsync"/>),
-/// once per call. Searches themselves (<see cref="AlwaysInterleaveAttribute"/>) go straight in. Registered by <c>AddMemoryGrains</c>; off with <see cref="MemoryGrainOptions.WritesYieldToSearches"/>.</summary>
+/// once per call. Searches themselves (<see cref="AlwaysInterleaveAttribute"/>) go straight in. Registered by
+/// <c>AddMemoryGrains</c>; off with <see cref="MemoryGrainOptions.WritesYieldToSearches"/>.</summary>
 internal sealed class SearchesFirstCallFilter(SearchLoad load, IOptions<MemoryGrainOptions> options) : IIncomingGrainCallFilter
 {
     private readonly bool _enabled = options.Value.WritesYieldToSearches;

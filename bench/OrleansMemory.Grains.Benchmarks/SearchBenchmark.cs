@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Numerics.Tensors;
 using System.Text.Json;
 using OrleansMemory.Abstractions;
-using OrleansMemory.Grains.Users;
+using OrleansMemory.VectorIndex;
 
 namespace OrleansMemory.Grains.Benchmarks;
 
@@ -24,11 +24,11 @@ internal static class SearchBenchmark
         matrix.Reserve(dimension, count);
         var load = Stopwatch.GetTimestamp();
         var ids = await BenchData.ImportAsync(user, count, dimension, count ^ dimension,
-            (_, v) => matrix.Add(EmbeddingMatrix.Normalize(v, dimension, int.MaxValue, "v"), RowState.Live));
+            (_, v) => matrix.Add(EmbeddingMatrix.Normalize(v), RowState.Live));
         var loadTime = Stopwatch.GetElapsedTime(load);
         var random = new Random(dimension);
         var queries = Enumerable.Range(0, 64).Select(_ => BenchData.RandomVector(random, dimension)).ToArray();
-        var normalized = queries.Select(q => EmbeddingMatrix.Normalize(q, dimension, int.MaxValue, "q")).ToArray();
+        var normalized = queries.Select(q => EmbeddingMatrix.Normalize(q)).ToArray();
         var scores = new float[count];
 
         // Recall against the exact float32 top 10, over every query (this also warms every path up).

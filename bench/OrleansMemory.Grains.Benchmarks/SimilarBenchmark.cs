@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using OrleansMemory.Grains.Tests;
-using OrleansMemory.Grains.Users;
+using OrleansMemory.VectorIndex.Tests;
+using OrleansMemory.VectorIndex;
 
 namespace OrleansMemory.Grains.Benchmarks;
 
@@ -24,7 +24,7 @@ internal static class SimilarBenchmark
         for (var i = 0; i < count; i++)
         {
             var v = data == "random" ? BenchData.RandomVector(random, dimension) : like.Next();
-            matrix.Add(EmbeddingMatrix.Normalize(v, dimension, 8192, "v"), i % 20 == 7 ? RowState.Archived : RowState.Live);
+            matrix.Add(EmbeddingMatrix.Normalize(v), i % 20 == 7 ? RowState.Archived : RowState.Live);
         }
 
         var threshold = (float)conflict;
@@ -50,7 +50,7 @@ internal static class SimilarBenchmark
                 query = data == "random" ? BenchData.RandomVector(random, dimension) : like.Next();
             }
 
-            query = EmbeddingMatrix.Normalize(query, dimension, 8192, "q");
+            query = EmbeddingMatrix.Normalize(query);
             var t = Stopwatch.GetTimestamp();
             var found = matrix.SearchAbove(query, topK, threshold);
             check.Add(t);
@@ -82,14 +82,14 @@ internal static class SimilarBenchmark
 
     private static float[] Near(float[] of, double cosine, Random random)
     {
-        var noise = EmbeddingMatrix.Normalize(BenchData.RandomVector(random, of.Length), of.Length, 8192, "n");
+        var noise = EmbeddingMatrix.Normalize(BenchData.RandomVector(random, of.Length));
         var along = System.Numerics.Tensors.TensorPrimitives.Dot(noise, of);
         for (var i = 0; i < of.Length; i++)
         {
             noise[i] -= along * of[i];
         }
 
-        noise = EmbeddingMatrix.Normalize(noise, of.Length, 8192, "n");
+        noise = EmbeddingMatrix.Normalize(noise);
         var sin = Math.Sqrt(1 - (cosine * cosine));
         return [.. of.Select((x, i) => (float)((cosine * x) + (sin * noise[i])))];
     }

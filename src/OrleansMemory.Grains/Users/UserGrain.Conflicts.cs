@@ -178,7 +178,7 @@ public sealed partial class UserGrain
                 System.Numerics.Tensors.TensorPrimitives.Add(mean, _matrix.Row(row), mean);
             }
 
-            vector = EmbeddingMatrix.Normalize(mean, _matrix.Dimension, Options.MaxEmbeddingDimension, "resolution.MergedEmbedding");
+            vector = EmbeddingInput.Normalize(mean, _matrix.Dimension, Options.MaxEmbeddingDimension, "resolution.MergedEmbedding");
         }
 
         var now = Now;

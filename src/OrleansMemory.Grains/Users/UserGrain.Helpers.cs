@@ -34,7 +34,7 @@ public sealed partial class UserGrain
             CheckEmbeddingSource(generated: EmbeddedBySilo, paramName);
         }
 
-        return EmbeddingMatrix.Normalize(embedding, _matrix.Dimension, Options.MaxEmbeddingDimension, paramName);
+        return EmbeddingInput.Normalize(embedding, _matrix.Dimension, Options.MaxEmbeddingDimension, paramName);
     }
 
     /// <summary>Appends memories to the log and the matrix; fixes the dimension with the first one. Returns the first row.</summary>

@@ -120,7 +120,7 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
             Guard.UnitInterval(m.Importance, name + ".Importance");
             Guard.Metadata(m.Metadata, name + ".Metadata", Options);
             CheckEmbeddingSource(generated: false, name + ".Embedding");
-            var vector = EmbeddingMatrix.Normalize(m.Embedding, dimension, Options.MaxEmbeddingDimension, name + ".Embedding");
+            var vector = EmbeddingInput.Normalize(m.Embedding, dimension, Options.MaxEmbeddingDimension, name + ".Embedding");
             dimension = vector.Length;
             var created = m.CreatedAt == default ? now : m.CreatedAt;
             prepared.Add((new SemanticMemory(NewId(), m.Text, m.Type, m.Importance, m.Metadata, created, now, created, 1), vector));
@@ -145,7 +145,7 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
         Guard.Range(topK, 1, 1000, nameof(topK));
         Guard.UnitInterval(minScore, nameof(minScore));
         var accept = CompileFilter(filter);
-        var query = EmbeddingMatrix.Normalize(queryEmbedding, _matrix.Dimension, Options.MaxEmbeddingDimension, nameof(queryEmbedding));
+        var query = EmbeddingInput.Normalize(queryEmbedding, _matrix.Dimension, Options.MaxEmbeddingDimension, nameof(queryEmbedding));
         if (_matrix.Count == 0)
         {
             return [];

@@ -1,4 +1,4 @@
-namespace OrleansMemory.Grains.Users;
+namespace OrleansMemory.VectorIndex;
 
 /// <summary>The best <c>k</c> (row, score) pairs seen with a score of at least <c>minScore</c>: a min-heap on the
 /// score, so the weakest kept pair is the root and a new pair costs O(log k) when it enters. Ties keep the pair seen

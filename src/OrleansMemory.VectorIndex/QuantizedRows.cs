@@ -5,7 +5,7 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-namespace OrleansMemory.Grains.Users;
+namespace OrleansMemory.VectorIndex;
 
 /// <summary>An int8 copy of normalised rows for the first, approximate pass of a search: each row is scaled so that its
 /// largest absolute value maps to 127 (symmetric, per-row scale), so a row is a quarter of its float32 bytes and a scan

@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
-namespace OrleansMemory.Grains.Users;
+namespace OrleansMemory.VectorIndex;
 
 /// <summary>The fast Walsh-Hadamard transform (unnormalised: it scales norms by the square root of the length), the
 /// orthogonal mixing step of a randomized Hadamard rotation.</summary>

@@ -1,9 +1,9 @@
-namespace OrleansMemory.Grains.Users;
+namespace OrleansMemory.VectorIndex;
 
-/// <summary>Memory id to row. Ids the grain makes (<see cref="MemoryGrainBase"/>'s 32 lowercase hex digits) are kept
+/// <summary>Id to row. Ids of 32 lowercase hex digits (what the memory grains make) are kept
 /// as 16-byte keys instead of strings (a 32-character string is 88 bytes, about 6% of a 384-dimension float32 row, on
-/// top of the dictionary entry); any other id is kept as it is. Changed only by the grain's writer.</summary>
-internal sealed class MemoryIdIndex
+/// top of the dictionary entry); any other id is kept as it is. Changed only by the index's single writer.</summary>
+public sealed class MemoryIdIndex
 {
     private readonly Dictionary<Guid, int> _packed = [];
     private readonly Dictionary<string, int> _other = new(StringComparer.Ordinal);
@@ -39,6 +39,7 @@ internal sealed class MemoryIdIndex
     /// <summary>Makes room for this many ids the grain made (on activation, so the table is not doubled past the count).</summary>
     public void EnsureCapacity(int count) => _packed.EnsureCapacity(count);
 
+    /// <summary>Removes every id.</summary>
     public void Clear()
     {
         _packed.Clear();

@@ -1,4 +1,4 @@
-namespace OrleansMemory.Grains.Tests;
+namespace OrleansMemory.VectorIndex.Tests;
 
 /// <summary>Vectors shaped like real sentence embeddings rather than random directions: a shared mean direction
 /// (anisotropy: unrelated texts score about 0.25), 256 topics (same-topic memories score about 0.45-0.75, around the

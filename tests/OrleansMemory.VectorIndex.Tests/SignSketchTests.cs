@@ -1,7 +1,6 @@
-using OrleansMemory.Abstractions;
-using OrleansMemory.Grains.Users;
 
-namespace OrleansMemory.Grains.Tests;
+
+namespace OrleansMemory.VectorIndex.Tests;
 
 /// <summary>The add's duplicate and conflict check through <see cref="SignSketch"/> (<see cref="EmbeddingMatrix.SearchAbove"/>)
 /// finds what the exact scan finds, in the same order, on random and on embedding-like data, and follows every change
@@ -40,7 +39,7 @@ public sealed class SignSketchTests
                 1 => q % 2 == 0 ? of : like.Near(of, Math.Min(1, conflict + 0.001)),
                 _ => Next(data, like, random, dimension),
             };
-            query = EmbeddingMatrix.Normalize(query, dimension, 8192, "q");
+            query = EmbeddingMatrix.Normalize(query);
 
             var found = matrix.SearchAbove(query, TopK, threshold);
             sketched += matrix.LastSketchCandidates >= 0 ? 1 : 0;
@@ -74,7 +73,7 @@ public sealed class SignSketchTests
         for (var q = 0; q < 60; q++)
         {
             var query = EmbeddingMatrix.Normalize(q % 2 == 0 ? like.Near(matrix.Row(Pick(matrix, random)).ToArray(), 0.5 + (0.5 * random.NextDouble()))
-                : Next(data, like, random, dimension), dimension, 8192, "q");
+                : Next(data, like, random, dimension));
             for (var row = 0; row < matrix.Count; row += 3)
             {
                 var p = sketch.CentredAngle(query, matrix.Row(row)) / Math.PI;
@@ -98,13 +97,13 @@ public sealed class SignSketchTests
         var threshold = 0.8f;
         void Same(float[] query)
         {
-            query = EmbeddingMatrix.Normalize(query, dimension, 8192, "q");
+            query = EmbeddingMatrix.Normalize(query);
             var found = matrix.SearchAbove(query, TopK, threshold);
             Assert.True(matrix.LastSketchCandidates >= 0, "the sketch should have answered");
             Assert.Equal(matrix.SearchExact(query, TopK, threshold, false, null).Select(e => e.Row), found.Select(f => f.Row));
         }
 
-        var fresh = EmbeddingMatrix.Normalize(like.Next(), dimension, 8192, "v");
+        var fresh = EmbeddingMatrix.Normalize(like.Next());
         Same(like.Near(fresh, 0.97));
 
         // Update in place: row 10 gets the fresh direction, and is found by it.
@@ -132,7 +131,7 @@ public sealed class SignSketchTests
         matrix.ResetForLoad(dimension, 3000);
         for (var i = 0; i < 3000; i++)
         {
-            var v = EmbeddingMatrix.Normalize(Vectors.Random(dimension, random), dimension, 8192, "v");
+            var v = EmbeddingMatrix.Normalize(Vectors.Random(dimension, random));
             matrix.DecodeRow(i, EmbeddingMatrix.Encode(v), RowState.Live);
         }
 
@@ -151,14 +150,14 @@ public sealed class SignSketchTests
         for (var q = 0; q < 40; q++)
         {
             var of = matrix.Row(Pick(matrix, random)).ToArray();
-            var query = EmbeddingMatrix.Normalize(q % 2 == 0 ? like.Near(of, conflict + (0.1 * random.NextDouble())) : like.Next(), 64, 8192, "q");
+            var query = EmbeddingMatrix.Normalize(q % 2 == 0 ? like.Near(of, conflict + (0.1 * random.NextDouble())) : like.Next());
             var above = matrix.SearchAbove(query, TopK, (float)conflict);
             Assert.Equal(matrix.SearchExact(query, TopK, (float)conflict, false, null).Select(e => e.Row), above.Select(f => f.Row));
             found += matrix.LastSketchCandidates >= 0 ? above.Count : 0;
         }
 
         Assert.True(found >= 20, $"the sketch itself answered with only {found} rows");
-        var last = EmbeddingMatrix.Normalize(like.Near(matrix.Row(40_000).ToArray(), 0.99), 64, 8192, "q");
+        var last = EmbeddingMatrix.Normalize(like.Near(matrix.Row(40_000).ToArray(), 0.99));
         Assert.Equal(40_000, matrix.SearchAbove(last, TopK, (float)conflict)[0].Row);
     }
 
@@ -168,7 +167,7 @@ public sealed class SignSketchTests
         const int dimension = 64;
         var (matrix, like, _) = Build("embedding-like", dimension, rows: EmbeddingMatrix.SketchRowsPerTurn + 3000, sketch: false);
         Assert.False(matrix.SketchReady);
-        var query = EmbeddingMatrix.Normalize(like.Near(matrix.Row(matrix.Count - 1).ToArray(), 0.95), dimension, 8192, "q");
+        var query = EmbeddingMatrix.Normalize(like.Near(matrix.Row(matrix.Count - 1).ToArray(), 0.95));
         var first = matrix.SearchAbove(query, TopK, 0.8f);
         Assert.Equal(-1, matrix.LastSketchCandidates); // too far behind: the scan answered, a slice was sketched
         Assert.Equal(EmbeddingMatrix.SketchRowsPerTurn, matrix.Sketch.Covered);
@@ -176,48 +175,6 @@ public sealed class SignSketchTests
         Assert.True(matrix.SketchReady);
         Assert.Equal(first, matrix.SearchAbove(query, TopK, 0.8f));
         Assert.True(matrix.LastSketchCandidates >= 1);
-    }
-
-    [Fact]
-    public async Task A_large_user_finds_duplicates_through_the_sketch_after_changes_and_a_restart()
-    {
-        const int dimension = 64;
-        var directory = MemoryCluster.NewDirectory();
-        try
-        {
-            var like = new EmbeddingLikeData(dimension, 21);
-            var vectors = Enumerable.Range(0, 3000).Select(_ => like.Next()).ToArray();
-            string[] ids;
-            var replaced = like.Next();
-            await using (var cluster = await MemoryCluster.StartAsync(StorageKind.File, directory))
-            {
-                var user = cluster.Factory.GetGrain<IUserGrain>("sketched");
-                ids = [.. await user.ImportMemoriesAsync([.. vectors.Select((v, i) => new ImportedMemory($"memory {i}", v))])];
-                var again = await user.AddMemoryAsync("memory 17", like.Near(vectors[17], 0.99));
-                Assert.Equal((AddMemoryOutcome.Duplicate, ids[17]), (again.Outcome, again.DuplicateOf));
-
-                await user.UpdateMemoryAsync(ids[42], new MemoryUpdate(Embedding: replaced));
-                again = await user.AddMemoryAsync("memory 42", like.Near(replaced, 0.99));
-                Assert.Equal((AddMemoryOutcome.Duplicate, ids[42]), (again.Outcome, again.DuplicateOf));
-
-                await user.DeleteMemoryAsync(ids[99]);
-                var added = await user.AddMemoryAsync("memory 99", like.Near(vectors[99], 0.99));
-                Assert.Equal(AddMemoryOutcome.Added, added.Outcome);
-            }
-
-            await using (var cluster = await MemoryCluster.StartAsync(StorageKind.File, directory))
-            {
-                var user = cluster.Factory.GetGrain<IUserGrain>("sketched");
-                var again = await user.AddMemoryAsync("memory 42", like.Near(replaced, 0.985));
-                Assert.Equal((AddMemoryOutcome.Duplicate, ids[42]), (again.Outcome, again.DuplicateOf));
-                again = await user.AddMemoryAsync("memory 2999", like.Near(vectors[2999], 0.985));
-                Assert.Equal((AddMemoryOutcome.Duplicate, ids[2999]), (again.Outcome, again.DuplicateOf));
-            }
-        }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
-        }
     }
 
     private static int Pick(EmbeddingMatrix matrix, Random random)
@@ -234,7 +191,7 @@ public sealed class SignSketchTests
         for (var i = 0; i < rows; i++)
         {
             var state = i % 20 == 7 ? RowState.Archived : RowState.Live;
-            matrix.Add(EmbeddingMatrix.Normalize(Next(data, like, random, dimension), dimension, 8192, "v"), state);
+            matrix.Add(EmbeddingMatrix.Normalize(Next(data, like, random, dimension)), state);
         }
 
         matrix.SetState(11, RowState.Deleted);

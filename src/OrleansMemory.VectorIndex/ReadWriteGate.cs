@@ -1,13 +1,13 @@
-namespace OrleansMemory.Grains.Users;
+namespace OrleansMemory.VectorIndex;
 
 /// <summary>Many readers or one writer, for a grain whose searches run on the thread pool while its single writer changes
-/// the in-memory index (<see cref="UserGrain"/>). A reader costs two interlocked operations and waits only while a
+/// the in-memory index (the user grain). A reader costs two interlocked operations and waits only while a
 /// writer is inside or waiting; the writer spins, never sleeps, until the readers inside have left, and keeps new ones
 /// out until it is done (its changes take microseconds and hold no await). <see cref="ReaderWriterLockSlim"/> did the
 /// same job, but its per-thread bookkeeping and internal spin lock cost about 40% of a hot user's search throughput
 /// with 64 concurrent searches on two cores. Waiting readers block their thread briefly rather than await: resumed
 /// continuations queued behind new searches made the waiting ones the slowest (p99 170-330 ms with a writer).</summary>
-internal sealed class ReadWriteGate : IDisposable
+public sealed class ReadWriteGate : IDisposable
 {
     private readonly ManualResetEventSlim _open = new(initialState: true);
     private int _readers;

@@ -3,7 +3,7 @@ using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
-namespace OrleansMemory.Grains.Users;
+namespace OrleansMemory.VectorIndex;
 
 /// <summary>A compact sketch of every row for range searches above a high similarity (the duplicate and conflict check
 /// of an add): sign bits of the row minus a mean direction after a randomized Hadamard rotation (SimHash), plus two

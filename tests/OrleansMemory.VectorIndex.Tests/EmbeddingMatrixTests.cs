@@ -1,7 +1,7 @@
 using System.Numerics.Tensors;
-using OrleansMemory.Grains.Users;
 
-namespace OrleansMemory.Grains.Tests;
+
+namespace OrleansMemory.VectorIndex.Tests;
 
 public sealed class EmbeddingMatrixTests
 {
@@ -16,13 +16,13 @@ public sealed class EmbeddingMatrixTests
         var vectors = new List<float[]>();
         for (var i = 0; i < rows; i++)
         {
-            var v = EmbeddingMatrix.Normalize(Vectors.Random(dimension, random), dimension, 8192, "v");
+            var v = EmbeddingMatrix.Normalize(Vectors.Random(dimension, random));
             vectors.Add(v);
             matrix.Add(v, i % 7 == 3 ? RowState.Archived : RowState.Live);
         }
 
         matrix.SetState(5, RowState.Deleted);
-        var query = EmbeddingMatrix.Normalize(Vectors.Random(dimension, random), dimension, 8192, "q");
+        var query = EmbeddingMatrix.Normalize(Vectors.Random(dimension, random));
         var expected = Enumerable.Range(0, rows)
             .Where(i => i != 5 && i % 7 != 3)
             .Select(i => (Row: i, Score: TensorPrimitives.Dot(vectors[i], query)))

@@ -1,6 +1,6 @@
-using OrleansMemory.Grains.Users;
 
-namespace OrleansMemory.Grains.Tests;
+
+namespace OrleansMemory.VectorIndex.Tests;
 
 public sealed class MemoryIdIndexTests
 {

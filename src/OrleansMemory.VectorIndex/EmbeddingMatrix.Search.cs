@@ -6,10 +6,10 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-namespace OrleansMemory.Grains.Users;
+namespace OrleansMemory.VectorIndex;
 
 /// <summary>Two-stage search: an int8 scan picks candidates, an exact float32 dot product re-ranks them.</summary>
-internal sealed partial class EmbeddingMatrix
+public sealed partial class EmbeddingMatrix
 {
     /// <summary>Below this many rows the exact float32 scan is as fast as the quantized one, and it is exact.</summary>
     public const int ExactScanRows = 2048;

@@ -2,14 +2,13 @@ using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
-using OrleansMemory.Abstractions;
 
-namespace OrleansMemory.Grains.Users;
+namespace OrleansMemory.VectorIndex;
 
 /// <summary>Every embedding of one user in one contiguous float array (row i = memory i), normalised once on the way
 /// in, so that cosine similarity is a dot product, plus an int8 copy (<see cref="QuantizedRows"/>) that large searches
 /// scan first. Rows have a state: deleted rows are zeroed and skipped, archived rows are skipped unless asked for.</summary>
-internal sealed partial class EmbeddingMatrix
+public sealed partial class EmbeddingMatrix
 {
     private readonly QuantizedRows _quantized = new();
     private float[] _data = [];
@@ -24,10 +23,13 @@ internal sealed partial class EmbeddingMatrix
     /// <summary>The rows as one contiguous span.</summary>
     public ReadOnlySpan<float> Data => _data.AsSpan(0, Count * Dimension);
 
+    /// <summary>A row's normalised values.</summary>
     public ReadOnlySpan<float> Row(int row) => _data.AsSpan(row * Dimension, Dimension);
 
+    /// <summary>A row's state.</summary>
     public RowState GetState(int row) => (RowState)_states[row];
 
+    /// <summary>Sets a row's state; a deleted row is zeroed in every copy (float32, int8, sketch).</summary>
     public void SetState(int row, RowState state)
     {
         _states[row] = (byte)state;
@@ -105,6 +107,7 @@ internal sealed partial class EmbeddingMatrix
         return state;
     }
 
+    /// <summary>Replaces a row's values (normalised) in every copy.</summary>
     public void Set(int row, ReadOnlySpan<float> normalized)
     {
         normalized.CopyTo(_data.AsSpan(row * Dimension, Dimension));
@@ -112,6 +115,7 @@ internal sealed partial class EmbeddingMatrix
         _sketch.Update(row, normalized);
     }
 
+    /// <summary>Removes every row and forgets the dimension.</summary>
     public void Clear()
     {
         _data = [];
@@ -125,38 +129,14 @@ internal sealed partial class EmbeddingMatrix
     /// <summary>The stored form of a row: its float32 values as little-endian bytes (base64 in JSON).</summary>
     public static byte[] Encode(ReadOnlySpan<float> row) => MemoryMarshal.AsBytes(row).ToArray();
 
-    /// <summary>Validates an embedding and returns a normalised copy.</summary>
-    /// <exception cref="MemoryValidationException">Wrong dimension, NaN or infinite values, or a zero vector.</exception>
-    public static float[] Normalize(float[]? vector, int expectedDimension, int maxDimension, string paramName)
+    /// <summary>A normalised copy of <paramref name="vector"/> (unit length, so that cosine similarity is a dot product).</summary>
+    /// <exception cref="ArgumentException">The vector is empty, or its norm is zero or not finite.</exception>
+    public static float[] Normalize(ReadOnlySpan<float> vector)
     {
-        if (vector is null || vector.Length == 0)
-        {
-            throw new MemoryValidationException($"{paramName} must not be empty.", paramName);
-        }
-
-        if (expectedDimension > 0 && vector.Length != expectedDimension)
-        {
-            throw new MemoryValidationException(
-                $"{paramName} has dimension {vector.Length}; this user's embeddings have dimension {expectedDimension}.", paramName);
-        }
-
-        if (vector.Length > maxDimension)
-        {
-            throw new MemoryValidationException($"{paramName} has dimension {vector.Length}; the limit is {maxDimension}.", paramName);
-        }
-
-        for (var i = 0; i < vector.Length; i++)
-        {
-            if (!float.IsFinite(vector[i]))
-            {
-                throw new MemoryValidationException($"{paramName}[{i}] is {vector[i]}; embeddings must be finite numbers.", paramName);
-            }
-        }
-
-        var norm = TensorPrimitives.Norm(vector);
+        var norm = vector.IsEmpty ? 0 : TensorPrimitives.Norm(vector);
         if (!(norm > 0) || !float.IsFinite(norm))
         {
-            throw new MemoryValidationException($"{paramName} is a zero vector (or its norm is not finite); it has no direction to compare.", paramName);
+            throw new ArgumentException("The vector is empty, a zero vector or has a norm that is not finite.", nameof(vector));
         }
 
         var normalized = new float[vector.Length];
@@ -246,9 +226,14 @@ internal sealed partial class EmbeddingMatrix
 }
 
 /// <summary>The state of a row of <see cref="EmbeddingMatrix"/>.</summary>
-internal enum RowState : byte
+public enum RowState : byte
 {
+    /// <summary>No vector: zeroed and never returned.</summary>
     Deleted = 0,
+
+    /// <summary>Searched.</summary>
     Live = 1,
+
+    /// <summary>Searched only when archived rows are asked for.</summary>
     Archived = 2,
 }

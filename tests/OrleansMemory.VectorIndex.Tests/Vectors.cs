@@ -1,4 +1,4 @@
-namespace OrleansMemory.Grains.Tests;
+namespace OrleansMemory.VectorIndex.Tests;
 
 /// <summary>Test embeddings with known cosine similarities.</summary>
 public static class Vectors

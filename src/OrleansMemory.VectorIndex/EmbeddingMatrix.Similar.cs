@@ -1,11 +1,11 @@
 using System.Numerics.Tensors;
 
-namespace OrleansMemory.Grains.Users;
+namespace OrleansMemory.VectorIndex;
 
 /// <summary>The range search of an add's duplicate and conflict check: the few live rows at or above a high similarity,
 /// found through <see cref="SignSketch"/> (a bit per dimension) instead of a scan of every int8 row, and scored
 /// exactly.</summary>
-internal sealed partial class EmbeddingMatrix
+public sealed partial class EmbeddingMatrix
 {
     /// <summary>The share of rows (1 in this many) above which the sketch gives up and the ordinary search runs: the
     /// threshold is too low for the sketch to drop enough rows.</summary>

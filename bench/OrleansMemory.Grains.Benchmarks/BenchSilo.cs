@@ -45,7 +45,7 @@ internal sealed class BenchSilo : IAsyncDisposable
             }
             else
             {
-                silo.AddGrainStorageFromSettings("Default", GrainStorageUri.Parse(storageUri) with { CreateSchema = true });
+                silo.AddAdoNetGrainStorageBackends().AddRedisGrainStorageBackend().AddGrainStorageFromSettings("Default", GrainStorageUri.Parse(storageUri) with { CreateSchema = true });
             }
 
             silo.AddMemoryGrains(o =>

@@ -50,7 +50,7 @@ report.AppendLine(breakdown
 foreach (var (name, uri, createBaseline) in cases.Where(c => only.Count == 0 || only.Contains(c.Name)))
 {
     // The provider as the silo registers it, started by a silo's lifecycle (StorageHost).
-    await using var host = await StorageHost.StartAsync(silo => silo.AddGrainStorageFromSettings(name, GrainStorageUri.Parse(uri) with { CreateSchema = true }));
+    await using var host = await StorageHost.StartAsync(silo => silo.AddAdoNetGrainStorageBackends().AddRedisGrainStorageBackend().AddGrainStorageFromSettings(name, GrainStorageUri.Parse(uri) with { CreateSchema = true }));
     var storage = host.GetStorage(name);
     await using var baseline = createBaseline();
     foreach (var grains in breakdown ? [1, 16] : new[] { 1, 16, 64 })

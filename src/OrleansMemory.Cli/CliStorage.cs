@@ -60,6 +60,7 @@ internal sealed class CliStorage : IAsyncDisposable
         {
             return new CliStorage(await StorageHost.StartAsync(silo =>
             {
+                silo.AddAdoNetGrainStorageBackends().AddRedisGrainStorageBackend();
                 foreach (var (name, settings) in providers)
                 {
                     silo.AddGrainStorageFromSettings(name, settings);

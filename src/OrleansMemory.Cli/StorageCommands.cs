@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using OrleansMemory.Hosting;
 using OrleansMemory.Storage;
 using Spectre.Console;
 
@@ -65,11 +66,11 @@ public static class StorageCommands
         switch (settings.Type)
         {
             case "sqlite":
-                await AdoNetSchema.ApplySqliteAsync(BuiltInGrainStorageBackends.SqliteConnectionString(settings), settings.WalMode, cancellationToken).ConfigureAwait(false);
+                await AdoNetSchema.ApplySqliteAsync(AdoNetGrainStorageBackends.SqliteConnectionString(settings), settings.WalMode, cancellationToken).ConfigureAwait(false);
                 console.MarkupLineInterpolated($"[green]SQLite schema applied ({string.Join(", ", AdoNetSchema.SqliteScripts)}) to {CliStorage.Describe(uri)}.[/]");
                 return OmemCli.Success;
             case "postgres":
-                var options = new RelationalGrainStorageOptions { ConnectionString = BuiltInGrainStorageBackends.PostgresConnectionString(settings), Schema = settings.Schema };
+                var options = new RelationalGrainStorageOptions { ConnectionString = AdoNetGrainStorageBackends.PostgresConnectionString(settings), Schema = settings.Schema };
                 await AdoNetSchema.ApplyPostgreSqlAsync(options.EffectiveConnectionString, cancellationToken).ConfigureAwait(false);
                 console.MarkupLineInterpolated($"[green]PostgreSQL schema applied ({string.Join(", ", AdoNetSchema.PostgreSqlScripts)}) to {CliStorage.Describe(uri)}.[/]");
                 return OmemCli.Success;
@@ -122,7 +123,7 @@ public static class StorageCommands
         switch (settings.Type)
         {
             case "sqlite":
-                using (var source = new SqliteConnection(BuiltInGrainStorageBackends.SqliteConnectionString(settings)))
+                using (var source = new SqliteConnection(AdoNetGrainStorageBackends.SqliteConnectionString(settings)))
                 using (var target = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = destination, Pooling = false }.ToString()))
                 {
                     Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(destination))!);

@@ -41,7 +41,7 @@ public sealed class RecordingGrainStorage(IGrainStorage inner, IGrainStorageSeri
 
     /// <summary>Passed on to a provider that keeps earlier versions.</summary>
     public Task EraseEarlierVersionsAsync(string stateName, GrainId grainId, CancellationToken cancellationToken = default) =>
-        inner is IVersionedGrainStorage versioned ? versioned.EraseEarlierVersionsAsync(stateName, grainId, cancellationToken) : Task.CompletedTask;
+        inner.EraseEarlierVersionsAsync(stateName, grainId, cancellationToken);
 
     /// <summary>A provider that takes part in the silo lifecycle (opening files or connections) still does.</summary>
     public void Participate(ISiloLifecycle lifecycle) => (inner as ILifecycleParticipant<ISiloLifecycle>)?.Participate(lifecycle);

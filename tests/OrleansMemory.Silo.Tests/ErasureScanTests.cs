@@ -7,7 +7,9 @@ namespace OrleansMemory.Silo.Tests;
 
 /// <summary>Erasure erases on every provider: after deleting a memory, a user, a conversation, an agent, a cache entry
 /// and a system state through the API, a scan of the whole storage (files, every row of Orleans' ADO.NET table for the
-/// service, every Redis key of the service) finds the marker nowhere.</summary>
+/// service, every Redis key of the service) finds the marker nowhere. Every decorator combination the silo configures
+/// is covered: each provider behind the metrics decorator, and file storage with backups behind the per-grain-type
+/// router (users on a provider of their own, redis and sqlite routed beside file).</summary>
 public sealed class ErasureScanTests(ITestOutputHelper output) : IDisposable
 {
     private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("omem-erasure-");
@@ -24,6 +26,9 @@ public sealed class ErasureScanTests(ITestOutputHelper output) : IDisposable
     [InlineData("sqlite")]
     [InlineData("postgres")]
     [InlineData("redis")]
+    [InlineData("file-routed")]
+    [InlineData("sqlite-routed")]
+    [InlineData("redis-routed")]
     public async Task Deleted_content_is_nowhere_in_the_storage(string provider)
     {
         if (Settings(provider) is not { } settings)
@@ -87,10 +92,20 @@ public sealed class ErasureScanTests(ITestOutputHelper output) : IDisposable
             case "redis" when Server("ORLEANSMEMORY_TEST_REDIS") is { } redis:
                 return ["--OrleansMemory:Storage:Type=redis", $"--OrleansMemory:Storage:ConnectionString={redis}",
                     $"--OrleansMemory:Storage:BaseDirectory={_directory.FullName}"];
+            case "file-routed":
+                return [.. Settings("file")!, .. Routed("file", $"--OrleansMemory:Storage:Providers:users:BaseDirectory={Path.Combine(_directory.FullName, "users")}")];
+            case "sqlite-routed":
+                return [.. Settings("file")!, .. Routed("sqlite", $"--OrleansMemory:Storage:Providers:users:DbPath={Path.Combine(_directory.FullName, "erase.db")}")];
+            case "redis-routed" when Server("ORLEANSMEMORY_TEST_REDIS") is { } redis:
+                return [.. Settings("file")!, .. Routed("redis", $"--OrleansMemory:Storage:Providers:users:ConnectionString={redis}")];
             default:
                 return null;
         }
     }
+
+    /// <summary>Users (memories, conflicts, history) on a provider of their own, the rest on the default.</summary>
+    private static string[] Routed(string type, string setting) =>
+        [$"--OrleansMemory:Storage:Providers:users:Type={type}", setting, "--OrleansMemory:Storage:GrainTypes:user=users"];
 
     private string? Server(string variable)
     {
@@ -115,7 +130,7 @@ public sealed class ErasureScanTests(ITestOutputHelper output) : IDisposable
             }
         }
 
-        switch (provider)
+        switch (provider.Replace("-routed", "", StringComparison.Ordinal))
         {
             case "sqlite":
                 await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_directory.FullName, "erase.db")}"))

@@ -111,7 +111,7 @@ public sealed class CliReadOnlyTests : IDisposable
         // The silo side registers providers from configuration with nothing but type and location, as an operator would.
         var files = Path.Combine(_directory, "silo-files");
         var database = Path.Combine(_directory, "silo.db");
-        await using (var silo = await StorageHost.StartAsync(s => s.AddGrainStorageFromConfiguration("default", Config(("CONNECTOME_STORAGE_BASE_DIR", files)))))
+        await using (var silo = await StorageHost.StartAsync(s => s.AddAllGrainStorageBackends().AddGrainStorageFromConfiguration("default", Config(("CONNECTOME_STORAGE_BASE_DIR", files)))))
         {
             await silo.GetStorage("default").WriteStateAsync("current", GrainId.Create("conversation", "default/c1"), new GrainState<TestState>(new TestState { Text = "moved" }));
         }
@@ -119,7 +119,7 @@ public sealed class CliReadOnlyTests : IDisposable
         var migrate = await Omem.RunAsync("migrate", "--from", "file:" + files, "--to", "sqlite:" + database);
         Assert.True(migrate.ExitCode == 0, migrate.Output);
 
-        await using var target = await StorageHost.StartAsync(s => s.AddGrainStorageFromConfiguration("default",
+        await using var target = await StorageHost.StartAsync(s => s.AddAllGrainStorageBackends().AddGrainStorageFromConfiguration("default",
             Config(("CONNECTOME_STORAGE_TYPE", "sqlite"), ("CONNECTOME_STORAGE_DB_PATH", database))));
         var read = new GrainState<TestState>();
         await target.GetStorage("default").ReadStateAsync("current", GrainId.Create("conversation", "default/c1"), read);

@@ -88,9 +88,9 @@ public sealed class StorageConfigurationTests : IDisposable
         var files = Path.Combine(_directory, "files");
         await using var host = await StorageHost.StartAsync(silo =>
         {
-            silo.AddGrainStorageFromConfiguration("sqlite", Config(("CONNECTOME_STORAGE_TYPE", "sqlite"), ("CONNECTOME_STORAGE_DB_PATH", Path.Combine(_directory, "c.db"))));
-            silo.AddGrainStorageFromConfiguration("file", Config(("CONNECTOME_STORAGE_BASE_DIR", files)));
-            silo.AddGrainStorageFromConfiguration("memory", Config(("OrleansMemory:Storage:Type", "memory")));
+            silo.AddAllGrainStorageBackends().AddGrainStorageFromConfiguration("sqlite", Config(("CONNECTOME_STORAGE_TYPE", "sqlite"), ("CONNECTOME_STORAGE_DB_PATH", Path.Combine(_directory, "c.db"))));
+            silo.AddAllGrainStorageBackends().AddGrainStorageFromConfiguration("file", Config(("CONNECTOME_STORAGE_BASE_DIR", files)));
+            silo.AddAllGrainStorageBackends().AddGrainStorageFromConfiguration("memory", Config(("OrleansMemory:Storage:Type", "memory")));
         });
         foreach (var name in new[] { "sqlite", "file", "memory" })
         {
@@ -110,7 +110,7 @@ public sealed class StorageConfigurationTests : IDisposable
     [Fact]
     public async Task The_storage_serializer_is_System_Text_Json_with_the_stored_conventions()
     {
-        await using var host = await StorageHost.StartAsync(silo => silo.AddGrainStorageFromConfiguration("m", Config(("CONNECTOME_STORAGE_TYPE", "memory"))));
+        await using var host = await StorageHost.StartAsync(silo => silo.AddAllGrainStorageBackends().AddGrainStorageFromConfiguration("m", Config(("CONNECTOME_STORAGE_TYPE", "memory"))));
         var serializer = host.Services.GetRequiredService<IGrainStorageSerializer>();
         Assert.IsType<SystemTextJsonGrainStorageSerializer>(serializer);
         var json = serializer.Serialize(new PlainInner("é", 2) with { }).ToString();
@@ -122,13 +122,13 @@ public sealed class StorageConfigurationTests : IDisposable
     public async Task Settings_that_do_not_suit_the_backend_stop_the_silo_naming_the_setting()
     {
         var postgres = await Assert.ThrowsAsync<OptionsValidationException>(() => StorageHost.StartAsync(silo =>
-            silo.AddGrainStorageFromConfiguration("p", Config(("CONNECTOME_STORAGE_TYPE", "postgres")))));
+            silo.AddAllGrainStorageBackends().AddGrainStorageFromConfiguration("p", Config(("CONNECTOME_STORAGE_TYPE", "postgres")))));
         Assert.Contains("OrleansMemory:Storage:ConnectionString", postgres.Message);
         var unknown = await Assert.ThrowsAsync<OptionsValidationException>(() => StorageHost.StartAsync(silo =>
-            silo.AddGrainStorageFromConfiguration("u", Config(("CONNECTOME_STORAGE_TYPE", "mongo")))));
+            silo.AddAllGrainStorageBackends().AddGrainStorageFromConfiguration("u", Config(("CONNECTOME_STORAGE_TYPE", "mongo")))));
         Assert.Contains("CONNECTOME_STORAGE_TYPE='mongo'", unknown.Message);
         var redis = await Assert.ThrowsAsync<OptionsValidationException>(() => StorageHost.StartAsync(silo =>
-            silo.AddGrainStorageFromConfiguration("r", Config(("CONNECTOME_STORAGE_TYPE", "redis"), ("CONNECTOME_STORAGE_CONNECTION_STRING", "127.0.0.1:6379,nonsense=1")))));
+            silo.AddAllGrainStorageBackends().AddGrainStorageFromConfiguration("r", Config(("CONNECTOME_STORAGE_TYPE", "redis"), ("CONNECTOME_STORAGE_CONNECTION_STRING", "127.0.0.1:6379,nonsense=1")))));
         Assert.Contains("CONNECTOME_STORAGE_CONNECTION_STRING", redis.Message);
     }
 
@@ -151,7 +151,7 @@ public sealed class StorageConfigurationTests : IDisposable
         await using var host = await StorageHost.StartAsync(silo =>
         {
             silo.AddGrainStorageBackend(new MemoryBackend());
-            silo.AddGrainStorageFromConfiguration("good", Config(("CONNECTOME_STORAGE_TYPE", "mine")));
+            silo.AddAllGrainStorageBackends().AddGrainStorageFromConfiguration("good", Config(("CONNECTOME_STORAGE_TYPE", "mine")));
         });
         Assert.Contains("round trip ok", await GrainStorageProbe.ProbeAsync(host.GetStorage("good")));
     }
@@ -160,7 +160,7 @@ public sealed class StorageConfigurationTests : IDisposable
     public void Unparseable_values_stop_registration()
     {
         var silo = new TestSiloBuilder(new ServiceCollection(), Config());
-        var error = Assert.Throws<GrainStorageConfigurationException>(() => silo.AddGrainStorageFromConfiguration("x", Config(("CONNECTOME_STORAGE_WAL_MODE", "sometimes"))));
+        var error = Assert.Throws<GrainStorageConfigurationException>(() => silo.AddAllGrainStorageBackends().AddGrainStorageFromConfiguration("x", Config(("CONNECTOME_STORAGE_WAL_MODE", "sometimes"))));
         Assert.Contains("CONNECTOME_STORAGE_WAL_MODE", error.Message);
     }
 

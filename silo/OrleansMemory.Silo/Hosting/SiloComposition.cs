@@ -167,7 +167,8 @@ public static class SiloComposition
             }
         }
 
-        silo.AddGrainStorageFromConfiguration(name, new ConfigurationBuilder().AddInMemoryCollection(values).Build());
+        silo.AddAdoNetGrainStorageBackends().AddRedisGrainStorageBackend()
+            .AddGrainStorageFromConfiguration(name, new ConfigurationBuilder().AddInMemoryCollection(values).Build());
         var location = s.Type switch
         {
             "memory" => "process memory",

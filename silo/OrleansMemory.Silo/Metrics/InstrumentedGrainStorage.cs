@@ -23,9 +23,7 @@ internal sealed class InstrumentedGrainStorage(string provider, string providerT
         RunAsync("clear", stateName, grainId, () => inner.ClearStateAsync(stateName, grainId, grainState));
 
     public Task EraseEarlierVersionsAsync(string stateName, GrainId grainId, CancellationToken cancellationToken = default) =>
-        inner is IVersionedGrainStorage versioned
-            ? RunAsync("erase_versions", stateName, grainId, () => versioned.EraseEarlierVersionsAsync(stateName, grainId, cancellationToken))
-            : Task.CompletedTask;
+        RunAsync("erase_versions", stateName, grainId, () => inner.EraseEarlierVersionsAsync(stateName, grainId, cancellationToken));
 
     public void Participate(ISiloLifecycle lifecycle) => (inner as ILifecycleParticipant<ISiloLifecycle>)?.Participate(lifecycle);
 

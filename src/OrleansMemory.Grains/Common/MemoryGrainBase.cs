@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using OrleansMemory.Abstractions;
 using OrleansMemory.Grains.Storage;
 
 namespace OrleansMemory.Grains;
@@ -37,9 +38,7 @@ public abstract class MemoryGrainBase : Grain
 
     /// <summary>After an erasure: lets a provider that keeps earlier versions of records (file backups, a SQLite
     /// write-ahead log) erase them too.</summary>
-    private protected Task EraseEarlierVersionsAsync(string stateName) => Storage is OrleansMemory.Abstractions.IVersionedGrainStorage versioned
-        ? versioned.EraseEarlierVersionsAsync(stateName, this.GetGrainId())
-        : Task.CompletedTask;
+    private protected Task EraseEarlierVersionsAsync(string stateName) => Storage.EraseEarlierVersionsAsync(stateName, this.GetGrainId());
 
     private protected PagedLog<T> Log<T>(string name, int pageSize) => new(Storage, this.GetGrainId(), name, pageSize);
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using OrleansMemory.Abstractions;
 
 namespace OrleansMemory.Grains.Storage;
 
@@ -285,9 +286,7 @@ internal sealed class PagedLog<T>
 
     /// <summary>Erases earlier versions of the page holding item <paramref name="index"/> where the provider keeps them
     /// (<see cref="OrleansMemory.Abstractions.IVersionedGrainStorage"/>): after a write that removed content.</summary>
-    public Task EraseEarlierVersionsAsync(long index) => _storage is OrleansMemory.Abstractions.IVersionedGrainStorage versioned
-        ? versioned.EraseEarlierVersionsAsync(PageName(index / PageSize), _grainId)
-        : Task.CompletedTask;
+    public Task EraseEarlierVersionsAsync(long index) => _storage.EraseEarlierVersionsAsync(PageName(index / PageSize), _grainId);
 
     /// <summary>Replaces every item. The head is emptied first, so a failure part-way leaves an empty log rather than a mix.</summary>
     public async Task ReplaceAllAsync(IReadOnlyList<T> items)

@@ -60,7 +60,7 @@ public sealed partial class ScopeTests(SiloFactory silo)
         var stored = await reader.PostAsync($"/v1/users/{user}/memories", Http.Body("""{"text":"secret-marker-7f3a lives here","embedding":[1,0,0],"metadata":{"k":"secret-meta"}}""")).Expect(201);
         var memoryId = stored.GetProperty("memory").GetProperty("id").GetString();
 
-        var duplicate = await writer.PostAsync($"/v1/users/{user}/memories", Http.Body("""{"text":"guess","embedding":[1,0.001,0]}""")).Expect(200);
+        var duplicate = await writer.PostAsync($"/v1/users/{user}/memories", Http.Body("""{"text":"marker lives here, a guess","embedding":[1,0.001,0]}""")).Expect(200);
         Assert.Equal("duplicate", duplicate.GetProperty("outcome").GetString());
         Assert.Equal(memoryId, duplicate.GetProperty("id").GetString());
         using var conflictResponse = await writer.PostAsync($"/v1/users/{user}/memories", Http.Body("""{"text":"I live in Rome","embedding":[0.85,0.5,0]}"""));

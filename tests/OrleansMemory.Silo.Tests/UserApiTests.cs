@@ -41,6 +41,22 @@ public sealed class UserApiTests(SiloFactory silo)
     }
 
     [Fact]
+    public async Task Different_words_at_a_duplicate_score_are_two_memories_and_the_same_text_again_is_a_duplicate()
+    {
+        var client = silo.Client();
+        var user = Http.NewId("user");
+        var dog = await client.PostAsync($"/v1/users/{user}/memories", Http.Body("""{"text":"I have a dog","embedding":[1,0,0]}""")).Expect(201);
+        var hiking = await client.PostAsync($"/v1/users/{user}/memories",
+            Http.Body("""{"text":"I enjoy hiking on weekends","embedding":[0.95,0.3122499,0]}""")).Expect(201); // cosine 0.95
+        Assert.Equal("added", hiking.GetProperty("outcome").GetString());
+        var again = await client.PostAsync($"/v1/users/{user}/memories", Http.Body("""{"text":"I have a dog","embedding":[1,0.01,0]}""")).Expect(200);
+        Assert.Equal("duplicate", again.GetProperty("outcome").GetString());
+        Assert.Equal(dog.GetProperty("memory").GetProperty("id").GetString(), again.GetProperty("duplicate_of").GetString());
+        var stats = await client.GetAsync($"/v1/users/{user}/stats").Expect(200);
+        Assert.Equal(2, stats.GetProperty("memory_count").GetInt32());
+    }
+
+    [Fact]
     public async Task Search_import_and_stats()
     {
         var client = silo.Client();

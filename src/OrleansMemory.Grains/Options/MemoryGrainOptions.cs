@@ -80,11 +80,17 @@ public sealed class MemoryGrainOptions
     /// memories are always scanned exactly.</summary>
     public int SearchCandidates { get; set; } = 100;
 
-    /// <summary>Similarity at or above which a new memory is a duplicate of an existing one.</summary>
+    /// <summary>Similarity of the silo's own embeddings at or above which a new memory may be a duplicate of an existing
+    /// one (it is one only when their texts also agree: <see cref="TextAgreement"/>). The silo sets the local model's
+    /// calibrated value.</summary>
     public double DuplicateThreshold { get; set; } = 0.95;
 
-    /// <summary>Similarity at or above which (and below <see cref="DuplicateThreshold"/>) the classifier checks for a conflict.</summary>
+    /// <summary>Similarity of the silo's own embeddings at or above which (and below <see cref="DuplicateThreshold"/>)
+    /// the classifier checks for a conflict. The silo sets the local model's calibrated value.</summary>
     public double ConflictThreshold { get; set; } = 0.8;
+
+    /// <summary>The thresholds for embeddings that callers send with their text (a model nobody calibrated here).</summary>
+    public SimilarityThresholdOptions CallerEmbeddings { get; set; } = new();
 
     /// <summary>The most similar existing memories the classifier is asked about per added memory.</summary>
     public int MaxConflictCandidates { get; set; } = 5;

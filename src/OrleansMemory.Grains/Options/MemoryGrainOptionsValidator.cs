@@ -51,19 +51,8 @@ public sealed class MemoryGrainOptionsValidator : IValidateOptions<MemoryGrainOp
         Positive(failures, options.MaxConflictCandidates, nameof(options.MaxConflictCandidates));
         Positive(failures, options.ShortTermMaxMessages, nameof(options.ShortTermMaxMessages));
         Positive(failures, options.MaxContextTokens, nameof(options.MaxContextTokens));
-        if (options.DuplicateThreshold is < 0 or > 1 || double.IsNaN(options.DuplicateThreshold))
-        {
-            failures.Add($"MemoryGrainOptions.DuplicateThreshold must be within 0..1 (is {options.DuplicateThreshold}).");
-        }
-
-        if (options.ConflictThreshold is < 0 or > 1 || double.IsNaN(options.ConflictThreshold))
-        {
-            failures.Add($"MemoryGrainOptions.ConflictThreshold must be within 0..1 (is {options.ConflictThreshold}).");
-        }
-        else if (options.ConflictThreshold > options.DuplicateThreshold)
-        {
-            failures.Add("MemoryGrainOptions.ConflictThreshold must not exceed DuplicateThreshold.");
-        }
+        Thresholds(failures, "MemoryGrainOptions.", options.DuplicateThreshold, options.ConflictThreshold);
+        Thresholds(failures, "MemoryGrainOptions.CallerEmbeddings.", options.CallerEmbeddings.DuplicateThreshold, options.CallerEmbeddings.ConflictThreshold);
 
         if (options.ConflictEscalationAge <= TimeSpan.Zero)
         {
@@ -84,6 +73,23 @@ public sealed class MemoryGrainOptionsValidator : IValidateOptions<MemoryGrainOp
         if (value <= 0)
         {
             failures.Add($"MemoryGrainOptions.{name} must be positive (is {value}).");
+        }
+    }
+
+    private static void Thresholds(List<string> failures, string prefix, double duplicate, double conflict)
+    {
+        if (duplicate is < 0 or > 1 || double.IsNaN(duplicate))
+        {
+            failures.Add($"{prefix}DuplicateThreshold must be within 0..1 (is {duplicate}).");
+        }
+
+        if (conflict is < 0 or > 1 || double.IsNaN(conflict))
+        {
+            failures.Add($"{prefix}ConflictThreshold must be within 0..1 (is {conflict}).");
+        }
+        else if (conflict > duplicate)
+        {
+            failures.Add($"{prefix}ConflictThreshold must not exceed DuplicateThreshold.");
         }
     }
 }

@@ -25,6 +25,12 @@ public sealed partial class UserGrain
     /// grain (<see cref="TextEmbeddingCallFilter"/>).</summary>
     private bool EmbeddedBySilo => _generator is not null && RequestContext.Get(TextEmbeddingCallFilter.SourceKey) is string source && source == GeneratorModel;
 
+    /// <summary>The duplicate and conflict thresholds for the embeddings of the call being served: the silo generator's
+    /// (calibrated for its model) or the conservative ones for vectors callers send, whose model nobody calibrated.</summary>
+    private (double Duplicate, double Conflict) SimilarityThresholds => _pendingEmbeddingSource == CallerEmbeddings
+        ? (Options.CallerEmbeddings.DuplicateThreshold, Options.CallerEmbeddings.ConflictThreshold)
+        : (Options.DuplicateThreshold, Options.ConflictThreshold);
+
     /// <summary>The classifier's verdict on a new text against an existing memory at least as similar as a duplicate: a
     /// contradiction the embedding model scores as near-identical ("I like cats" / "I don't like cats") is a conflict, not
     /// a duplicate.</summary>

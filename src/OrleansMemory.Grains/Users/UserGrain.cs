@@ -79,12 +79,14 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
         Guard.Metadata(metadata, nameof(metadata), Options);
         var vector = await NormalizedEmbeddingAsync(embedding, text, nameof(embedding), cancellationToken);
         var now = Now;
+        var (duplicateThreshold, conflictThreshold) = SimilarityThresholds;
         var similar = _matrix.Count == 0
             ? []
-            : _matrix.SearchAbove(vector, Options.MaxConflictCandidates + 1, (float)Options.ConflictThreshold);
+            : _matrix.SearchAbove(vector, Options.MaxConflictCandidates + 1, (float)conflictThreshold);
         ConflictClassification? nearest = null;
-        if (similar.Count > 0 && similar[0].Score >= Options.DuplicateThreshold
-            && !(nearest = await ClassifyAgainstAsync(similar[0], text, type, cancellationToken)).IsConflict)
+        if (similar.Count > 0 && similar[0].Score >= duplicateThreshold
+            && !(nearest = await ClassifyAgainstAsync(similar[0], text, type, cancellationToken)).IsConflict
+            && TextAgreement.Agree(_memories[similar[0].Row]!.Text, text))
         {
             var (row, score) = similar[0];
             var existing = _memories[row]! with { MentionCount = _memories[row]!.MentionCount + 1, LastSeenAt = now };

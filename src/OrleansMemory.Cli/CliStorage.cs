@@ -13,6 +13,10 @@ internal sealed class CliStorage : IAsyncDisposable
 
     private CliStorage(StorageHost host) => _host = host;
 
+    /// <summary>Whether the hosted silo's own log (Orleans, hosting) reaches the console: off unless <c>--verbose</c>,
+    /// so that a problem is one line of omem's, not the silo's lifecycle traces.</summary>
+    public static bool Verbose { get; set; }
+
     /// <summary>Settings from a provider URI, or from the environment (<c>CONNECTOME_STORAGE_*</c>,
     /// <c>OrleansMemory__Storage__*</c>) when <paramref name="uri"/> is null. Without a service id, the silo's default
     /// (<see cref="GrainStorageDefaults.ServiceId"/>). Read-only settings never create a directory, file or table.</summary>
@@ -34,8 +38,14 @@ internal sealed class CliStorage : IAsyncDisposable
         }
         catch (StorageUnavailableException ex)
         {
-            var where = string.Join(", ", providers.Select(p => Location(p.Settings)));
-            throw new StorageUnavailableException($"Cannot open {where}: {ex.Message}", ex.InnerException!);
+            // The provider the failure names (Storage 'target': ...), else every one.
+            var failed = providers.Where(p => Chain(ex).Any(e => e.Message.Contains($"'{p.Name}'", StringComparison.Ordinal))).ToList() is { Count: > 0 } named
+                ? named : [.. providers];
+            var where = string.Join(", ", failed.Select(p => Location(p.Settings)));
+            var advice = ex.Message == NoSchema
+                ? " Run `omem db init --storage " + string.Join(" / ", failed.Select(p => Quote(UriOf(p.Settings)))) + "` first."
+                : string.Empty;
+            throw new StorageUnavailableException($"Cannot open {where}: {ex.Message}.{advice}", ex.InnerException!);
         }
     }
 
@@ -65,17 +75,12 @@ internal sealed class CliStorage : IAsyncDisposable
                 {
                     silo.AddGrainStorageFromSettings(name, settings);
                 }
-            }, cancellationToken: cancellationToken).ConfigureAwait(false));
+            }, minimumLogLevel: Verbose ? Microsoft.Extensions.Logging.LogLevel.Information : Microsoft.Extensions.Logging.LogLevel.None,
+                cancellationToken: cancellationToken).ConfigureAwait(false));
         }
         catch (Exception ex) when (ex is not (OperationCanceledException or GrainStorageConfigurationException))
         {
-            var message = Messages(ex);
-            if (message.Contains("orleansquery", StringComparison.OrdinalIgnoreCase) && !message.Contains("omem db init", StringComparison.Ordinal))
-            {
-                message += " The database has no OrleansMemory schema: run `omem db init` against it first.";
-            }
-
-            throw new StorageUnavailableException(message, ex);
+            throw new StorageUnavailableException(Reason(ex), ex);
         }
     }
 
@@ -104,19 +109,38 @@ internal sealed class CliStorage : IAsyncDisposable
         return builder.ToString();
     }
 
-    private static string Messages(Exception ex)
+    private const string NoSchema = "the database has no OrleansMemory schema";
+
+    /// <summary>What went wrong, in one line: the innermost cause (a database's own text without its position).</summary>
+    private static string Reason(Exception ex)
     {
-        var messages = new List<string>();
-        for (var current = ex; current is not null; current = current.InnerException)
+        if (Chain(ex).Any(e => e.Message.Contains("orleansquery", StringComparison.OrdinalIgnoreCase)))
         {
-            if (!messages.Contains(current.Message, StringComparer.Ordinal))
-            {
-                messages.Add(current.Message);
-            }
+            return NoSchema;
         }
 
-        return string.Join(" ", messages);
+        var root = Chain(ex).Last();
+        var text = root is Npgsql.PostgresException postgres ? postgres.MessageText : root.Message;
+        return string.Join(' ', text.Split((char[])['\r', '\n', ' ', '\t'], StringSplitOptions.RemoveEmptyEntries)).TrimEnd('.');
     }
+
+    private static IEnumerable<Exception> Chain(Exception ex)
+    {
+        for (var current = ex; current is not null; current = current.InnerException)
+        {
+            yield return current;
+        }
+    }
+
+    /// <summary>A provider URI for settings (password hidden), for advice the user can paste.</summary>
+    private static string UriOf(GrainStorageSettings s) => s.Type switch
+    {
+        "file" => "file:" + s.BaseDirectory,
+        "sqlite" => "sqlite:" + (string.IsNullOrWhiteSpace(s.ConnectionString) ? s.DbPath : Describe(s.ConnectionString)),
+        _ => $"{s.Type}:{Describe(s.ConnectionString ?? string.Empty)}" + (s.Schema is { } schema ? "?schema=" + schema : string.Empty),
+    };
+
+    private static string Quote(string value) => "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 }
 
 /// <summary>A provider could not be opened: the message names what is wrong (a path, a server, a missing table).</summary>

@@ -19,12 +19,17 @@ public static class OmemCli
     /// <summary>Exit code for bad arguments or configuration.</summary>
     public const int Usage = 2;
 
-    /// <summary>Parses and runs a command line, writing to <paramref name="console"/>; returns the exit code.</summary>
-    public static async Task<int> RunAsync(string[] args, IAnsiConsole console, CancellationToken cancellationToken)
+    /// <summary>Parses and runs a command line, writing results to <paramref name="console"/> and each problem as one
+    /// line to <paramref name="errors"/> (stderr); returns the exit code. <c>--verbose</c> adds the silo's log and
+    /// stack traces.</summary>
+    public static async Task<int> RunAsync(string[] args, IAnsiConsole console, TextWriter errors, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(console);
+        ArgumentNullException.ThrowIfNull(errors);
+        var verbose = new Option<bool>("--verbose", "-v") { Description = "Show the hosted silo's log and stack traces.", Recursive = true };
         var root = new RootCommand("omem: migrate, back up, inspect and check OrleansMemory grain storage.")
         {
+            verbose,
             MigrateCommand(console),
             StatsCommand(console),
             HealthCommand(console),
@@ -38,25 +43,33 @@ public static class OmemCli
         {
             foreach (var error in result.Errors)
             {
-                console.MarkupLineInterpolated($"[red]{error.Message}[/]");
+                await errors.WriteLineAsync($"omem: {error.Message}").ConfigureAwait(false);
             }
 
             return Usage;
         }
 
+        var showTraces = result.GetValue(verbose);
+        CliStorage.Verbose = showTraces;
         try
         {
             return await result.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }, cancellationToken).ConfigureAwait(false);
         }
-        catch (GrainStorageConfigurationException ex)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            console.MarkupLineInterpolated($"[red]{ex.Message}[/]");
-            return Usage;
-        }
-        catch (StorageUnavailableException ex)
-        {
-            console.MarkupLineInterpolated($"[red]{ex.Message}[/]");
-            return Failed;
+            var (code, message) = ex switch
+            {
+                GrainStorageConfigurationException => (Usage, ex.Message),
+                StorageUnavailableException => (Failed, ex.Message),
+                _ => (Failed, $"{ex.GetType().Name}: {ex.Message} (run again with --verbose for details)"),
+            };
+            await errors.WriteLineAsync("omem: " + message).ConfigureAwait(false);
+            if (showTraces)
+            {
+                await errors.WriteLineAsync(ex.ToString()).ConfigureAwait(false);
+            }
+
+            return code;
         }
     }
 

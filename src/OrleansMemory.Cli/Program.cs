@@ -1,3 +1,3 @@
 using OrleansMemory.Cli;
 
-return await OmemCli.RunAsync(args, OmemConsole.Create(), CancellationToken.None).ConfigureAwait(false);
+return await OmemCli.RunAsync(args, OmemConsole.Create(), Console.Error, CancellationToken.None).ConfigureAwait(false);

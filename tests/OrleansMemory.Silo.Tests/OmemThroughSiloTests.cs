@@ -72,7 +72,7 @@ public sealed class OmemThroughSiloTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(marker, (await client.GetAsync("/v1/system/state/mode").Expect(200)).GetProperty("marker").GetString());
     }
 
-    private static async Task<(int ExitCode, string Output)> OmemAsync(params string[] args)
+    private static async Task<(int ExitCode, string Output, string Errors)> OmemAsync(params string[] args)
     {
         var writer = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings
@@ -83,7 +83,8 @@ public sealed class OmemThroughSiloTests(ITestOutputHelper output) : IDisposable
             Out = new AnsiConsoleOutput(writer),
         });
         console.Profile.Width = 200;
-        var exitCode = await OmemCli.RunAsync(args, console, CancellationToken.None);
-        return (exitCode, writer.ToString());
+        var errors = new StringWriter();
+        var exitCode = await OmemCli.RunAsync(args, console, errors, CancellationToken.None);
+        return (exitCode, writer.ToString() + errors, errors.ToString());
     }
 }

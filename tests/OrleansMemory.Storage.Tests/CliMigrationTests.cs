@@ -37,7 +37,13 @@ public sealed class CliMigrationChainTests : IDisposable
         ];
         var missingSchema = await Omem.RunAsync("migrate", "--from", chain[0], "--to", chain[2]);
         Assert.Equal(1, missingSchema.ExitCode);
-        Assert.Contains("omem db init", missingSchema.Output);
+        // One line on stderr that says what to do; no stack trace, no database position, nothing repeated.
+        var problem = Assert.Single(missingSchema.Errors.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("omem: Cannot open postgres", problem);
+        Assert.Contains($"has no OrleansMemory schema. Run `omem db init --storage 'postgres:", problem);
+        Assert.Contains($"?schema={_schema}'", problem);
+        Assert.DoesNotContain("POSITION", problem);
+        Assert.DoesNotContain("   at ", missingSchema.Output);
         for (var run = 0; run < 2; run++)
         {
             var init = await Omem.RunAsync("db", "init", "--storage", chain[2]);
@@ -46,7 +52,7 @@ public sealed class CliMigrationChainTests : IDisposable
 
         for (var i = 0; i + 1 < chain.Length; i++)
         {
-            var (exitCode, output) = await Omem.RunAsync("migrate", "--from", chain[i], "--to", chain[i + 1]);
+            var (exitCode, output, _) = await Omem.RunAsync("migrate", "--from", chain[i], "--to", chain[i + 1]);
             Assert.True(exitCode == 0, $"{chain[i]} -> {chain[i + 1]}:\n{output}");
             Assert.Contains("Migration verified", output);
         }

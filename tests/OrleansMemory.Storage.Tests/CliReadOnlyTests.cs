@@ -26,7 +26,7 @@ public sealed class CliReadOnlyTests : IDisposable
         {
             foreach (var args in new[] { new[] { "stats", "-s", uri }, ["health", "-s", uri], ["inspect", "conversation", "c1", "-s", uri] })
             {
-                var (exitCode, output) = await Omem.RunAsync(args);
+                var (exitCode, output, _) = await Omem.RunAsync(args);
                 Assert.True(exitCode != 0, $"{string.Join(' ', args)}:\n{output}");
                 Assert.Contains(uri.Contains("file:", StringComparison.Ordinal) ? folder : "typo.db", output.Replace("\n", "", StringComparison.Ordinal));
             }
@@ -89,7 +89,7 @@ public sealed class CliReadOnlyTests : IDisposable
     {
         var source = "file:" + Path.Combine(_directory, "src");
         var expected = await CliSeed.SeedAsync(source, grains: 3);
-        var (exitCode, output) = await Omem.RunAsync("migrate", "--from", source, "--to", "sqlite:" + Path.Combine(_directory, "t.db"));
+        var (exitCode, output, _) = await Omem.RunAsync("migrate", "--from", source, "--to", "sqlite:" + Path.Combine(_directory, "t.db"));
         Assert.True(exitCode == 0, output);
         Assert.Contains($"Copying: {expected.Count}/{expected.Count} records", output);
         Assert.Contains("records/s, ETA", output);

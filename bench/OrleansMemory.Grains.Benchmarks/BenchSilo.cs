@@ -18,14 +18,9 @@ internal sealed class BenchSilo : IAsyncDisposable
     {
         _host = host;
         Grains = host.Services.GetRequiredService<IGrainFactory>();
-        SearchLoad = host.Services.GetRequiredService<SearchLoad>();
-
     }
 
     public IGrainFactory Grains { get; }
-
-    /// <summary>The silo's count of searches in flight and of calls that waited for them.</summary>
-    public SearchLoad SearchLoad { get; }
 
     /// <summary>Starts a silo; <paramref name="storageUri"/> is null for memory storage, else a provider URI as
     /// <c>omem</c> takes it (<c>file:/dir?backups=false</c>, <c>postgres:Host=...?schema=s</c>).</summary>

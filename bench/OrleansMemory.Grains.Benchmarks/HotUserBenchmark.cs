@@ -23,19 +23,20 @@ internal static class HotUserBenchmark
         return (int.Parse(counts[0]), counts.Length > 1 ? int.Parse(counts[1]) : 0, rate.Length > 1 ? int.Parse(rate[1]) : 0);
     })];
 
-    public static async Task<string> RunAsync(IGrainFactory grains, SearchLoad load, string storage, TimeSpan duration, (int Searchers, int Writers, int Rate)[] cases)
+    public static async Task<string> RunAsync(IGrainFactory grains, string storage, TimeSpan duration, (int Searchers, int Writers, int Rate)[] cases)
     {
         const int Dimension = 384;
         var user = grains.GetGrain<IUserGrain>($"bench-hot-{Guid.NewGuid():N}");
         await BenchData.ImportAsync(user, 10_000, Dimension, 5);
         var queries = Enumerable.Range(0, 64).Select(i => BenchData.RandomVector(new Random(100 + i), Dimension)).ToArray();
         var lines = new List<string>();
+        using var load = new SearchWaits();
         var single = await RunCaseAsync(user, queries, 1, 0, duration);
         foreach (var (searchers, writers, rate) in cases.Prepend((1, 0, 0)))
         {
-            var waits = load.Waits;
+            var waits = load.Count;
             var result = searchers == 1 ? single : await RunCaseAsync(user, queries, searchers, writers, duration, rate);
-            waits = searchers == 1 ? 0 : load.Waits - waits;
+            waits = searchers == 1 ? 0 : load.Count - waits;
             lines.Add($"| {storage} | {searchers} | {writers}{(writers == 0 ? "" : rate > 0 ? $" ({rate})" : " (-)")} | {Ms(result.Search, 50)} | {Ms(result.Search, 99)} | {result.Search.Count / duration.TotalSeconds:N0} | " +
                 $"{result.Writes.Count / duration.TotalSeconds:N0} | {Ms(result.Writes, 50)} | {(result.Writes.Count > 0 ? $"{100.0 * waits / result.Writes.Count:F0}%" : "-")} | " +
                 $"{(result.Search.Count > 0 ? $"{result.Search.P(99) / single.Search.P(99):F1}x" : "-")} | {result.GcPauses} ({result.Gen2}) |");

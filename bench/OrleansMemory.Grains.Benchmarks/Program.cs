@@ -1,6 +1,6 @@
 using OrleansMemory.Grains.Benchmarks;
 
-// dotnet run -c Release --project bench/OrleansMemory.Grains.Benchmarks [-- --quick] [search] [activation] [similar] [writes] [hot] [append]
+// dotnet run -c Release --project bench/OrleansMemory.Grains.Benchmarks [-- --quick] [search] [activation] [similar] [writes] [hot] [bystanders] [append]
 // [--dims=384,1536] [--stores=file,postgres] [--page-bytes=N] (activation; --stores=memory,file also narrows hot)
 // [--cases=64x1@50,64x4] (hot: searchers x writers @ adds/s each; default all)
 // One silo per part in this process. Activation also runs on PostgreSQL when ORLEANSMEMORY_TEST_POSTGRES is set
@@ -126,7 +126,24 @@ try
             }
 
             await using var silo = await BenchSilo.StartAsync(uri);
-            Console.WriteLine(await HotUserBenchmark.RunAsync(silo.Grains, silo.SearchLoad, name, TimeSpan.FromSeconds(quick ? 2 : 5), cases));
+            Console.WriteLine(await HotUserBenchmark.RunAsync(silo.Grains, name, TimeSpan.FromSeconds(quick ? 2 : 5), cases));
+        }
+    }
+
+    if (Part("bystanders"))
+    {
+        Console.WriteLine();
+        Console.WriteLine($"Bystanders of a hot user: 64 closed-loop searchers on one 10,000 x 384 user (load average {LoadAverage()}):");
+        Console.WriteLine(BystanderBenchmark.Header);
+        foreach (var (name, uri) in new[] { ("memory", (string?)null), ("file", fileUri) })
+        {
+            if (Only("--stores", name) is false)
+            {
+                continue;
+            }
+
+            await using var silo = await BenchSilo.StartAsync(uri);
+            Console.WriteLine(await BystanderBenchmark.RunAsync(silo.Grains, name, TimeSpan.FromSeconds(quick ? 2 : 5)));
         }
     }
 

@@ -7,7 +7,7 @@ namespace OrleansMemory.VectorIndex;
 /// same job, but its per-thread bookkeeping and internal spin lock cost about 40% of a hot user's search throughput
 /// with 64 concurrent searches on two cores. Waiting readers block their thread briefly rather than await: resumed
 /// continuations queued behind new searches made the waiting ones the slowest (p99 170-330 ms with a writer).</summary>
-public sealed class ReadWriteGate : IDisposable
+internal sealed class ReadWriteGate : IDisposable
 {
     private readonly ManualResetEventSlim _open = new(initialState: true);
     private int _readers;

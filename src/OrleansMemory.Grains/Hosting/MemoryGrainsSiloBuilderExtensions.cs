@@ -34,8 +34,6 @@ public static class MemoryGrainsSiloBuilderExtensions
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MemoryGrainOptions>, MemoryGrainOptionsValidator>());
         services.TryAddSingleton<IMemoryClassifier, RuleBasedMemoryClassifier>();
-        services.TryAddSingleton<SearchLoad>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IIncomingGrainCallFilter, SearchesFirstCallFilter>());
         return services;
     }
 

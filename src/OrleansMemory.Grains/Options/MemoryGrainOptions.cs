@@ -70,11 +70,6 @@ public sealed class MemoryGrainOptions
     /// flight hide a database's round trips; each costs a page of memory while it waits.</summary>
     public int StorageReadAhead { get; set; } = 8;
 
-    /// <summary>Whether calls to memory grains other than searches first wait for the searches in flight on the silo when
-    /// they arrive (<see cref="SearchLoad"/>): searches keep their latency under any write load, and writes slow down
-    /// instead. Off, writes go first (Orleans runs grain turns ahead of queued searches).</summary>
-    public bool WritesYieldToSearches { get; set; } = true;
-
     /// <summary>How many candidates from the int8 scan of a search are re-ranked with their exact float32 embeddings
     /// (at least twice top-k is used). More raise recall further at a small cost; users with fewer than 2,048
     /// memories are always scanned exactly.</summary>

@@ -4,8 +4,8 @@ using System.Diagnostics.Metrics;
 namespace OrleansMemory.Grains.Users;
 
 /// <summary>The meter <c>OrleansMemory.Search</c>: how long a user grain's search takes inside the grain (validation,
-/// filter, scan, re-rank), by size class of the user, and how many other calls waited for searches
-/// (<see cref="SearchLoad"/>).</summary>
+/// filter, scan, re-rank), by size class of the user, and how many of the user's other calls waited for its searches
+/// (<see cref="SearchScheduler"/>).</summary>
 internal static class SearchMetrics
 {
     /// <summary>The meter's name.</summary>
@@ -17,7 +17,7 @@ internal static class SearchMetrics
         "orleansmemory.search.duration", unit: "s", description: "Time a user grain spends answering one memory search.");
 
     private static readonly Counter<long> Waits = Meter.CreateCounter<long>(
-        "orleansmemory.search.waited_calls", description: "Calls to memory grains that waited for the searches in flight when they arrived.");
+        "orleansmemory.search.waited_calls", description: "Calls to a user grain that waited for its searches in flight when they arrived.");
 
     /// <summary>Counts a call that waited for searches.</summary>
     public static void RecordWait() => Waits.Add(1);

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansMemory.Abstractions;
@@ -44,7 +43,6 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
         _memoryLog = Log<StoredMemory>("memories", Options.MemoryPageSize);
         _conflictLog = Log<MemoryConflict>("conflicts", Options.RecordPageSize);
         _historyLog = Log<MemoryHistoryEvent>("history", Options.RecordPageSize);
-        _searchLoad = ServiceProvider.GetService<SearchLoad>();
     }
 
     private string UserId => this.GetPrimaryKeyString();

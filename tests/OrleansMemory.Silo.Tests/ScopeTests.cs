@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace OrleansMemory.Silo.Tests;
 
-/// <summary>Scopes mean what they say: the README's route x scope table is the silo's, every route refuses (403) exactly
+/// <summary>Scopes mean what they say: the route x scope table of docs/http-api.md is the silo's, every route refuses (403) exactly
 /// the keys the table says, and write-only keys never read stored content through a write.</summary>
 [Collection(SiloCollection.Name)]
 public sealed partial class ScopeTests(SiloFactory silo)
@@ -21,7 +21,7 @@ public sealed partial class ScopeTests(SiloFactory silo)
         var actual = Routes().Select(r => $"| {r.Method} | `{r.Pattern}` | {r.Scope} |").Order(StringComparer.Ordinal).ToList();
         var documented = ReadmeRows().Order(StringComparer.Ordinal).ToList();
         Assert.True(actual.SequenceEqual(documented),
-            "README.md's route x scope table differs from the silo. The silo's rows:\n" + string.Join('\n', actual));
+            "docs/http-api.md's route x scope table differs from the silo. The silo's rows:\n" + string.Join('\n', actual));
     }
 
     [Fact]
@@ -98,7 +98,7 @@ public sealed partial class ScopeTests(SiloFactory silo)
             directory = directory!.Parent;
         }
 
-        return File.ReadLines(Path.Combine(directory!.FullName, "README.md")).Where(l => ReadmeRow().IsMatch(l)).Select(l => l.Trim());
+        return File.ReadLines(Path.Combine(directory!.FullName, "docs", "http-api.md")).Where(l => ReadmeRow().IsMatch(l)).Select(l => l.Trim());
     }
 
     [GeneratedRegex("\\{(\\w+)\\}")]

@@ -106,10 +106,6 @@ public sealed class HttpSettings
 
     /// <summary>The port; 0 picks a free one.</summary>
     public int Port { get; set; } = 5080;
-
-    /// <summary>Whether requests the HTTP server refuses before the API (NUL in the path, an over-long request line,
-    /// oversized headers) get a problem+json body; off: Kestrel's empty response.</summary>
-    public bool ProblemBodiesForRefusedRequests { get; set; } = true;
 }
 
 /// <summary>Limits on requests.</summary>

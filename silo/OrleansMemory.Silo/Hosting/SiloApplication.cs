@@ -43,19 +43,16 @@ public static class SiloApplication
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             var http = options.Http;
-            Action<Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions> listen = http.ProblemBodiesForRefusedRequests
-                ? l => l.Use(ServerRejections.Middleware)
-                : _ => { };
             switch (http.ListenAddress)
             {
                 case "localhost":
-                    kestrel.ListenLocalhost(http.Port, listen);
+                    kestrel.ListenLocalhost(http.Port);
                     break;
                 case "*":
-                    kestrel.ListenAnyIP(http.Port, listen);
+                    kestrel.ListenAnyIP(http.Port);
                     break;
                 default:
-                    kestrel.Listen(IPAddress.Parse(http.ListenAddress), http.Port, listen);
+                    kestrel.Listen(IPAddress.Parse(http.ListenAddress), http.Port);
                     break;
             }
 
@@ -97,8 +94,6 @@ public static class SiloApplication
     {
         ArgumentNullException.ThrowIfNull(app);
         var limits = app.Services.GetRequiredService<IOptions<SiloOptions>>().Value.Limits;
-        var rejections = ServerRejections.Subscribe(app.Services.GetRequiredService<System.Diagnostics.DiagnosticListener>());
-        app.Lifetime.ApplicationStopped.Register(rejections.Dispose);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.Use((context, next) =>

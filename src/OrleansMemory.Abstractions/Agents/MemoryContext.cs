@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace OrleansMemory.Abstractions;
 
 /// <summary>An agent's recent reasoning as chat messages, oldest first, cut to a token budget (newest kept).</summary>
@@ -12,4 +14,16 @@ public sealed record MemoryContext(
     int EstimatedTokens,
     int ChainsIncluded,
     bool Truncated,
-    string TokenEstimate);
+    string TokenEstimate)
+{
+    /// <summary>Prints no text, key or id (only counts, scores, states and times), so that no log line, Orleans' own
+    /// included, can carry what a user wrote.</summary>
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder
+            .Append("EstimatedTokens = ").Append(EstimatedTokens)
+            .Append(", ChainsIncluded = ").Append(ChainsIncluded)
+            .Append(", Truncated = ").Append(Truncated);
+        return true;
+    }
+}

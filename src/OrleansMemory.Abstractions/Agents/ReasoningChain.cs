@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 
 namespace OrleansMemory.Abstractions;
@@ -20,4 +21,16 @@ public sealed record ReasoningChain(
     DateTimeOffset StartedAt = default,
     DateTimeOffset? CompletedAt = null,
     IReadOnlyDictionary<string, JsonElement>? Metadata = null,
-    long Sequence = 0);
+    long Sequence = 0)
+{
+    /// <summary>Prints no text, key or id (only counts, scores, states and times), so that no log line, Orleans' own
+    /// included, can carry what a user wrote.</summary>
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder
+            .Append("StartedAt = ").Append(StartedAt)
+            .Append(", CompletedAt = ").Append(CompletedAt)
+            .Append(", Sequence = ").Append(Sequence);
+        return true;
+    }
+}

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 
 namespace OrleansMemory.Abstractions;
@@ -20,4 +21,17 @@ public sealed record ReasoningStep(
     JsonElement? Arguments = null,
     JsonElement? Result = null,
     int? InputTokens = null,
-    int? OutputTokens = null);
+    int? OutputTokens = null)
+{
+    /// <summary>Prints no text, key or id (only counts, scores, states and times), so that no log line, Orleans' own
+    /// included, can carry what a user wrote.</summary>
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder
+            .Append("Kind = ").Append(Kind)
+            .Append(", Timestamp = ").Append(Timestamp)
+            .Append(", InputTokens = ").Append(InputTokens)
+            .Append(", OutputTokens = ").Append(OutputTokens);
+        return true;
+    }
+}

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 
 namespace OrleansMemory.Abstractions;
@@ -7,4 +8,15 @@ namespace OrleansMemory.Abstractions;
 /// <param name="Value">The cached value when found.</param>
 /// <param name="ExpiresAt">When the entry expires; null when it never does or was not found.</param>
 [GenerateSerializer, Alias("orleansmemory.CacheLookup")]
-public sealed record CacheLookup(bool Found, JsonElement? Value, DateTimeOffset? ExpiresAt);
+public sealed record CacheLookup(bool Found, JsonElement? Value, DateTimeOffset? ExpiresAt)
+{
+    /// <summary>Prints no text, key or id (only counts, scores, states and times), so that no log line, Orleans' own
+    /// included, can carry what a user wrote.</summary>
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder
+            .Append("Found = ").Append(Found)
+            .Append(", ExpiresAt = ").Append(ExpiresAt);
+        return true;
+    }
+}

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 
 namespace OrleansMemory.Abstractions;
@@ -14,4 +15,15 @@ public sealed record ConversationChunk(
     long StartSequence,
     long EndSequence,
     JsonElement? Content = null,
-    IReadOnlyDictionary<string, JsonElement>? Metadata = null);
+    IReadOnlyDictionary<string, JsonElement>? Metadata = null)
+{
+    /// <summary>Prints no text, key or id (only counts, scores, states and times), so that no log line, Orleans' own
+    /// included, can carry what a user wrote.</summary>
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder
+            .Append("StartSequence = ").Append(StartSequence)
+            .Append(", EndSequence = ").Append(EndSequence);
+        return true;
+    }
+}

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 
 namespace OrleansMemory.Abstractions;
@@ -16,4 +17,16 @@ public sealed record MemoryFormationRecord(
     long SourceEndSequence,
     string Content,
     DateTimeOffset CreatedAt = default,
-    IReadOnlyDictionary<string, JsonElement>? Metadata = null);
+    IReadOnlyDictionary<string, JsonElement>? Metadata = null)
+{
+    /// <summary>Prints no text, key or id (only counts, scores, states and times), so that no log line, Orleans' own
+    /// included, can carry what a user wrote.</summary>
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder
+            .Append("SourceStartSequence = ").Append(SourceStartSequence)
+            .Append(", SourceEndSequence = ").Append(SourceEndSequence)
+            .Append(", CreatedAt = ").Append(CreatedAt);
+        return true;
+    }
+}

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 
 namespace OrleansMemory.Abstractions;
@@ -20,4 +21,15 @@ public sealed record RawMessage(
     string? Name = null,
     string? ToolCallId = null,
     IReadOnlyDictionary<string, JsonElement>? Metadata = null,
-    long Sequence = 0);
+    long Sequence = 0)
+{
+    /// <summary>Prints no text, key or id (only counts, scores, states and times), so that no log line, Orleans' own
+    /// included, can carry what a user wrote.</summary>
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder
+            .Append("Timestamp = ").Append(Timestamp)
+            .Append(", Sequence = ").Append(Sequence);
+        return true;
+    }
+}

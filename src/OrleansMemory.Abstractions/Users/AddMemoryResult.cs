@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace OrleansMemory.Abstractions;
 
 /// <summary>The result of adding a memory.</summary>
@@ -12,4 +14,15 @@ public sealed record AddMemoryResult(
     SemanticMemory Memory,
     string? DuplicateOf,
     double? Similarity,
-    IReadOnlyList<MemoryConflict> Conflicts);
+    IReadOnlyList<MemoryConflict> Conflicts)
+{
+    /// <summary>Prints no text, key or id (only counts, scores, states and times), so that no log line, Orleans' own
+    /// included, can carry what a user wrote.</summary>
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder
+            .Append("Outcome = ").Append(Outcome)
+            .Append(", Similarity = ").Append(Similarity);
+        return true;
+    }
+}

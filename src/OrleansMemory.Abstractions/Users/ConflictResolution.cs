@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace OrleansMemory.Abstractions;
 
 /// <summary>A caller's decision on a conflict.</summary>
@@ -11,4 +13,14 @@ public sealed record ConflictResolution(
     ConflictResolutionKind Kind,
     string? MergedText = null,
     float[]? MergedEmbedding = null,
-    string? Reason = null);
+    string? Reason = null)
+{
+    /// <summary>Prints no text, key or id (only counts, scores, states and times), so that no log line, Orleans' own
+    /// included, can carry what a user wrote.</summary>
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder
+            .Append("Kind = ").Append(Kind);
+        return true;
+    }
+}

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 
 namespace OrleansMemory.Abstractions;
@@ -16,4 +17,15 @@ public sealed record ImportedMemory(
     string Type = MemoryTypes.Fact,
     double Importance = 0.5,
     IReadOnlyDictionary<string, JsonElement>? Metadata = null,
-    DateTimeOffset CreatedAt = default);
+    DateTimeOffset CreatedAt = default)
+{
+    /// <summary>Prints no text, key or id (only counts, scores, states and times), so that no log line, Orleans' own
+    /// included, can carry what a user wrote.</summary>
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder
+            .Append("Importance = ").Append(Importance)
+            .Append(", CreatedAt = ").Append(CreatedAt);
+        return true;
+    }
+}

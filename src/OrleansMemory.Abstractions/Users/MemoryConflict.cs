@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace OrleansMemory.Abstractions;
 
 /// <summary>Two memories of a user that contradict each other.</summary>
@@ -32,4 +34,21 @@ public sealed record MemoryConflict(
     DateTimeOffset? ResolvedAt = null,
     string? Explanation = null,
     ConflictResolutionKind? Resolution = null,
-    DateTimeOffset? EscalatedAt = null);
+    DateTimeOffset? EscalatedAt = null)
+{
+    /// <summary>Prints no text, key or id (only counts, scores, states and times), so that no log line, Orleans' own
+    /// included, can carry what a user wrote.</summary>
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder
+            .Append("Similarity = ").Append(Similarity)
+            .Append(", AverageImportance = ").Append(AverageImportance)
+            .Append(", IsSingletonCategory = ").Append(IsSingletonCategory)
+            .Append(", Status = ").Append(Status)
+            .Append(", CreatedAt = ").Append(CreatedAt)
+            .Append(", ResolvedAt = ").Append(ResolvedAt)
+            .Append(", Resolution = ").Append(Resolution)
+            .Append(", EscalatedAt = ").Append(EscalatedAt);
+        return true;
+    }
+}

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 
 namespace OrleansMemory.Abstractions;
@@ -16,4 +17,17 @@ public sealed record MemoryFilter(
     DateTimeOffset? CreatedAfter = null,
     DateTimeOffset? CreatedBefore = null,
     IReadOnlyDictionary<string, JsonElement>? Metadata = null,
-    bool IncludeArchived = false);
+    bool IncludeArchived = false)
+{
+    /// <summary>Prints no text, key or id (only counts, scores, states and times), so that no log line, Orleans' own
+    /// included, can carry what a user wrote.</summary>
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder
+            .Append("MinImportance = ").Append(MinImportance)
+            .Append(", CreatedAfter = ").Append(CreatedAfter)
+            .Append(", CreatedBefore = ").Append(CreatedBefore)
+            .Append(", IncludeArchived = ").Append(IncludeArchived);
+        return true;
+    }
+}

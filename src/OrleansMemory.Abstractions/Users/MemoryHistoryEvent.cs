@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace OrleansMemory.Abstractions;
 
 /// <summary>One event in the history of a memory.</summary>
@@ -14,4 +16,15 @@ public sealed record MemoryHistoryEvent(
     DateTimeOffset At,
     string? Reason = null,
     string? ConflictId = null,
-    string? RelatedMemoryId = null);
+    string? RelatedMemoryId = null)
+{
+    /// <summary>Prints no text, key or id (only counts, scores, states and times), so that no log line, Orleans' own
+    /// included, can carry what a user wrote.</summary>
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder
+            .Append("Kind = ").Append(Kind)
+            .Append(", At = ").Append(At);
+        return true;
+    }
+}

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 
 namespace OrleansMemory.Abstractions;
@@ -15,4 +16,14 @@ public sealed record MemoryUpdate(
     float[]? Embedding = null,
     double? Importance = null,
     IReadOnlyDictionary<string, JsonElement>? Metadata = null,
-    string? Reason = null);
+    string? Reason = null)
+{
+    /// <summary>Prints no text, key or id (only counts, scores, states and times), so that no log line, Orleans' own
+    /// included, can carry what a user wrote.</summary>
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder
+            .Append("Importance = ").Append(Importance);
+        return true;
+    }
+}

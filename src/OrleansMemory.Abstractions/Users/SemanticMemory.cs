@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 
 namespace OrleansMemory.Abstractions;
@@ -30,4 +31,20 @@ public sealed record SemanticMemory(
     int MentionCount,
     bool IsArchived = false,
     string? SupersededBy = null,
-    DateTimeOffset? ArchivedAt = null);
+    DateTimeOffset? ArchivedAt = null)
+{
+    /// <summary>Prints no text, key or id (only counts, scores, states and times), so that no log line, Orleans' own
+    /// included, can carry what a user wrote.</summary>
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder
+            .Append("Importance = ").Append(Importance)
+            .Append(", CreatedAt = ").Append(CreatedAt)
+            .Append(", UpdatedAt = ").Append(UpdatedAt)
+            .Append(", LastSeenAt = ").Append(LastSeenAt)
+            .Append(", MentionCount = ").Append(MentionCount)
+            .Append(", IsArchived = ").Append(IsArchived)
+            .Append(", ArchivedAt = ").Append(ArchivedAt);
+        return true;
+    }
+}

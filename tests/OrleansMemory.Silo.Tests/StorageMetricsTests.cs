@@ -44,6 +44,11 @@ public sealed class StorageMetricsTests(ITestOutputHelper output)
             }
 
             Assert.Contains("db_client_operation_duration_seconds_bucket{", metrics); // Npgsql's own meter
+            // ...without the connection: no pool name (Npgsql's is the connection string), host, port, user or database.
+            Assert.DoesNotContain("pool_name", metrics);
+            var builder = new Npgsql.NpgsqlConnectionStringBuilder(postgres);
+            Assert.DoesNotContain($"Port={builder.Port}", metrics, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain($"Username={builder.Username}", metrics, StringComparison.OrdinalIgnoreCase);
         }
         finally
         {

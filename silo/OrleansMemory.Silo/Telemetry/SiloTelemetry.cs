@@ -32,6 +32,9 @@ internal static class SiloTelemetry
                 .AddAspNetCoreInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddNpgsqlInstrumentation()
+                // Npgsql names each connection pool by its connection string (host, port, user, database) and tags
+                // every db.client metric with it; /metrics needs no key, so only the connection state is kept.
+                .AddView("db.client.*", new MetricStreamConfiguration { TagKeys = ["db.client.connection.state", "state"] })
                 .AddPrometheusExporter())
             .WithTracing(t => t
                 .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(telemetry.TraceSampleRatio)))

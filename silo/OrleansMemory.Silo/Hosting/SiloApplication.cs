@@ -116,6 +116,7 @@ public static class SiloApplication
         app.UseAuthentication();
         app.UseTenantTelemetry();
         app.UseAuthorization();
+        app.Use(JsonBodyCheck.InvokeAsync);
 
         app.MapOpenApi("/openapi/{documentName}.json");
         var v1 = app.MapGroup("/v1");

@@ -173,10 +173,11 @@ public sealed partial class FileGrainStorage : IGrainStorage, IGrainStorageCatal
         var path = GetPath(stateName, grainId);
         var gate = LockFor(path);
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var (type, key) = CatalogArguments.Parts(grainId);
+        byte[]? previous = null;
         try
         {
-            var previous = await CheckETagAsync(path, eTag, "write", stateName, grainId, cancellationToken).ConfigureAwait(false);
-            var (type, key) = CatalogArguments.Parts(grainId);
+            previous = await CheckETagAsync(path, eTag, "write", stateName, grainId, cancellationToken).ConfigureAwait(false);
             _layout.EnsureSidecars(type, key, stateName);
             if (previous is not null && _options.CreateBackups)
             {
@@ -198,6 +199,11 @@ public sealed partial class FileGrainStorage : IGrainStorage, IGrainStorageCatal
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
+            if (previous is null)
+            {
+                RemoveEmptyGrainDirectory(type, key); // a first write that failed (a full disk) leaves no empty directory
+            }
+
             throw GrainStorageException.For(Name, "write", grainId, stateName, ex);
         }
         finally
@@ -242,13 +248,23 @@ public sealed partial class FileGrainStorage : IGrainStorage, IGrainStorageCatal
 
         try
         {
-            await File.WriteAllBytesAsync(backup, previous, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await File.WriteAllBytesAsync(backup, previous, cancellationToken).ConfigureAwait(false);
+            }
+            catch (DirectoryNotFoundException)
+            {
+                Directory.CreateDirectory(directory); // a clear of another record removed the emptied directory meanwhile
+                await File.WriteAllBytesAsync(backup, previous, cancellationToken).ConfigureAwait(false);
+            }
         }
-        catch (DirectoryNotFoundException)
+        catch
         {
-            Directory.CreateDirectory(directory); // a clear of another record removed the emptied directory meanwhile
-            await File.WriteAllBytesAsync(backup, previous, cancellationToken).ConfigureAwait(false);
+            // A backup cut short (a full disk) is not a backup: it would count against MaxBackupFiles and push a real one out.
+            File.Delete(backup);
+            throw;
         }
+
         var prefix = fileBase + ".";
         var stale = Directory.EnumerateFiles(directory, prefix + "*" + FileStorageLayout.Extension)
             .Where(f => IsBackupOf(Path.GetFileName(f), prefix))
@@ -280,6 +296,18 @@ public sealed partial class FileGrainStorage : IGrainStorage, IGrainStorageCatal
         finally
         {
             gate.Release();
+        }
+    }
+
+    private void RemoveEmptyGrainDirectory(string type, string key)
+    {
+        try
+        {
+            _layout.RemoveIfEmpty(type, key);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // the write's own failure is what the caller needs to hear about
         }
     }
 

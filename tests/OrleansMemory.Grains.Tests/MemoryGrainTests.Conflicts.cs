@@ -48,6 +48,30 @@ public abstract partial class MemoryGrainTests
     }
 
     [Fact]
+    public async Task A_new_memory_opens_at_most_two_pending_conflicts_and_none_with_a_memory_already_disputed()
+    {
+        var user = Grains.GetGrain<IUserGrain>(Key("user"));
+        // Four statements about coffee, each near the axis the contradiction lies on (most similar first: 0.9, 0.88, ...).
+        var liked = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            var added = await user.AddMemoryAsync($"I like coffee number {i}", Vectors.Near(Dim, 0, i + 1, 0.9 - (0.02 * i)), importance: 0.5);
+            liked.Add(added.Memory.Id);
+        }
+
+        Assert.Empty(await user.GetPendingConflictsAsync());
+        var negated = await user.AddMemoryAsync("I don't like coffee number", Vectors.Axis(Dim, 0), importance: 0.5);
+        Assert.Equal(AddMemoryOutcome.AddedWithConflicts, negated.Outcome);
+        Assert.Equal([liked[0], liked[1]], negated.Conflicts.Select(c => c.MemoryAId)); // the two most similar
+        Assert.Equal(2, (await user.GetPendingConflictsAsync()).Count);
+
+        // The same contradiction again, worded apart: the disputed memories get no second conflict; the other two do.
+        var again = await user.AddMemoryAsync("coffee is something I dislike", Vectors.Near(Dim, 0, 6, 0.99), importance: 0.5);
+        Assert.DoesNotContain(again.Conflicts, c => c.MemoryAId == liked[0] || c.MemoryAId == liked[1]);
+        Assert.Equal([liked[2], liked[3]], again.Conflicts.Where(c => c.MemoryAId != negated.Memory.Id).Select(c => c.MemoryAId));
+    }
+
+    [Fact]
     public async Task Singleton_conflict_with_a_less_important_newer_memory_stays_pending()
     {
         var user = Grains.GetGrain<IUserGrain>(Key("user"));

@@ -36,6 +36,19 @@ public sealed class FileGrainStorageTests : CatalogConformanceTests, IDisposable
     }
 
     [Fact]
+    public async Task Records_keep_backups_and_log_pages_do_not()
+    {
+        var id = Id("default/backed");
+        var record = await WriteAsync(Storage, id, "v1", stateName: "raw_messages");
+        await WriteAsync(Storage, id, "v2", record.ETag, stateName: "raw_messages");
+        var page = await WriteAsync(Storage, id, "p1", stateName: "raw_messages/000000");
+        page = await WriteAsync(Storage, id, "p2", page.ETag, stateName: "raw_messages/000000");
+        await WriteAsync(Storage, id, "p3", page.ETag, stateName: "raw_messages/000000");
+        var backups = Directory.GetFiles(Path.Combine(Root, "conversations", "default%2Fbacked", FileStorageLayout.BackupDirectory)).Select(Path.GetFileName);
+        Assert.Equal(["raw_messages"], backups.Select(b => b![..b!.IndexOf('.', StringComparison.Ordinal)]));
+    }
+
+    [Fact]
     public async Task A_storage_folder_written_by_the_previous_version_loads()
     {
         var root = Path.Combine(_sandbox, "v1");

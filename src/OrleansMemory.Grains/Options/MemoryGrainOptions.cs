@@ -90,6 +90,10 @@ public sealed class MemoryGrainOptions
     /// <summary>The most similar existing memories the classifier is asked about per added memory.</summary>
     public int MaxConflictCandidates { get; set; } = 5;
 
+    /// <summary>The most pending conflicts one added memory opens (with the most similar memories it contradicts); a
+    /// memory already in a pending conflict gets no second one. Supersessions in singleton categories are not limited.</summary>
+    public int MaxPendingConflictsPerMemory { get; set; } = 2;
+
     /// <summary>In a singleton category, a newer memory at least as important supersedes the older one (auto-resolved).</summary>
     public bool AutoResolveSingletonConflicts { get; set; } = true;
 

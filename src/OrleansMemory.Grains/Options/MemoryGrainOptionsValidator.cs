@@ -49,6 +49,7 @@ public sealed class MemoryGrainOptionsValidator : IValidateOptions<MemoryGrainOp
         Positive(failures, options.SearchCandidates, nameof(options.SearchCandidates));
         Positive(failures, options.StorageReadAhead, nameof(options.StorageReadAhead));
         Positive(failures, options.MaxConflictCandidates, nameof(options.MaxConflictCandidates));
+        Positive(failures, options.MaxPendingConflictsPerMemory, nameof(options.MaxPendingConflictsPerMemory));
         Positive(failures, options.ShortTermMaxMessages, nameof(options.ShortTermMaxMessages));
         Positive(failures, options.MaxContextTokens, nameof(options.MaxContextTokens));
         Thresholds(failures, "MemoryGrainOptions.", options.DuplicateThreshold, options.ConflictThreshold);

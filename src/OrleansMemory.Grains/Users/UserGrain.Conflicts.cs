@@ -105,9 +105,21 @@ public sealed partial class UserGrain
         ConflictClassification? nearest, List<MemoryHistoryEvent> events, CancellationToken cancellationToken)
     {
         var conflicts = new List<MemoryConflict>();
+        var opened = 0;
+        HashSet<string>? disputed = null;
         foreach (var (row, score) in similar.Take(Options.MaxConflictCandidates))
         {
             if (row == newRow || _memories[row] is not { IsArchived: false } existing)
+            {
+                continue;
+            }
+
+            // Most similar first; past MaxPendingConflictsPerMemory, or where the older memory is already in a pending
+            // conflict, only a supersession (singleton category) still applies: a conflict per similar memory buries
+            // the ones a user should answer.
+            var mayOpen = opened < Options.MaxPendingConflictsPerMemory && !(disputed ??= PendingMemoryIds()).Contains(existing.Id);
+            var singletonOnly = !mayOpen;
+            if (singletonOnly && !(Options.AutoResolveSingletonConflicts && memory.Importance >= existing.Importance))
             {
                 continue;
             }
@@ -121,6 +133,12 @@ public sealed partial class UserGrain
 
             var now = Now;
             var auto = verdict.IsSingletonCategory && Options.AutoResolveSingletonConflicts && memory.Importance >= existing.Importance;
+            if (!auto && singletonOnly)
+            {
+                continue;
+            }
+
+            opened += auto ? 0 : 1;
             var conflict = new MemoryConflict(NewId(), UserId, existing.Id, memory.Id, verdict.Category, score,
                 (existing.Importance + memory.Importance) / 2, verdict.ClarificationHint, verdict.IsSingletonCategory,
                 auto ? ConflictStatus.AutoResolved : ConflictStatus.Pending, now, auto ? now : null, verdict.Explanation,
@@ -147,6 +165,22 @@ public sealed partial class UserGrain
         }
 
         return conflicts;
+    }
+
+    /// <summary>The memories that are in a pending conflict now.</summary>
+    private HashSet<string> PendingMemoryIds()
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var conflict in _conflicts)
+        {
+            if (conflict.Status == ConflictStatus.Pending)
+            {
+                ids.Add(conflict.MemoryAId);
+                ids.Add(conflict.MemoryBId);
+            }
+        }
+
+        return ids;
     }
 
     private async Task ArchiveIfLiveAsync(string memoryId, string supersededBy, string reason, List<MemoryHistoryEvent> events)

@@ -179,7 +179,7 @@ public sealed partial class FileGrainStorage : IGrainStorage, IGrainStorageCatal
         {
             previous = await CheckETagAsync(path, eTag, "write", stateName, grainId, cancellationToken).ConfigureAwait(false);
             _layout.EnsureSidecars(type, key, stateName);
-            if (previous is not null && _options.CreateBackups)
+            if (previous is not null && _options.CreateBackups && !FileStorageLayout.IsLogPage(stateName))
             {
                 await BackupAsync(path, previous, cancellationToken).ConfigureAwait(false);
             }

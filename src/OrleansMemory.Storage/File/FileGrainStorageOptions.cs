@@ -17,7 +17,7 @@ public sealed class FileGrainStorageOptions
     public bool PrettyPrintJson { get; set; } = true;
 
     /// <summary>Before overwriting a record, keep a timestamped copy of the previous version under the grain's
-    /// <c>.backups</c> directory.</summary>
+    /// <c>.backups</c> directory. Pages of paged logs (<c>memories/000042</c>), which every append rewrites, keep none.</summary>
     public bool CreateBackups { get; set; } = true;
 
     /// <summary>How many backups to keep per record (oldest are deleted first). At least 1.</summary>

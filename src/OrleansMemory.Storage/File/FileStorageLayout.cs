@@ -12,6 +12,16 @@ internal sealed class FileStorageLayout
 {
     public const string Extension = ".json";
     public const string BackupDirectory = ".backups";
+
+    /// <summary>Whether a state is a page of a paged log (<c>memories/000042</c>: the name ends in a page number). A
+    /// page is rewritten by every append to it, so a backup of each earlier version would repeat the page up to
+    /// <c>MaxBackupFiles</c> times (80% of a growing user's bytes); pages keep none.</summary>
+    public static bool IsLogPage(string stateName)
+    {
+        ArgumentNullException.ThrowIfNull(stateName);
+        var slash = stateName.LastIndexOf('/');
+        return slash >= 0 && slash < stateName.Length - 1 && !stateName.AsSpan(slash + 1).ContainsAnyExceptInRange('0', '9');
+    }
     public const string TypeSidecar = ".type";
     public const string KeySidecar = ".key";
 

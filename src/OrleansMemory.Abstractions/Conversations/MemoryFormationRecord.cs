@@ -9,6 +9,8 @@ namespace OrleansMemory.Abstractions;
 /// <param name="Content">The compressed content.</param>
 /// <param name="CreatedAt">When the memory was formed; default lets the grain use the time it was stored.</param>
 /// <param name="Metadata">Free-form metadata.</param>
+/// <param name="UserId">The user grain's key the memory belongs to, when the conversation formed it in the background;
+/// erasing that user removes the record.</param>
 [GenerateSerializer, Alias("orleansmemory.MemoryFormationRecord")]
 public sealed record MemoryFormationRecord(
     string MemoryId,
@@ -16,4 +18,5 @@ public sealed record MemoryFormationRecord(
     long SourceEndSequence,
     string Content,
     DateTimeOffset CreatedAt = default,
-    IReadOnlyDictionary<string, JsonElement>? Metadata = null);
+    IReadOnlyDictionary<string, JsonElement>? Metadata = null,
+    string? UserId = null);

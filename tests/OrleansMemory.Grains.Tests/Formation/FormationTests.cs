@@ -8,9 +8,14 @@ namespace OrleansMemory.Grains.Tests;
 /// ways, exactly-once under retries, deletion and erasure. Text embeddings come from a deterministic stand-in generator.</summary>
 public sealed class FormationTests
 {
-    private static Task<MemoryCluster> StartAsync(Action<IServiceCollection>? services = null, StorageKind kind = StorageKind.Memory, string? directory = null) =>
+    private static Task<MemoryCluster> StartAsync(Action<IServiceCollection>? services = null, StorageKind kind = StorageKind.Memory, string? directory = null,
+        int batchSize = 50) =>
         MemoryCluster.StartAsync(kind, directory,
-            configure: o => o.Formation.RetryDelay = TimeSpan.FromMilliseconds(50),
+            configure: o =>
+            {
+                o.Formation.RetryDelay = TimeSpan.FromMilliseconds(50);
+                o.Formation.BatchSize = batchSize;
+            },
             services: s =>
             {
                 s.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(new AiIntegrationTests.BagOfWordsGenerator());
@@ -187,6 +192,57 @@ public sealed class FormationTests
         var memories = (await user.ListMemoriesAsync()).Memories;
         Assert.Equal(["I'm a drummer.", "I speak Finnish."], memories.Select(m => m.Text));
         Assert.NotEqual(memories[0].Id, memories[1].Id);
+    }
+
+    [Fact]
+    public async Task A_backlog_left_by_a_stopped_cluster_resumes_from_the_cursor_and_forms_nothing_twice()
+    {
+        var directory = Directory.CreateTempSubdirectory("omem-formation-").FullName;
+        try
+        {
+            var blocking = new BlockingExtractor();
+            await using (var first = await StartAsync(s => s.AddSingleton<IMemoryExtractor>(blocking), StorageKind.File, directory, batchSize: 1))
+            {
+                var conversation = first.Factory.GetGrain<IConversationGrain>("t7/talk");
+                await conversation.SetFormationAsync(new FormationSettings("t7/hana", "blocking"));
+                await conversation.AppendMessagesAsync([new RawMessage("", "user", "I'm a welder."), new RawMessage("", "user", "I speak Greek.")]);
+                await blocking.FirstBatchFormed.Task.WaitAsync(TimeSpan.FromSeconds(20)); // the first batch is formed, the second hangs
+                Assert.Equal(1, (await conversation.GetFormationAsync())!.FormedThrough);
+            }
+
+            await using var second = await StartAsync(s => s.AddSingleton<IMemoryExtractor>(new BlockingExtractor { Blocks = false }), StorageKind.File, directory, batchSize: 1);
+            var again = second.Factory.GetGrain<IConversationGrain>("t7/talk");
+            var status = await DrainedAsync(again);
+            Assert.Equal((2L, 2), (status.FormedThrough, status.MemoriesFormed));
+            var memories = (await second.Factory.GetGrain<IUserGrain>("t7/hana").ListMemoriesAsync()).Memories;
+            Assert.Equal(["I'm a welder.", "I speak Greek."], memories.Select(m => m.Text));
+            Assert.Equal([1L, 2L], memories.Select(m => m.Source!.Sequences.Single()));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    /// <summary>The rules; with <see cref="Blocks"/>, a batch after the first message never finishes.</summary>
+    private sealed class BlockingExtractor : IMemoryExtractor
+    {
+        public bool Blocks { get; init; } = true;
+
+        public TaskCompletionSource FirstBatchFormed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public string Name => "blocking";
+
+        public async ValueTask<ExtractionResult> ExtractAsync(ExtractionRequest request, CancellationToken cancellationToken = default)
+        {
+            if (Blocks && request.Messages[0].Sequence > 1)
+            {
+                FirstBatchFormed.TrySetResult();
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+
+            return await new RuleBasedMemoryExtractor().ExtractAsync(request, cancellationToken);
+        }
     }
 
     private sealed class FlakyExtractor(int failures) : IMemoryExtractor

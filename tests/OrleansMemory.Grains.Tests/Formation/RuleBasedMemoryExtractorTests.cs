@@ -12,6 +12,7 @@ public sealed class RuleBasedMemoryExtractorTests
     [InlineData("I'm flying to Tokyo next month", "I'm flying to Tokyo next month.", "event")]
     [InlineData("My sister lives in Boston", "My sister lives in Boston.", "fact")]
     [InlineData("I have two kids", "I have two kids.", "fact")]
+    [InlineData("I'm getting married in June", "I'm getting married in June.", "event")]
     [InlineData("I don't eat meat", "I don't eat meat.", "preference")]
     public void Keeps_statements_about_the_user(string message, string expected, string type)
     {

@@ -20,6 +20,7 @@ public sealed partial class ConversationGrain
     private bool _forming;
     private int _formationEpoch;
     private ActivityContext _lastAppendContext;
+    private long? _waitingSince; // when the first append the timer has not picked up yet arrived (debounce cap)
 
     private MemoryFormationOptions FormationOptions => Options.Formation;
 
@@ -136,7 +137,12 @@ public sealed partial class ConversationGrain
         _lastAppendContext = Activity.Current?.Context ?? default;
         if (!_forming && _formationState.State.Attempts == 0)
         {
-            ScheduleFormation(FormationOptions.Delay);
+            // Debounced: formation starts once the conversation is quiet for Delay, or MaxDelay after the first waiting
+            // append, or at once when a full batch waits, so a burst of appends is formed in its gaps, in one batch.
+            var now = Stopwatch.GetTimestamp();
+            _waitingSince ??= now;
+            var waited = Stopwatch.GetElapsedTime(_waitingSince.Value, now);
+            ScheduleFormation(Pending >= FormationOptions.BatchSize || waited >= FormationOptions.MaxDelay ? TimeSpan.Zero : FormationOptions.Delay);
         }
     }
 
@@ -190,11 +196,19 @@ public sealed partial class ConversationGrain
         }
 
         _forming = true;
+        _waitingSince = null;
         try
         {
+            var limiter = ServiceProvider.GetRequiredService<FormationLimiter>();
             while (Pending > 0 && !cancellationToken.IsCancellationRequested)
             {
-                if (!await FormStepAsync(cancellationToken))
+                bool formed;
+                using (await limiter.EnterAsync(cancellationToken))
+                {
+                    formed = await FormStepAsync(cancellationToken);
+                }
+
+                if (!formed)
                 {
                     var attempts = Math.Min(_formationState.State.Attempts, 20);
                     var delay = TimeSpan.FromTicks(Math.Min(FormationOptions.MaxRetryDelay.Ticks, FormationOptions.RetryDelay.Ticks << Math.Max(0, attempts - 1)));

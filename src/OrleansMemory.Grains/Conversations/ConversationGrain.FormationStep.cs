@@ -11,6 +11,8 @@ public sealed partial class ConversationGrain
     /// <summary>Runs one step; false when it failed (the error is in the status and the step is retried).</summary>
     private async Task<bool> FormStepAsync(CancellationToken cancellationToken)
     {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(FormationOptions.StepTimeout);
         var state = _formationState.State;
         var settings = state.Settings!;
         var epoch = _formationEpoch;
@@ -25,8 +27,8 @@ public sealed partial class ConversationGrain
         FormationMetrics.RecordStep(batch.Count, Now - batch[0].Timestamp);
         try
         {
-            var result = await Extractor(settings.Extractor).ExtractAsync(new ExtractionRequest(batch, context, settings.Instructions), cancellationToken);
-            var records = await OfferAsync(settings, generation, batch, result, cancellationToken);
+            var result = await Extractor(settings.Extractor).ExtractAsync(new ExtractionRequest(batch, context, settings.Instructions), timeout.Token);
+            var records = await OfferAsync(settings, generation, batch, result, timeout.Token);
             var committed = false;
             await WithFormationWritesAsync(async () =>
             {
@@ -122,6 +124,7 @@ public sealed partial class ConversationGrain
     /// <summary>The error for the status: its kind, and its message when it is ours (ours carry no user text).</summary>
     private static string Describe(Exception ex) => ex switch
     {
+        OperationCanceledException => "TimeoutException: the step took longer than MemoryGrainOptions.Formation.StepTimeout.",
         MemoryFormationException or MemoryValidationException or QuotaExceededException => $"{ex.GetType().Name}: {ex.Message}",
         _ => ex.GetType().Name,
     };

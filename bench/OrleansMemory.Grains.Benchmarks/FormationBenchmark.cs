@@ -23,6 +23,7 @@ internal static class FormationBenchmark
     public static void AddServices(IServiceCollection services, bool llm)
     {
         services.AddMemoryEmbeddings(new EmbeddingOptions { Provider = EmbeddingProviders.Local, LoadAtStartup = true });
+        services.AddSingleton<IMemoryExtractor, NothingExtractor>();
         if (llm)
         {
             services.AddConflictClassifierChatClient(new ConflictClassifierOptions
@@ -41,28 +42,42 @@ internal static class FormationBenchmark
     {
         var off = new List<Percentiles>();
         var on = new List<Percentiles>();
-        await RoundAsync(grains, formation: false, 20, callers); // warm up both paths
-        await RoundAsync(grains, formation: true, 20, callers);
+        var idle = new List<Percentiles>();
+        await RoundAsync(grains, null, 20, callers); // warm up every path
+        await RoundAsync(grains, "rules", 20, callers);
+        await RoundAsync(grains, "nothing", 20, callers);
         for (var round = 0; round < rounds; round++)
         {
-            off.Add(await RoundAsync(grains, formation: false, appendsPerCaller, callers));
-            on.Add(await RoundAsync(grains, formation: true, appendsPerCaller, callers));
+            off.Add(await RoundAsync(grains, null, appendsPerCaller, callers));
+            on.Add(await RoundAsync(grains, "rules", appendsPerCaller, callers));
+            idle.Add(await RoundAsync(grains, "nothing", appendsPerCaller, callers));
         }
 
         var a = Percentiles.Merge(off);
-        var b = Percentiles.Merge(on);
-        return $"| append, {callers} callers | {a.P(50):F2} | {b.P(50):F2} | {b.P(50) / a.P(50):F2} | {a.P(99):F2} | {b.P(99):F2} | {b.P(99) / a.P(99):F2} | {a.Count} + {b.Count} |";
+        string Row(string name, Percentiles b) =>
+            $"| {name}, {callers} callers | {a.P(50):F2} | {b.P(50):F2} | {b.P(50) / a.P(50):F2} | {a.P(99):F2} | {b.P(99):F2} | {b.P(99) / a.P(99):F2} | {a.Count} + {b.Count} |";
+        return Row("append, formation by rules", Percentiles.Merge(on)) + Environment.NewLine
+            + Row("append, formation that finds nothing", Percentiles.Merge(idle));
     }
 
-    private static async Task<Percentiles> RoundAsync(IGrainFactory grains, bool formation, int appends, int callers)
+    /// <summary>An extractor that finds nothing: formation's machinery (timer, cursor writes) without its work.</summary>
+    private sealed class NothingExtractor : IMemoryExtractor
+    {
+        public string Name => "nothing";
+
+        public ValueTask<ExtractionResult> ExtractAsync(ExtractionRequest request, CancellationToken cancellationToken = default) =>
+            ValueTask.FromResult(new ExtractionResult([]));
+    }
+
+    private static async Task<Percentiles> RoundAsync(IGrainFactory grains, string? extractor, int appends, int callers)
     {
         var run = Guid.NewGuid().ToString("N")[..8];
         var parts = await Task.WhenAll(Enumerable.Range(0, callers).Select(async c =>
         {
             var conversation = grains.GetGrain<IConversationGrain>($"bench/{run}-{c}");
-            if (formation)
+            if (extractor is not null)
             {
-                await conversation.SetFormationAsync(new FormationSettings($"bench/{run}-u{c}"));
+                await conversation.SetFormationAsync(new FormationSettings($"bench/{run}-u{c}", extractor));
             }
 
             var latencies = new Percentiles();
@@ -75,7 +90,7 @@ internal static class FormationBenchmark
 
             return (latencies, conversation);
         }));
-        if (formation)
+        if (extractor is not null)
         {
             foreach (var (_, conversation) in parts)
             {

@@ -6,6 +6,6 @@ namespace OrleansMemory.Abstractions;
 [GenerateSerializer, Immutable, Alias("orleansmemory.MemorySource")]
 public sealed record MemorySource(string ConversationId, IReadOnlyList<long> Sequences)
 {
-    /// <summary>Prints no ids of messages' content (there is none) but keeps the conversation out of logs too.</summary>
+    /// <summary>Prints no conversation id (ids stay out of logs).</summary>
     public override string ToString() => $"MemorySource {{ Sequences = {Sequences.Count} }}";
 }

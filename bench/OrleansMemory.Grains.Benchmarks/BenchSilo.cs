@@ -24,12 +24,13 @@ internal sealed class BenchSilo : IAsyncDisposable
 
     /// <summary>Starts a silo; <paramref name="storageUri"/> is null for memory storage, else a provider URI as
     /// <c>omem</c> takes it (<c>file:/dir?backups=false</c>, <c>postgres:Host=...?schema=s</c>).</summary>
-    public static async Task<BenchSilo> StartAsync(string? storageUri, Action<MemoryGrainOptions>? configure = null)
+    public static async Task<BenchSilo> StartAsync(string? storageUri, Action<MemoryGrainOptions>? configure = null, Action<IServiceCollection>? services = null)
     {
         var port = Interlocked.Add(ref s_port, 2);
         // No defaults: no appsettings files, so no file watcher on the working directory (a busy /tmp showed up in profiles).
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
+        services?.Invoke(builder.Services);
         builder.UseOrleans(silo =>
         {
             silo.UseLocalhostClustering(port, port + 1).UseMemoryStateJson();

@@ -1,6 +1,6 @@
 using OrleansMemory.Grains.Benchmarks;
 
-// dotnet run -c Release --project bench/OrleansMemory.Grains.Benchmarks [-- --quick] [search] [activation] [similar] [writes] [hot] [bystanders] [append]
+// dotnet run -c Release --project bench/OrleansMemory.Grains.Benchmarks [-- --quick] [search] [activation] [similar] [writes] [hot] [bystanders] [append] [formation] [formation-latency]
 // [--dims=384,1536] [--stores=file,postgres] [--page-bytes=N] (activation; --stores=memory,file also narrows hot)
 // [--cases=64x1@50,64x4] (hot: searchers x writers @ adds/s each; default all)
 // One silo per part in this process. Activation also runs on PostgreSQL when ORLEANSMEMORY_TEST_POSTGRES is set
@@ -144,6 +144,32 @@ try
 
             await using var silo = await BenchSilo.StartAsync(uri);
             Console.WriteLine(await BystanderBenchmark.RunAsync(silo.Grains, name, TimeSpan.FromSeconds(quick ? 2 : 5)));
+        }
+    }
+
+    if (Part("formation") || Part("formation-latency"))
+    {
+        var llm = Environment.GetEnvironmentVariable("OMEM_FORMATION_LLM_MODEL") is { Length: > 0 };
+        await using var silo = await BenchSilo.StartAsync(fileUri, services: s => FormationBenchmark.AddServices(s, llm));
+        Console.WriteLine();
+        Console.WriteLine($"Formation, file storage, MiniLM embeddings (load average {LoadAverage()}); append latency in ms, formation off vs on, same run:");
+        Console.WriteLine("| calls | p50 off | p50 on | ratio | p99 off | p99 on | ratio | samples |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine(await FormationBenchmark.AppendLatencyAsync(silo.Grains, rounds: quick ? 1 : 3, appendsPerCaller: quick ? 50 : 150));
+        if (!Part("formation"))
+        {
+            return;
+        }
+
+        Console.WriteLine();
+        Console.WriteLine(await FormationBenchmark.BacklogAsync(silo.Grains, quick ? 2_000 : 10_000));
+        Console.WriteLine();
+        Console.WriteLine("| extractor | conversations | turns | precision | recall | tokens |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+        Console.WriteLine(await FormationBenchmark.QualityAsync(silo.Grains, "rules"));
+        if (llm)
+        {
+            Console.WriteLine(await FormationBenchmark.QualityAsync(silo.Grains, "llm"));
         }
     }
 

@@ -56,6 +56,21 @@ public sealed class MemoryStore
         return true;
     }
 
+    /// <summary>Turns a conversation's background memory formation on: its new messages form the memories of user
+    /// <paramref name="userId"/> (extractor <c>rules</c> or <c>llm</c>), each with its source; see
+    /// <see cref="IConversationGrain.SetFormationAsync"/>.</summary>
+    public Task<FormationStatus> SetFormationAsync(string conversationId, string userId, string extractor = FormationSettings.RulesExtractor,
+        string? instructions = null, CancellationToken cancellationToken = default) =>
+        Conversation(conversationId).SetFormationAsync(new FormationSettings(userId, extractor, instructions), cancellationToken);
+
+    /// <summary>Where a conversation's memory formation stands, or null when it is off.</summary>
+    public Task<FormationStatus?> GetFormationAsync(string conversationId, CancellationToken cancellationToken = default) =>
+        Conversation(conversationId).GetFormationAsync(cancellationToken);
+
+    /// <summary>Turns a conversation's memory formation off (formed memories stay); false when it was off.</summary>
+    public Task<bool> DisableFormationAsync(string conversationId, CancellationToken cancellationToken = default) =>
+        Conversation(conversationId).DisableFormationAsync(cancellationToken);
+
     /// <summary>Replaces a conversation's raw (uncompressed) message history.</summary>
     public async Task<bool> StoreRawMessagesAsync(string conversationId, IEnumerable<RawMessage> messages, CancellationToken cancellationToken = default)
     {

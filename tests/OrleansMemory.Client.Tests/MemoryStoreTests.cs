@@ -58,6 +58,21 @@ public abstract class MemoryStoreTests(StoreClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Formation_settings_round_trip_through_the_facade()
+    {
+        var store = fixture.Store;
+        var conversation = "formation-" + Guid.NewGuid().ToString("N");
+        Assert.Null(await store.GetFormationAsync(conversation));
+        var status = await store.SetFormationAsync(conversation, "ada", instructions: "health only");
+        Assert.Equal(("ada", "rules", "health only", 0L, 0L), (status.UserId, status.Extractor, status.Instructions, status.FormedThrough, status.Pending));
+        Assert.Equal("ada", (await store.GetFormationAsync(conversation))!.UserId);
+        Assert.True(await store.DisableFormationAsync(conversation));
+        Assert.False(await store.DisableFormationAsync(conversation));
+        Assert.Null(await store.GetFormationAsync(conversation));
+        await Assert.ThrowsAsync<MemoryValidationException>(() => store.SetFormationAsync(conversation, "ada", "unknown"));
+    }
+
+    [Fact]
     public async Task Stores_with_different_directory_keys_list_only_their_own_conversations()
     {
         var tenant = $"tenant-{Guid.NewGuid():N}";

@@ -46,7 +46,7 @@ public sealed class AiIntegrationTests
         Assert.Equal(2, chat.Calls); // Rome had no similar memory to ask about
     }
 
-    private sealed class BagOfWordsGenerator : IEmbeddingGenerator<string, Embedding<float>>
+    internal sealed class BagOfWordsGenerator : IEmbeddingGenerator<string, Embedding<float>>
     {
         public const int Dimension = 64;
 

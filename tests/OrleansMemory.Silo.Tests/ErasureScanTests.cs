@@ -37,13 +37,38 @@ public sealed class ErasureScanTests(ITestOutputHelper output) : IDisposable
         }
 
         var marker = "mk" + Guid.NewGuid().ToString("N");
+        var formed = "fm" + Guid.NewGuid().ToString("N");
         await using (var silo = await SocketSilo.StartAsync([$"--OrleansMemory:ServiceId={_service}", .. settings]))
         {
+            await FormAsync(silo.Client, formed);
             await WriteAndDeleteAsync(silo.Client, marker);
         }
 
         var holding = await ScanAsync(provider, marker);
         Assert.True(holding.Count == 0, $"{provider}: deleted content is still in: {string.Join(", ", holding)}");
+
+        // The conversation stays (it is not the user's), so its raw message keeps the words; the memory formed from it
+        // ends with a period the message lacks: neither the user's memory nor the conversation's record of it is left.
+        holding = await ScanAsync(provider, formed + ".");
+        Assert.True(holding.Count == 0, $"{provider}: formed memory content is still in: {string.Join(", ", holding)}");
+        Assert.NotEmpty(await ScanAsync(provider, formed)); // the scan sees the raw message that stays
+    }
+
+    /// <summary>A conversation forms a memory of a user, who is then erased: the conversation's record of it goes too.</summary>
+    private static async Task FormAsync(HttpClient http, string formed)
+    {
+        await http.PutAsync("/v1/conversations/forming/formation", Http.Body("""{"user_id":"formed-for"}""")).Expect(200);
+        await http.PostAsync("/v1/conversations/forming/messages",
+            Http.Body($$"""{"messages":[{"role":"user","content":"I'm allergic to {{formed}}"}]}""")).Expect(201);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while ((await http.GetAsync("/v1/conversations/forming/formation").Expect(200)).GetProperty("memories_formed").GetInt32() < 1)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the conversation formed no memory");
+            await Task.Delay(50);
+        }
+
+        await http.DeleteAsync("/v1/users/formed-for").Expect(204);
+        Assert.Equal(0, (await http.GetAsync("/v1/conversations/forming/memory-records").Expect(200)).GetArrayLength());
     }
 
     private static async Task WriteAndDeleteAsync(HttpClient http, string marker)

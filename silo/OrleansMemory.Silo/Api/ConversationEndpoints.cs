@@ -5,7 +5,8 @@ using OrleansMemory.Silo.Api.Requests;
 
 namespace OrleansMemory.Silo.Api;
 
-/// <summary>/v1/conversations: documents, raw messages, chunks, memory formation records.</summary>
+/// <summary>/v1/conversations: documents, raw messages, chunks, memory formation records (and formation, see
+/// <see cref="ConversationFormationEndpoints"/>).</summary>
 internal static class ConversationEndpoints
 {
     public static void MapConversationEndpoints(this RouteGroupBuilder v1)
@@ -27,6 +28,7 @@ internal static class ConversationEndpoints
         one.MapGet("/memory-records", LoadRecordsAsync).RequireAuthorization(Scopes.Read).WithSummary("Memory formation records.");
         one.MapGet("/stats", GetStatsAsync).RequireAuthorization(Scopes.Read).WithSummary("Figures of the conversation.");
         one.MapDelete("", DeleteAsync).RequireAuthorization(Scopes.Write).WithSummary("Deletes everything of the conversation.");
+        one.MapFormationEndpoints();
     }
 
     private static IConversationGrain Grain(HttpContext http, IGrainFactory grains, string conversationId) =>

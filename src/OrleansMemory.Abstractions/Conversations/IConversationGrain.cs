@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Orleans.Concurrency;
 
 namespace OrleansMemory.Abstractions;
 
@@ -45,6 +46,24 @@ public interface IConversationGrain : IGrainWithStringKey
 
     /// <summary>Memory formation records in the order first stored, from <paramref name="offset"/>, at most <paramref name="limit"/>.</summary>
     Task<IReadOnlyList<MemoryFormationRecord>> LoadFormationRecordsAsync(int offset = 0, int limit = 1000, CancellationToken cancellationToken = default);
+
+    /// <summary>Turns background memory formation on (or changes its settings): after each append, the new messages are
+    /// given to the extractor and what it finds is added to the user's memories, from a durable cursor. Returns the status.</summary>
+    /// <exception cref="MemoryValidationException">The user id is not valid or the extractor is not registered.</exception>
+    Task<FormationStatus> SetFormationAsync(FormationSettings settings, CancellationToken cancellationToken = default);
+
+    /// <summary>Where memory formation stands, or null when it is off.</summary>
+    Task<FormationStatus?> GetFormationAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Turns memory formation off (the cursor is forgotten; formed memories and their records stay).</summary>
+    /// <returns>Whether it was on.</returns>
+    Task<bool> DisableFormationAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Called when a user is erased: removes the memory formation records of that user's memories and turns
+    /// formation for that user off. Interleaves (<see cref="AlwaysInterleaveAttribute"/>), so a user's erasure never
+    /// waits for a conversation that is waiting for that user.</summary>
+    [AlwaysInterleave]
+    Task ForgetUserAsync(string userId, CancellationToken cancellationToken = default);
 
     /// <summary>Figures of this conversation.</summary>
     Task<ConversationStats> GetStatsAsync(CancellationToken cancellationToken = default);

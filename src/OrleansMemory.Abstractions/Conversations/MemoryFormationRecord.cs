@@ -10,6 +10,8 @@ namespace OrleansMemory.Abstractions;
 /// <param name="Content">The compressed content.</param>
 /// <param name="CreatedAt">When the memory was formed; default lets the grain use the time it was stored.</param>
 /// <param name="Metadata">Free-form metadata.</param>
+/// <param name="UserId">The user grain's key the memory belongs to, when the conversation formed it in the background;
+/// erasing that user removes the record.</param>
 [GenerateSerializer, Alias("orleansmemory.MemoryFormationRecord")]
 public sealed record MemoryFormationRecord(
     string MemoryId,
@@ -17,7 +19,8 @@ public sealed record MemoryFormationRecord(
     long SourceEndSequence,
     string Content,
     DateTimeOffset CreatedAt = default,
-    IReadOnlyDictionary<string, JsonElement>? Metadata = null)
+    IReadOnlyDictionary<string, JsonElement>? Metadata = null,
+    string? UserId = null)
 {
     /// <summary>Prints no text, key or id (only counts, scores, states and times), so that no log line, Orleans' own
     /// included, can carry what a user wrote.</summary>

@@ -26,6 +26,16 @@ public interface IUserGrain : IGrainWithStringKey
         IReadOnlyDictionary<string, JsonElement>? metadata = null,
         CancellationToken cancellationToken = default);
 
+    /// <summary>Adds a memory a conversation formed, through the same duplicate and conflict detection as
+    /// <see cref="AddMemoryAsync"/>, with its source. Idempotent by <see cref="FormedMemory.MemoryId"/>: a memory offered
+    /// again (a retried formation step) returns what the first offer did and changes nothing.</summary>
+    Task<AddMemoryResult> AddFormedMemoryAsync(FormedMemory memory, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes the link of this user's memories to a deleted conversation (the memories stay).</summary>
+    /// <param name="conversationKey">The conversation grain's key.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task UnlinkConversationAsync(string conversationKey, CancellationToken cancellationToken = default);
+
     /// <summary>Adds memories as given, without duplicate or conflict detection (migration, seeding); returns their ids.
     /// The list is passed without a copy: the grain neither keeps nor changes it.</summary>
     Task<IReadOnlyList<string>> ImportMemoriesAsync([Immutable] IReadOnlyList<ImportedMemory> memories, CancellationToken cancellationToken = default);

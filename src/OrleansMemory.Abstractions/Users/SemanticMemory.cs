@@ -16,6 +16,8 @@ namespace OrleansMemory.Abstractions;
 /// <param name="IsArchived">Archived memories are excluded from search unless asked for.</param>
 /// <param name="SupersededBy">The memory that replaced this one, if any.</param>
 /// <param name="ArchivedAt">When it was archived.</param>
+/// <param name="Source">The conversation and messages it was formed from, when a conversation formed it; null otherwise
+/// (and once that conversation is deleted).</param>
 /// <remarks>Immutable (<see cref="ImmutableAttribute"/>): a change makes a new record, and nobody changes a metadata
 /// dictionary once a memory holds it, so grain calls within a silo pass memories by reference instead of copying them.</remarks>
 [GenerateSerializer, Immutable, Alias("orleansmemory.SemanticMemory")]
@@ -31,7 +33,8 @@ public sealed record SemanticMemory(
     int MentionCount,
     bool IsArchived = false,
     string? SupersededBy = null,
-    DateTimeOffset? ArchivedAt = null)
+    DateTimeOffset? ArchivedAt = null,
+    MemorySource? Source = null)
 {
     /// <summary>Prints no text, key or id (only counts, scores, states and times), so that no log line, Orleans' own
     /// included, can carry what a user wrote.</summary>

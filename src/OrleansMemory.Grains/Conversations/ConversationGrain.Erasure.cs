@@ -1,3 +1,5 @@
+using OrleansMemory.Abstractions;
+
 namespace OrleansMemory.Grains.Conversations;
 
 /// <summary>Erasing a conversation, resumably: the raw message log's head says an erasure is under way until that log,
@@ -10,7 +12,19 @@ public sealed partial class ConversationGrain
         await _document.ClearAsync();
         await _chunks.ClearAsync();
         await _formationLog.ClearAsync();
+        await _formationState.ClearAsync();
         await _messageLog.ClearAsync();
         await EraseEarlierVersionsAsync("current");
+    }
+
+    /// <summary>Before the conversation is deleted: the memories it formed stay with their users, without the link to it.</summary>
+    private async Task UnlinkFormedMemoriesAsync(CancellationToken cancellationToken)
+    {
+        await _formationState.EnsureLoadedAsync();
+        var key = this.GetPrimaryKeyString();
+        foreach (var user in _formationState.State.Users.ToArray())
+        {
+            await GrainFactory.GetGrain<IUserGrain>(user).UnlinkConversationAsync(key, cancellationToken);
+        }
     }
 }

@@ -28,6 +28,7 @@ public sealed partial class ConversationGrain : MemoryGrainBase, IConversationGr
         _chunks = Record<ChunkSetState>("chunks");
         _messageLog = Log<RawMessage>("raw_messages", Options.MessagePageSize);
         _formationLog = Log<MemoryFormationRecord>("memories", Options.RecordPageSize);
+        _formationState = Record<FormationState>("formation");
     }
 
     /// <inheritdoc />
@@ -44,6 +45,7 @@ public sealed partial class ConversationGrain : MemoryGrainBase, IConversationGr
         _formation = await _formationLog.ReadAllAsync();
         RebuildFormationIndex();
         await _chunks.ReadAsync();
+        await ResumeFormationAsync();
     }
 
     /// <inheritdoc />
@@ -83,6 +85,7 @@ public sealed partial class ConversationGrain : MemoryGrainBase, IConversationGr
         CommitMessageBytes(adding, replacing: false);
         _messages.AddRange(prepared);
         _messageBytes += prepared.Sum(m => (long)Encoding.UTF8.GetByteCount(m.Content));
+        FormAfterAppend();
         return prepared.Select(m => m.Sequence).ToArray();
     }
 
@@ -121,6 +124,7 @@ public sealed partial class ConversationGrain : MemoryGrainBase, IConversationGr
         CommitMessageBytes(bytes, replacing: true);
         _messages = prepared;
         _messageBytes = prepared.Sum(m => (long)Encoding.UTF8.GetByteCount(m.Content));
+        await FormAfterReplaceAsync();
     }
 
     /// <inheritdoc />
@@ -173,17 +177,20 @@ public sealed partial class ConversationGrain : MemoryGrainBase, IConversationGr
         }
 
         var stored = record.CreatedAt == default ? record with { CreatedAt = Now } : record;
-        if (_formationIndex.TryGetValue(record.MemoryId, out var index))
+        await WithFormationWritesAsync(async () =>
         {
-            await _formationLog.SetAsync(index, stored);
-            _formation[index] = stored;
-        }
-        else
-        {
-            await _formationLog.AppendAsync([stored]);
-            _formationIndex[stored.MemoryId] = _formation.Count;
-            _formation.Add(stored);
-        }
+            if (_formationIndex.TryGetValue(record.MemoryId, out var index))
+            {
+                await _formationLog.SetAsync(index, stored);
+                _formation[index] = stored;
+            }
+            else
+            {
+                await _formationLog.AppendAsync([stored]);
+                _formationIndex[stored.MemoryId] = _formation.Count;
+                _formation.Add(stored);
+            }
+        });
     }
 
     /// <inheritdoc />
@@ -214,9 +221,14 @@ public sealed partial class ConversationGrain : MemoryGrainBase, IConversationGr
     /// <inheritdoc />
     public async Task DeleteAsync(CancellationToken cancellationToken = default)
     {
+        await UnlinkFormedMemoriesAsync(cancellationToken);
         try
         {
-            await EraseAsync();
+            await WithFormationWritesAsync(async () =>
+            {
+                _formationEpoch++;
+                await EraseAsync();
+            });
         }
         catch
         {

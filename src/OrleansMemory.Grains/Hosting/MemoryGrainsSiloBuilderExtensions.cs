@@ -12,7 +12,8 @@ namespace OrleansMemory.Hosting;
 public static class MemoryGrainsSiloBuilderExtensions
 {
     /// <summary>Adds the memory grains (conversation, agent, user, cache, system state, conversation directory), their
-    /// options (validated at startup) and the default rule-based conflict classifier. The grains keep their records in
+    /// options (validated at startup), the default rule-based conflict classifier and the memory extractors (<c>rules</c>;
+    /// <c>llm</c> through a registered <see cref="Microsoft.Extensions.AI.IChatClient"/>). The grains keep their records in
     /// the storage provider named by <see cref="MemoryGrainOptions.StorageProviderName"/> (<c>Default</c>).</summary>
     public static ISiloBuilder AddMemoryGrains(this ISiloBuilder builder, Action<MemoryGrainOptions>? configure = null)
     {
@@ -34,6 +35,10 @@ public static class MemoryGrainsSiloBuilderExtensions
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MemoryGrainOptions>, MemoryGrainOptionsValidator>());
         services.TryAddSingleton<IMemoryClassifier, RuleBasedMemoryClassifier>();
+        services.TryAddSingleton<FormationLimiter>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IMemoryExtractor, RuleBasedMemoryExtractor>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IMemoryExtractor, ChatClientMemoryExtractor>(
+            sp => new ChatClientMemoryExtractor(sp.GetService<Microsoft.Extensions.AI.IChatClient>())));
         return services;
     }
 

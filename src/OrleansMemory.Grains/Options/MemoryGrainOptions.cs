@@ -112,4 +112,7 @@ public sealed class MemoryGrainOptions
 
     /// <summary>The largest token budget <c>GetMemoryContextAsync</c> accepts.</summary>
     public int MaxContextTokens { get; set; } = 1_000_000;
+
+    /// <summary>Background memory formation by conversations.</summary>
+    public MemoryFormationOptions Formation { get; set; } = new();
 }

@@ -66,6 +66,7 @@ public sealed class MemoryGrainOptionsValidator : IValidateOptions<MemoryGrainOp
         }
 
         failures.AddRange(MemoryRetentionOptions.Problems(options.Retention.Over(null)).Select(p => "MemoryGrainOptions.Retention." + p.Problem));
+        failures.AddRange(options.Formation.Problems().Select(p => "MemoryGrainOptions.Formation." + p));
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

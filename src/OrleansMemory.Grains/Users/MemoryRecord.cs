@@ -13,10 +13,10 @@ namespace OrleansMemory.Grains.Users;
 /// <see cref="JsonDocument"/> per value takes. <see cref="SemanticMemory"/> objects are made from it only for what a
 /// call returns. Layout: length (7-bit varint, of what follows), flags, creation offset (minutes), updated and last-seen
 /// times (UTC ticks + offset minutes), archived time if any, mention count, text, superseded-by if any, metadata if any
-/// (entry count, then key and raw value per entry).</summary>
+/// (entry count, then key and raw value per entry), source if any (conversation id, sequence count, sequences).</summary>
 internal static class MemoryRecord
 {
-    private const byte Archived = 1, HasMetadata = 2, HasSupersededBy = 4, HasArchivedAt = 8;
+    private const byte Archived = 1, HasMetadata = 2, HasSupersededBy = 4, HasArchivedAt = 8, HasSource = 16;
 
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? t_body;
@@ -30,7 +30,8 @@ internal static class MemoryRecord
         var body = t_body ??= new ArrayBufferWriter<byte>(256);
         body.ResetWrittenCount();
         var flags = (byte)((memory.IsArchived ? Archived : 0) | (memory.Metadata is not null ? HasMetadata : 0)
-            | (memory.SupersededBy is not null ? HasSupersededBy : 0) | (memory.ArchivedAt is not null ? HasArchivedAt : 0));
+            | (memory.SupersededBy is not null ? HasSupersededBy : 0) | (memory.ArchivedAt is not null ? HasArchivedAt : 0)
+            | (memory.Source is not null ? HasSource : 0));
         WriteByte(body, flags);
         WriteInt16(body, (short)memory.CreatedAt.Offset.TotalMinutes);
         WriteTime(body, memory.UpdatedAt);
@@ -54,6 +55,17 @@ internal static class MemoryRecord
             {
                 WriteString(body, key);
                 WriteBytes(body, RawValue(value));
+            }
+        }
+
+        if (memory.Source is { } source)
+        {
+            WriteString(body, source.ConversationId);
+            WriteVarint(body, (uint)source.Sequences.Count);
+            foreach (var sequence in source.Sequences)
+            {
+                WriteVarint(body, (uint)sequence);
+                WriteVarint(body, (uint)(sequence >> 32));
             }
         }
 
@@ -96,8 +108,21 @@ internal static class MemoryRecord
             }
         }
 
+        MemorySource? source = null;
+        if ((flags & HasSource) != 0)
+        {
+            var conversation = ReadString(data, ref at);
+            var sequences = new long[ReadVarint(data, ref at)];
+            for (var i = 0; i < sequences.Length; i++)
+            {
+                sequences[i] = ReadVarint(data, ref at) | ((long)ReadVarint(data, ref at) << 32);
+            }
+
+            source = new MemorySource(conversation, sequences);
+        }
+
         var created = new DateTimeOffset(createdUtcTicks + createdOffset.Ticks, createdOffset);
-        return new SemanticMemory(id, text, type, importance, metadata, created, updated, lastSeen, mentions, (flags & Archived) != 0, supersededBy, archivedAt);
+        return new SemanticMemory(id, text, type, importance, metadata, created, updated, lastSeen, mentions, (flags & Archived) != 0, supersededBy, archivedAt, source);
     }
 
     /// <summary>The raw JSON of one metadata value, without making the memory; false when the record has no such key.</summary>

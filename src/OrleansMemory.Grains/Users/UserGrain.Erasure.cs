@@ -16,6 +16,7 @@ public sealed partial class UserGrain
             await _profile.WriteAsync();
         }
 
+        await ForgetFormingConversationsAsync();
         await _memoryLog.ClearAsync();
         await _conflictLog.ClearAsync();
         await _historyLog.ClearAsync();

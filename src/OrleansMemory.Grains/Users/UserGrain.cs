@@ -75,6 +75,14 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
         Guard.Text(type, MaxTypeLength, nameof(type));
         Guard.UnitInterval(importance, nameof(importance));
         Guard.Metadata(metadata, nameof(metadata), Options);
+        return await AddCheckedAsync(text, embedding, type, importance, metadata, null, cancellationToken);
+    }
+
+    /// <summary>Adds a validated memory (<paramref name="formed"/>: a conversation formed it; its id, source and a
+    /// retried offer of it are honoured, see <see cref="AddFormedMemoryAsync"/>).</summary>
+    private async Task<AddMemoryResult> AddCheckedAsync(string text, float[]? embedding, string type, double importance,
+        IReadOnlyDictionary<string, JsonElement>? metadata, FormedMemory? formed, CancellationToken cancellationToken)
+    {
         var vector = await NormalizedEmbeddingAsync(embedding, text, nameof(embedding), cancellationToken);
         var now = Now;
         var (duplicateThreshold, conflictThreshold) = SimilarityThresholds;
@@ -87,13 +95,20 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
             && TextAgreement.Agree(_memories[similar[0].Row]!.Text, text))
         {
             var (row, score) = similar[0];
+            if (formed is not null && await WasFormedIntoAsync(_memories[row]!.Id, formed.MemoryId))
+            {
+                return new AddMemoryResult(AddMemoryOutcome.Duplicate, _memories[row]!, _memories[row]!.Id, score, []); // a retried offer
+            }
+
             var existing = _memories[row]! with { MentionCount = _memories[row]!.MentionCount + 1, LastSeenAt = now };
             await SaveMemoryAsync(row, existing);
-            await AddHistoryAsync([new MemoryHistoryEvent(existing.Id, MemoryEventKind.DuplicateSeen, now, $"Added again (similarity {score:F3}).")]);
+            await AddHistoryAsync([new MemoryHistoryEvent(existing.Id, MemoryEventKind.DuplicateSeen, now,
+                formed is null ? $"Added again (similarity {score:F3})." : $"Formed again by a conversation (similarity {score:F3}).",
+                RelatedMemoryId: formed?.MemoryId)]);
             return new AddMemoryResult(AddMemoryOutcome.Duplicate, existing, existing.Id, score, []);
         }
 
-        var memory = new SemanticMemory(NewId(), text, type, importance, metadata, now, now, now, 1);
+        var memory = new SemanticMemory(formed?.MemoryId ?? NewId(), text, type, importance, metadata, now, now, now, 1, Source: formed?.Source);
         var newRow = await AppendWithinQuotaAsync([(memory, vector)]);
         List<MemoryHistoryEvent> events = [new(memory.Id, MemoryEventKind.Added, now, "Added.")];
         var conflicts = await DetectConflictsAsync(memory, newRow, similar, nearest, events, cancellationToken);

@@ -24,6 +24,9 @@ internal sealed class UserProfileState
 
     /// <summary>This user's own retention limits (null fields: the silo's defaults); null when never set.</summary>
     public RetentionSettings? Retention { get; set; }
+
+    /// <summary>The keys of the conversations that formed memories of this user, for erasure to reach their records.</summary>
+    public List<string>? FormingConversations { get; set; }
 }
 
 /// <summary>The short-term FIFO (state <c>short_term</c>).</summary>

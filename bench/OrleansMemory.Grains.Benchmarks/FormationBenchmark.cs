@@ -1,0 +1,190 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using OrleansMemory.Abstractions;
+using OrleansMemory.Embeddings;
+using OrleansMemory.Hosting;
+using OrleansMemory.Formation.Quality;
+
+namespace OrleansMemory.Grains.Benchmarks;
+
+/// <summary>Background memory formation: (1) append latency with formation on and off in the same run, alternating
+/// rounds; (2) a 10,000-message backlog draining while interactive calls (appends to other conversations, reads of the
+/// draining conversation) are timed against the same calls before it; (3) precision and recall on the labelled set for
+/// the rules extractor and, when <c>OMEM_FORMATION_LLM_MODEL</c> (and <c>OMEM_FORMATION_LLM_ENDPOINT</c>, e.g.
+/// <c>http://127.0.0.1:11434/v1</c> for Ollama) is set, the llm extractor. Text is embedded by the local MiniLM model.</summary>
+internal static class FormationBenchmark
+{
+    private static readonly string[] Turns =
+    [
+        "btw I'm allergic to peanuts", "What's a good recipe for dinner?", "I live in Lisbon.", "Thanks, that helps!",
+        "I really love hiking in the mountains.", "Can you plan a weekend trip?", "My sister lives in Boston.", "ok",
+    ];
+
+    public static void AddServices(IServiceCollection services, bool llm)
+    {
+        services.AddMemoryEmbeddings(new EmbeddingOptions { Provider = EmbeddingProviders.Local, LoadAtStartup = true });
+        services.AddSingleton<IMemoryExtractor, NothingExtractor>();
+        if (llm)
+        {
+            services.AddConflictClassifierChatClient(new ConflictClassifierOptions
+            {
+                Provider = EmbeddingProviders.OpenAI,
+                Model = Environment.GetEnvironmentVariable("OMEM_FORMATION_LLM_MODEL"),
+                Endpoint = Environment.GetEnvironmentVariable("OMEM_FORMATION_LLM_ENDPOINT"),
+                ApiKey = Environment.GetEnvironmentVariable("OMEM_FORMATION_LLM_KEY") ?? "none",
+            });
+        }
+    }
+
+    /// <summary>Append p50/p99 with formation off and on: <paramref name="callers"/> concurrent callers, each appending one
+    /// user turn at a time to its own conversation; rounds alternate off/on.</summary>
+    public static async Task<string> AppendLatencyAsync(IGrainFactory grains, int rounds, int appendsPerCaller, int callers = 8)
+    {
+        var off = new List<Percentiles>();
+        var on = new List<Percentiles>();
+        var idle = new List<Percentiles>();
+        await RoundAsync(grains, null, 20, callers); // warm up every path
+        await RoundAsync(grains, "rules", 20, callers);
+        await RoundAsync(grains, "nothing", 20, callers);
+        for (var round = 0; round < rounds; round++)
+        {
+            off.Add(await RoundAsync(grains, null, appendsPerCaller, callers));
+            on.Add(await RoundAsync(grains, "rules", appendsPerCaller, callers));
+            idle.Add(await RoundAsync(grains, "nothing", appendsPerCaller, callers));
+        }
+
+        var a = Percentiles.Merge(off);
+        string Row(string name, Percentiles b) =>
+            $"| {name}, {callers} callers | {a.P(50):F2} | {b.P(50):F2} | {b.P(50) / a.P(50):F2} | {a.P(99):F2} | {b.P(99):F2} | {b.P(99) / a.P(99):F2} | {a.Count} + {b.Count} |";
+        return Row("append, formation by rules", Percentiles.Merge(on)) + Environment.NewLine
+            + Row("append, formation that finds nothing", Percentiles.Merge(idle));
+    }
+
+    /// <summary>An extractor that finds nothing: formation's machinery (timer, cursor writes) without its work.</summary>
+    private sealed class NothingExtractor : IMemoryExtractor
+    {
+        public string Name => "nothing";
+
+        public ValueTask<ExtractionResult> ExtractAsync(ExtractionRequest request, CancellationToken cancellationToken = default) =>
+            ValueTask.FromResult(new ExtractionResult([]));
+    }
+
+    private static async Task<Percentiles> RoundAsync(IGrainFactory grains, string? extractor, int appends, int callers)
+    {
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var parts = await Task.WhenAll(Enumerable.Range(0, callers).Select(async c =>
+        {
+            var conversation = grains.GetGrain<IConversationGrain>($"bench/{run}-{c}");
+            if (extractor is not null)
+            {
+                await conversation.SetFormationAsync(new FormationSettings($"bench/{run}-u{c}", extractor));
+            }
+
+            var latencies = new Percentiles();
+            for (var i = 0; i < appends; i++)
+            {
+                var start = Stopwatch.GetTimestamp();
+                await conversation.AppendMessageAsync(new RawMessage("", MessageRoles.User, Turns[(i + c) % Turns.Length] + $" #{i}"));
+                latencies.Add(start);
+            }
+
+            return (latencies, conversation);
+        }));
+        if (extractor is not null)
+        {
+            foreach (var (_, conversation) in parts)
+            {
+                await DrainAsync(conversation, TimeSpan.FromMinutes(5)); // the next round starts on a quiet silo
+            }
+        }
+
+        return Percentiles.Merge(parts.Select(p => p.latencies));
+    }
+
+    /// <summary>A conversation of <paramref name="messages"/> messages turns formation on; returns the drain time and the
+    /// interactive latencies before and during the drain.</summary>
+    public static async Task<string> BacklogAsync(IGrainFactory grains, int messages)
+    {
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var backlog = grains.GetGrain<IConversationGrain>($"bench/{run}-backlog");
+        for (var i = 0; i < messages; i += 500)
+        {
+            await backlog.AppendMessagesAsync([.. Enumerable.Range(i, Math.Min(500, messages - i))
+                .Select(j => new RawMessage("", j % 2 == 0 ? MessageRoles.User : MessageRoles.Assistant, Turns[j % Turns.Length] + $" #{j}"))]);
+        }
+
+        var before = await InteractiveAsync(grains, backlog, run, TimeSpan.FromSeconds(5), () => false);
+        var start = Stopwatch.GetTimestamp();
+        await backlog.SetFormationAsync(new FormationSettings($"bench/{run}-owner"));
+        var drained = false;
+        var during = InteractiveAsync(grains, backlog, run, TimeSpan.FromMinutes(10), () => Volatile.Read(ref drained));
+        var status = await DrainAsync(backlog, TimeSpan.FromMinutes(10));
+        var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        Volatile.Write(ref drained, true);
+        var d = await during;
+        return $"| {messages:N0}-message backlog drained in {seconds:F1} s ({messages / seconds:F0} messages/s, {status.MemoriesFormed} memories) " +
+            $"| append p50 {before.Appends.P(50):F2} -> {d.Appends.P(50):F2} ms, p99 {before.Appends.P(99):F2} -> {d.Appends.P(99):F2} ms " +
+            $"| read of the draining conversation p50 {before.Reads.P(50):F2} -> {d.Reads.P(50):F2} ms, p99 {before.Reads.P(99):F2} -> {d.Reads.P(99):F2} ms |";
+    }
+
+    private static async Task<(Percentiles Appends, Percentiles Reads)> InteractiveAsync(IGrainFactory grains, IConversationGrain backlog, string run,
+        TimeSpan limit, Func<bool> stop)
+    {
+        var appends = new Percentiles();
+        var reads = new Percentiles();
+        var other = grains.GetGrain<IConversationGrain>($"bench/{run}-other-{Guid.NewGuid():N}");
+        var until = Stopwatch.GetTimestamp() + (long)(limit.TotalSeconds * Stopwatch.Frequency);
+        var i = 0;
+        while (!stop() && Stopwatch.GetTimestamp() < until)
+        {
+            var start = Stopwatch.GetTimestamp();
+            await other.AppendMessageAsync(new RawMessage("", MessageRoles.User, $"interactive {i++}"));
+            appends.Add(start);
+            start = Stopwatch.GetTimestamp();
+            await backlog.GetMessagesAsync(0, 20);
+            reads.Add(start);
+            await Task.Delay(10);
+        }
+
+        return (appends, reads);
+    }
+
+    /// <summary>Precision and recall of an extractor on the labelled set, through the grains.</summary>
+    public static async Task<string> QualityAsync(IGrainFactory grains, string extractor)
+    {
+        var set = FormationQualitySet.Load(Path.Combine(AppContext.BaseDirectory, "formation-quality.json"));
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var score = new QualityScore();
+        var tokens = 0L;
+        foreach (var c in set.Conversations)
+        {
+            var conversation = grains.GetGrain<IConversationGrain>($"bench/{run}-{c.Id}");
+            await conversation.SetFormationAsync(new FormationSettings($"bench/{run}-{c.Id}", extractor));
+            await conversation.AppendMessagesAsync([.. c.Turns.Select(t => new RawMessage("", t.Role, t.Content))]);
+            tokens += (await DrainAsync(conversation, TimeSpan.FromMinutes(5))).TokensUsed;
+            FormationQualitySet.Score(c, (await conversation.LoadFormationRecordsAsync()).Select(r => (r.SourceStartSequence, r.Content)), score);
+        }
+
+        return $"| {extractor} | {set.Conversations.Count} | {set.Conversations.Sum(c => c.Turns.Count)} | {score.Precision:F3} ({score.Right}/{score.Formed}) | {score.Recall:F3} ({score.Right}/{score.Expected}) | {tokens} |";
+    }
+
+    private static async Task<FormationStatus> DrainAsync(IConversationGrain conversation, TimeSpan limit)
+    {
+        var until = Stopwatch.GetTimestamp() + (long)(limit.TotalSeconds * Stopwatch.Frequency);
+        while (true)
+        {
+            var status = (await conversation.GetFormationAsync())!;
+            if (status.Pending == 0 && status.Attempts == 0)
+            {
+                return status;
+            }
+
+            if (Stopwatch.GetTimestamp() > until)
+            {
+                throw new TimeoutException($"formation did not drain: {status}, {status.LastError}");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+}

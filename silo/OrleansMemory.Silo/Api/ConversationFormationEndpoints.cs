@@ -1,0 +1,47 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using OrleansMemory.Abstractions;
+using OrleansMemory.Silo.Api.Requests;
+
+namespace OrleansMemory.Silo.Api;
+
+/// <summary>/v1/conversations/{conversationId}/formation: background memory formation of a conversation.</summary>
+internal static class ConversationFormationEndpoints
+{
+    public static void MapFormationEndpoints(this RouteGroupBuilder one)
+    {
+        one.MapPut("/formation", SetAsync).RequireAuthorization(Scopes.Write)
+            .WithSummary("Turns background memory formation on: new messages form the user's memories (rules or llm extractor).");
+        one.MapGet("/formation", GetAsync).RequireAuthorization(Scopes.Read).WithSummary("Where memory formation stands.");
+        one.MapDelete("/formation", DeleteAsync).RequireAuthorization(Scopes.Write).WithSummary("Turns memory formation off (formed memories stay).");
+    }
+
+    private static IConversationGrain Grain(HttpContext http, IGrainFactory grains, string conversationId) =>
+        grains.GetGrain<IConversationGrain>(Ids.GrainKey(http.Tenant(), conversationId, "conversation_id"));
+
+    private static async Task<Ok<FormationResponse>> SetAsync(
+        HttpContext http, IGrainFactory grains, ApiLimits limits, IOptions<Grains.MemoryGrainOptions> options, string conversationId, FormationRequest body,
+        CancellationToken ct)
+    {
+        var user = Ids.GrainKey(http.Tenant(), body.UserId, "user_id");
+        limits.Text(body.Instructions, "instructions", optional: true, maxLength: options.Value.MaxReasonLength);
+        var extractor = body.Extractor ?? FormationSettings.RulesExtractor;
+        var status = await Grain(http, grains, conversationId).SetFormationAsync(new FormationSettings(user, extractor, body.Instructions), ct);
+        await grains.GetGrain<IConversationDirectoryGrain>(http.Tenant()).TouchAsync(conversationId, ct);
+        return TypedResults.Ok(FormationResponse.Of(status));
+    }
+
+    private static async Task<Ok<FormationResponse>> GetAsync(HttpContext http, IGrainFactory grains, string conversationId, CancellationToken ct) =>
+        TypedResults.Ok(FormationResponse.Of(await Grain(http, grains, conversationId).GetFormationAsync(ct)
+            ?? throw new MemoryNotFoundException($"Memory formation is off for conversation '{conversationId}'.")));
+
+    private static async Task<NoContent> DeleteAsync(HttpContext http, IGrainFactory grains, string conversationId, CancellationToken ct)
+    {
+        if (!await Grain(http, grains, conversationId).DisableFormationAsync(ct))
+        {
+            throw new MemoryNotFoundException($"Memory formation is off for conversation '{conversationId}'.");
+        }
+
+        return TypedResults.NoContent();
+    }
+}

@@ -1,0 +1,30 @@
+namespace OrleansMemory.Abstractions;
+
+/// <summary>Where a conversation's memory formation stands.</summary>
+/// <param name="UserId">The user grain's key whose memories are formed.</param>
+/// <param name="Extractor">The extractor's name.</param>
+/// <param name="Instructions">The custom instructions, if any.</param>
+/// <param name="FormedThrough">The last message sequence processed (0: none).</param>
+/// <param name="Pending">Messages not processed yet.</param>
+/// <param name="LastError">What the last failed step reported (the error's kind and a message without user text); null after a success.</param>
+/// <param name="LastErrorAt">When the last step failed.</param>
+/// <param name="MemoriesFormed">Memory formation records this conversation holds.</param>
+/// <param name="TokensUsed">Tokens the extractor reported using, in total (the <c>llm</c> extractor).</param>
+/// <param name="Attempts">Failed attempts of the current step (0 when the last step succeeded).</param>
+[GenerateSerializer, Alias("orleansmemory.FormationStatus")]
+public sealed record FormationStatus(
+    string UserId,
+    string Extractor,
+    string? Instructions,
+    long FormedThrough,
+    long Pending,
+    string? LastError,
+    DateTimeOffset? LastErrorAt,
+    int MemoriesFormed,
+    long TokensUsed,
+    int Attempts)
+{
+    /// <summary>Prints no instructions.</summary>
+    public override string ToString() =>
+        $"FormationStatus {{ Extractor = {Extractor}, FormedThrough = {FormedThrough}, Pending = {Pending}, Attempts = {Attempts} }}";
+}

@@ -122,6 +122,25 @@ public sealed class AgentProviderTests(AgentClusterFixture cluster) : IClassFixt
     }
 
     [Fact]
+    public async Task Tool_calls_round_trip_through_the_stored_history()
+    {
+        var agent = HistoryAgent(cluster.Services, new RecordingChatClient());
+        var session = (await agent.CreateSessionAsync()).SetOrleansMemoryScope(new(NewId("user"), Tenant));
+        await agent.RunAsync("Remember: The user's bike is red", session);
+
+        var stored = await cluster.Services.GetRequiredService<OrleansChatHistoryProvider>().GetMessagesAsync(session);
+        Assert.Equal([ChatRole.User, ChatRole.Assistant, ChatRole.Tool, ChatRole.Assistant], stored.Select(m => m.Role));
+        var call = Assert.IsType<FunctionCallContent>(Assert.Single(stored[1].Contents));
+        Assert.Equal("remember", call.Name);
+        Assert.Equal(call.CallId, Assert.IsType<FunctionResultContent>(Assert.Single(stored[2].Contents)).CallId);
+
+        var model = new RecordingChatClient();
+        var next = HistoryAgent(cluster.Services, model);
+        await next.RunAsync("Thanks", session);
+        Assert.Contains(model.LastInput, m => m.Contents.OfType<FunctionCallContent>().Any(c => c.CallId == call.CallId));
+    }
+
+    [Fact]
     public void The_token_window_keeps_the_newest_messages_within_the_budget()
     {
         List<ChatMessage> messages = [new(ChatRole.User, new string('a', 400)), new(ChatRole.Assistant, new string('b', 40)), new(ChatRole.User, new string('c', 40))];

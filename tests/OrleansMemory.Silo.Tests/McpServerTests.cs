@@ -18,6 +18,8 @@ public sealed class McpServerTests(McpSiloFixture silo) : IClassFixture<McpSiloF
     public async Task Lists_every_tool_with_its_annotations()
     {
         await using var client = await silo.ConnectAsync(McpSiloFixture.ReadWriteA);
+        Assert.Equal("OrleansMemory", client.ServerInfo!.Name);
+        Assert.Contains("search_memories", client.ServerInstructions, StringComparison.Ordinal);
         var tools = await client.ListToolsAsync();
         Assert.Equal(ToolNames, tools.Select(t => t.Name).Order(StringComparer.Ordinal));
 

@@ -2,6 +2,9 @@
 // InstrumentedGrainStorage with OpenTelemetry listening (a meter provider aggregating every OrleansMemory instrument,
 // a tracer provider recording every storage span), in the same run, alternating rounds.
 //   dotnet run -c Release --project bench/OrleansMemory.Silo.Benchmarks [-- writes] [--no-tracing]
+// Agent integrations (issue 21): MCP search_memories against HTTP search, and the Agent Framework provider's added
+// latency per agent run, on a silo in this process with a user of 10,000 memories (AgentBench.cs):
+//   dotnet run -c Release --project bench/OrleansMemory.Silo.Benchmarks -- agents [memories] [calls]
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,6 +14,12 @@ using OpenTelemetry.Trace;
 using Orleans.Storage;
 using OrleansMemory.Hosting;
 using OrleansMemory.Silo.Metrics;
+
+if (args is ["agents", ..])
+{
+    await AgentBench.RunAsync(args[1..]);
+    return;
+}
 
 var writes = args.Length > 0 && int.TryParse(args[0], out var n) ? n : 2000;
 var directory = Directory.CreateTempSubdirectory("omem-silo-bench-");

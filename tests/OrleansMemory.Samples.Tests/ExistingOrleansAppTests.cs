@@ -2,6 +2,7 @@ namespace OrleansMemory.Samples.Tests;
 
 /// <summary>samples/ExistingOrleansApp: an Orleans silo of someone else's, with a grain of its own, hosting the memory
 /// grains through <c>AddMemoryGrains()</c>. Built with this project and run as a process.</summary>
+[Collection(SampleCollection.Name)]
 public sealed class ExistingOrleansAppTests
 {
     [Fact]

@@ -23,6 +23,9 @@ internal static class SampleProcess
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            // The sample's own directory: the test's output holds other projects' appsettings.json (the silo's), which a
+            // sample's host would otherwise read from its working directory.
+            WorkingDirectory = Path.GetDirectoryName(assembly)!,
         };
         start.ArgumentList.Add(assembly);
         foreach (var arg in args)

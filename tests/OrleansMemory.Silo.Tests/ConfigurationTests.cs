@@ -55,11 +55,13 @@ public sealed class ConfigurationTests
         var ex = Assert.Throws<SiloConfigurationException>(() => Load(
             ("OrleansMemory:Clustering:Kind", "zookeeper"), ("OrleansMemory:Storage:Type", "mongo"), ("OrleansMemory:Http:Port", "70000"),
             ("OrleansMemory:Storage:GrainTypes:cache", "fast"), ("OrleansMemory:Auth:ApiKeys:0:Key", "short"),
-            ("OrleansMemory:Auth:ApiKeys:0:Tenant", "a/b"), ("OrleansMemory:Auth:ApiKeys:0:Scopes:0", "root"), ("OrleansMemory:Limits:MaxPageSize", "0")));
+            ("OrleansMemory:Auth:ApiKeys:0:Tenant", "a/b"), ("OrleansMemory:Auth:ApiKeys:0:Scopes:0", "root"), ("OrleansMemory:Limits:MaxPageSize", "0"),
+            ("OrleansMemory:Auth:ApiKeys:0:User", "a/b")));
         foreach (var key in new[]
         {
             "OrleansMemory:Clustering:Kind", "OrleansMemory:Storage:Type", "OrleansMemory:Http:Port", "OrleansMemory:Storage:GrainTypes:cache",
             "OrleansMemory:Auth:ApiKeys:0:Key", "OrleansMemory:Auth:ApiKeys:0:Tenant", "OrleansMemory:Auth:ApiKeys:0:Scopes", "OrleansMemory:Limits:MaxPageSize",
+            "OrleansMemory:Auth:ApiKeys:0:User",
         })
         {
             Assert.Contains(ex.Failures, f => f.StartsWith(key, StringComparison.Ordinal));

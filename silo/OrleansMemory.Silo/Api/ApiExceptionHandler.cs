@@ -51,6 +51,7 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
     internal static (int Status, string Title, string Detail, Dictionary<string, string[]>? Errors) Map(Exception exception) => exception switch
     {
         ApiValidationException e => (400, "Invalid request", e.Message, new() { [e.Parameter] = [e.Message] }),
+        ApiForbiddenException e => (403, "Forbidden", e.Message, null),
         MemoryValidationException e => Invalid(ProblemText.GrainMessage(e.Message, e.ParamName), e.ParamName is null ? null : ProblemText.InputName(e.ParamName)),
         QuotaExceededException e => (429, "Quota exceeded",
             $"The {e.Kind} quota is {e.Limit}; {e.Used} are used and this write adds {e.Requested}. Nothing was stored.", null),

@@ -27,8 +27,11 @@ internal static class UserMemoryEndpoints
         memories.MapGet("/{memoryId}/history", GetHistoryAsync).RequireAuthorization(Scopes.Read).WithSummary("Every event of a memory.");
     }
 
-    internal static IUserGrain Grain(HttpContext http, IGrainFactory grains, string userId) =>
-        grains.GetGrain<IUserGrain>(Ids.GrainKey(http.Tenant(), userId, "user_id"));
+    internal static IUserGrain Grain(HttpContext http, IGrainFactory grains, string userId)
+    {
+        http.User.CheckPinnedUser(userId);
+        return grains.GetGrain<IUserGrain>(Ids.GrainKey(http.Tenant(), userId, "user_id"));
+    }
 
     private static async Task<Ok<UserMemoryStats>> GetStatsAsync(HttpContext http, IGrainFactory grains, string userId, CancellationToken ct) =>
         TypedResults.Ok(await Grain(http, grains, userId).GetStatsAsync(ct));

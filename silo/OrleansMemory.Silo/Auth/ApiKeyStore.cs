@@ -22,7 +22,7 @@ public sealed class ApiKeyStore
         DevelopmentPrincipal = Principal("development", silo.Auth.DevelopmentTenant, Scopes.All);
         foreach (var key in silo.Auth.ApiKeys)
         {
-            _byHash[Hash(key.Key)] = Principal(key.Name ?? key.Tenant, key.Tenant, key.Scopes);
+            _byHash[Hash(key.Key)] = Principal(key.Name ?? key.Tenant, key.Tenant, key.Scopes, key.User);
         }
     }
 
@@ -73,10 +73,15 @@ public sealed class ApiKeyStore
 
     private static string Hash(string key) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 
-    private static ClaimsPrincipal Principal(string name, string tenant, IEnumerable<string> scopes)
+    private static ClaimsPrincipal Principal(string name, string tenant, IEnumerable<string> scopes, string? user = null)
     {
         var claims = new List<Claim> { new(ClaimTypes.Name, name), new(TenantContext.TenantClaim, tenant) };
         claims.AddRange(scopes.Select(s => new Claim(TenantContext.ScopeClaim, s)));
+        if (user is not null)
+        {
+            claims.Add(new Claim(TenantContext.UserClaim, user));
+        }
+
         return new ClaimsPrincipal(new ClaimsIdentity(claims, ApiKeyAuthenticationHandler.SchemeName));
     }
 }

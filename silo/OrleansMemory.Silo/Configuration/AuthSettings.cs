@@ -41,4 +41,8 @@ public sealed class ApiKeySettings
     /// <summary>Any of <c>read</c>, <c>write</c>, <c>admin</c> (all three within the tenant) and <c>operator</c>
     /// (storage statistics and locations of every tenant, no tenant data).</summary>
     public List<string> Scopes { get; set; } = [];
+
+    /// <summary>Pins the key to one user of its tenant: user routes and MCP tools act for this user only, and MCP tools
+    /// need no <c>user_id</c> argument (a personal assistant's key). Default: not pinned (any user of the tenant).</summary>
+    public string? User { get; set; }
 }

@@ -52,6 +52,9 @@ public sealed class SiloOptions
     /// <summary>Limits on what callers may send.</summary>
     public LimitSettings Limits { get; set; } = new();
 
+    /// <summary>The Model Context Protocol server at <c>/mcp</c>.</summary>
+    public McpSettings Mcp { get; set; } = new();
+
     /// <summary>Run under Orleans' Kubernetes hosting (Microsoft.Orleans.Hosting.Kubernetes): silo name from the pod
     /// (<c>POD_NAME</c>), cluster and service ids from <c>ORLEANS_CLUSTER_ID</c>/<c>ORLEANS_SERVICE_ID</c> when set, and
     /// silos whose pods are gone declared dead in the membership (the pod's service account may list, watch and delete pods).</summary>

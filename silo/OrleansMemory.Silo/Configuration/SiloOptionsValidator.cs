@@ -253,6 +253,11 @@ public sealed class SiloOptionsValidator : IValidateOptions<SiloOptions>
                 yield return $"{prefix}:Scopes must list at least one of read, write, admin, operator.";
             }
 
+            if (key.User is not null && !Ids.IsValidId(key.User))
+            {
+                yield return $"{prefix}:User must be 1-{Ids.MaxIdLength} characters of letters, digits and . _ - : @ + = (was '{key.User}').";
+            }
+
             foreach (var scope in key.Scopes.Where(s => !Scopes.All.Contains(s)))
             {
                 yield return $"{prefix}:Scopes contains '{scope}'; allowed: read, write, admin, operator.";

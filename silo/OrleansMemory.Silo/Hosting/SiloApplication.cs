@@ -8,6 +8,7 @@ using OrleansMemory.Silo.Auth;
 using OrleansMemory.Silo.Configuration;
 using OrleansMemory.Silo.Dashboard;
 using OrleansMemory.Silo.Health;
+using OrleansMemory.Silo.Mcp;
 using OrleansMemory.Silo.Metrics;
 using OrleansMemory.Silo.Telemetry;
 
@@ -83,6 +84,7 @@ public static class SiloApplication
             .AddPolicy(Scopes.Operator, p => p.RequireClaim(TenantContext.ScopeClaim, Scopes.Operator))
             .AddPolicy(Scopes.Any, p => p.RequireClaim(TenantContext.ScopeClaim, Scopes.All));
 
+        builder.Services.AddSiloMcp(options);
         builder.Services.AddSiloHealthChecks();
         builder.Services.AddSiloMetrics();
         builder.Services.AddSiloDashboardServices();
@@ -93,7 +95,8 @@ public static class SiloApplication
     public static void ConfigureApplication(WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        var limits = app.Services.GetRequiredService<IOptions<SiloOptions>>().Value.Limits;
+        var siloOptions = app.Services.GetRequiredService<IOptions<SiloOptions>>().Value;
+        var limits = siloOptions.Limits;
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.Use((context, next) =>
@@ -130,5 +133,6 @@ public static class SiloApplication
         app.MapSiloHealthEndpoints();
         app.MapSiloMetricsEndpoint();
         app.MapDashboard();
+        app.MapSiloMcp(siloOptions);
     }
 }

@@ -9,13 +9,16 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         var (status, title, detail, errors) = Map(exception);
+        // Routes by template and the exception by type: a raw path holds tenant and user ids, a message may too.
+        var route = (httpContext.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(no route)";
         if (status == StatusCodes.Status500InternalServerError)
         {
-            LogErrorUnhandled(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
+            LogErrorUnhandled(logger, exception.GetType().Name, httpContext.Request.Method, route);
+            LogDebugUnhandled(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
         }
         else if (status >= 500)
         {
-            LogWarningUnavailable(logger, status, httpContext.Request.Method, httpContext.Request.Path, exception.Message);
+            LogWarningUnavailable(logger, status, httpContext.Request.Method, route, exception.GetType().Name);
         }
 
         if (httpContext.Response.HasStarted)
@@ -76,9 +79,12 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
     private static (int, string, string, Dictionary<string, string[]>?) Invalid(string detail, string? input) =>
         (400, "Invalid request", detail, input is null ? null : new() { [input] = [detail] });
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception on {Method} {Path}")]
-    private static partial void LogErrorUnhandled(ILogger logger, Exception exception, string method, string path);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled {ExceptionType} on {Method} {Route} (the exception is logged at Debug)")]
+    private static partial void LogErrorUnhandled(ILogger logger, string exceptionType, string method, string route);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Status} on {Method} {Path}: {Reason}")]
-    private static partial void LogWarningUnavailable(ILogger logger, int status, string method, string path, string reason);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Unhandled exception on {Method} {Path}")]
+    private static partial void LogDebugUnhandled(ILogger logger, Exception exception, string method, string path);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Status} on {Method} {Route}: {ExceptionType}")]
+    private static partial void LogWarningUnavailable(ILogger logger, int status, string method, string route, string exceptionType);
 }

@@ -153,7 +153,7 @@ public sealed partial class UserGrain
                 events.Add(new MemoryHistoryEvent(memory.Id, MemoryEventKind.ConflictResolved, now, reason, conflict.Id, existing.Id));
             }
 
-            LogInformationConflict(_logger, UserId, conflict.Id, verdict.Category, conflict.Status);
+            LogInformationConflict(_logger, LogId.Of(UserId), conflict.Id, verdict.Category, conflict.Status);
             conflicts.Add(conflict);
         }
 
@@ -282,7 +282,7 @@ public sealed partial class UserGrain
         _conflicts[index] = escalated;
         events.Add(new MemoryHistoryEvent(c.MemoryAId, MemoryEventKind.ConflictEscalated, now, reason, c.Id, c.MemoryBId));
         events.Add(new MemoryHistoryEvent(c.MemoryBId, MemoryEventKind.ConflictEscalated, now, reason, c.Id, c.MemoryAId));
-        LogInformationEscalated(_logger, UserId, c.Id);
+        LogInformationEscalated(_logger, LogId.Of(UserId), c.Id);
         return escalated;
     }
 
@@ -294,10 +294,10 @@ public sealed partial class UserGrain
             : throw new MemoryNotFoundException($"Conflict '{conflictId}' does not exist for this user.");
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "User {UserId}: conflict {ConflictId} ({Category}) recorded as {Status}")]
-    private static partial void LogInformationConflict(ILogger logger, string userId, string conflictId, string category, ConflictStatus status);
+    [LoggerMessage(Level = LogLevel.Information, Message = "User {UserHash}: conflict {ConflictId} ({Category}) recorded as {Status}")]
+    private static partial void LogInformationConflict(ILogger logger, string userHash, string conflictId, string category, ConflictStatus status);
 
     // The reason is not logged: it can be the caller's text (logs at Information and above carry no user content).
-    [LoggerMessage(Level = LogLevel.Information, Message = "User {UserId}: conflict {ConflictId} escalated")]
-    private static partial void LogInformationEscalated(ILogger logger, string userId, string conflictId);
+    [LoggerMessage(Level = LogLevel.Information, Message = "User {UserHash}: conflict {ConflictId} escalated")]
+    private static partial void LogInformationEscalated(ILogger logger, string userHash, string conflictId);
 }

@@ -55,7 +55,7 @@ public sealed partial class UserGrain
 
         if (history + conflicts + shortTerm > 0)
         {
-            LogInformationRetention(_logger, UserId, history, conflicts, shortTerm);
+            LogInformationRetention(_logger, LogId.Of(UserId), history, conflicts, shortTerm);
         }
     }
 
@@ -142,6 +142,6 @@ public sealed partial class UserGrain
         return drop;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "User {UserId}: retention dropped {HistoryEvents} history events, {Conflicts} resolved conflicts, {ShortTermMessages} short-term messages")]
-    private static partial void LogInformationRetention(ILogger logger, string userId, long historyEvents, int conflicts, int shortTermMessages);
+    [LoggerMessage(Level = LogLevel.Information, Message = "User {UserHash}: retention dropped {HistoryEvents} history events, {Conflicts} resolved conflicts, {ShortTermMessages} short-term messages")]
+    private static partial void LogInformationRetention(ILogger logger, string userHash, long historyEvents, int conflicts, int shortTermMessages);
 }

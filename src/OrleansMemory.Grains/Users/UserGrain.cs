@@ -344,10 +344,10 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
         _conflicts.Clear();
         _conflictIndex.Clear();
         _usage = null;
-        LogInformationErased(_logger, UserId);
+        LogInformationErased(_logger, LogId.Of(UserId));
         DeactivateOnIdle();
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Erased every record of user {UserId}")]
-    private static partial void LogInformationErased(ILogger logger, string userId);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Erased every record of user {UserHash}")]
+    private static partial void LogInformationErased(ILogger logger, string userHash);
 }

@@ -1,7 +1,14 @@
 using OrleansMemory.Embeddings.Benchmarks;
 
 // dotnet run -c Release --project bench/OrleansMemory.Embeddings.Benchmarks -- [quality|speed|all] [seconds per figure]
+//   ... -- reference-vectors <reference-tokens.json> <reference-vectors.json>
 var what = args.Length > 0 ? args[0] : "all";
+if (what == "reference-vectors")
+{
+    ReferenceVectors.Write(args[1], args[2], Console.Out);
+    return;
+}
+
 var seconds = args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5;
 var set = QualitySet.Load(Path.Combine(AppContext.BaseDirectory, "Quality"));
 var workingSet = Environment.WorkingSet;

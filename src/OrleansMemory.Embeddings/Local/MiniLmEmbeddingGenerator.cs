@@ -5,10 +5,12 @@ namespace OrleansMemory.Embeddings.Local;
 /// <summary>The local all-MiniLM-L6-v2 encoder (<see cref="MiniLmModel"/>) behind Microsoft.Extensions.AI's
 /// <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/>: 384-dimensional unit vectors, no network, no key. Texts are
 /// encoded in runs of similar length (the model pads every text of a run to the longest one) on a thread-pool thread.
+/// <c>GetService&lt;EmbeddingPipeline&gt;()</c> gives <see cref="MiniLmModel.PipelineId"/>.
 /// Wrap it in <see cref="Batching.BatchingEmbeddingGenerator"/> so that concurrent requests share a run.</summary>
 public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>
 {
     private static readonly EmbeddingGeneratorMetadata Metadata = new(MiniLmModel.ProviderName, null, MiniLmModel.ModelId, MiniLmModel.Dimensions);
+    private static readonly EmbeddingPipeline Pipeline = new(MiniLmModel.PipelineId);
 
     /// <summary>Creates the generator; <paramref name="maxRunSize"/> is the most texts the model runs at once.</summary>
     public MiniLmEmbeddingGenerator(int maxRunSize = 64)
@@ -48,21 +50,20 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
         ArgumentNullException.ThrowIfNull(texts);
         var encoder = MiniLmModel.Encoder;
         var order = new int[texts.Count];
-        var prepared = new string[texts.Count];
+        var sequences = new int[texts.Count][];
         for (var i = 0; i < texts.Count; i++)
         {
-            var text = texts[i] ?? throw new ArgumentException($"Text {i} is null.", nameof(texts));
-            prepared[i] = text.Length > MiniLmModel.MaxInputCharacters ? text[..MiniLmModel.MaxInputCharacters] : text;
+            sequences[i] = encoder.Tokenizer.Encode(texts[i] ?? throw new ArgumentException($"Text {i} is null.", nameof(texts)));
             order[i] = i;
         }
 
-        Array.Sort(order, (a, b) => prepared[a].Length.CompareTo(prepared[b].Length));
+        Array.Sort(order, (a, b) => sequences[a].Length.CompareTo(sequences[b].Length));
         var result = new float[texts.Count][];
         for (var start = 0; start < order.Length; start += MaxRunSize)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var run = order.AsSpan(start, Math.Min(MaxRunSize, order.Length - start)).ToArray();
-            var vectors = encoder.Encode([.. run.Select(i => prepared[i])], cancellationToken);
+            var vectors = encoder.EncodeIds([.. run.Select(i => sequences[i])], cancellationToken);
             for (var j = 0; j < run.Length; j++)
             {
                 result[run[j]] = vectors[j];
@@ -78,6 +79,7 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
         ArgumentNullException.ThrowIfNull(serviceType);
         return serviceKey is not null ? null
             : serviceType == typeof(EmbeddingGeneratorMetadata) ? Metadata
+            : serviceType == typeof(EmbeddingPipeline) ? Pipeline
             : serviceType.IsInstanceOfType(this) ? this
             : null;
     }

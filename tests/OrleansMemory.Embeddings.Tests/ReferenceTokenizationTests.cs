@@ -28,6 +28,27 @@ public sealed class ReferenceTokenizationTests
     }
 
     [Fact]
+    public void Token_ids_of_300_random_multi_script_texts_equal_the_reference_BertTokenizer()
+    {
+        var cases = Load("reference-fuzz-tokens.json");
+        Assert.Equal(300, cases.Count);
+        var failures = new List<string>();
+        foreach (var item in cases)
+        {
+            var text = item!["text"]!.GetValue<string>();
+            var expected = item["ids"]!.AsArray().Select(i => i!.GetValue<int>()).ToArray();
+            var actual = MiniLmModel.Encoder.Tokenizer.Encode(text);
+            if (!expected.SequenceEqual(actual))
+            {
+                failures.Add($"{string.Join(' ', text.EnumerateRunes().Select(r => r.Value.ToString("X4", System.Globalization.CultureInfo.InvariantCulture)))}: " +
+                    $"expected {Pieces(expected)} but got {Pieces(actual)}");
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures.Take(5)));
+    }
+
+    [Fact]
     public void The_reference_cases_cover_truncation_and_unknown_pieces()
     {
         var lengths = Tokens.Select(c => c!["ids"]!.AsArray().Count).ToArray();

@@ -30,9 +30,11 @@ internal static class BertText
             or UnicodeCategory.PrivateUse or UnicodeCategory.OtherNotAssigned;
     }
 
-    /// <summary>Space, tab, LF, CR and the space separators (Zs).</summary>
+    /// <summary>Space, tab, LF, CR and the space separators (Zs), which BERT's clean-up turns into spaces, and the line and
+    /// paragraph separators (Zl, Zp), which it keeps but Python's <c>str.split()</c> then splits words at.</summary>
     public static bool IsWhitespace(Rune rune) =>
-        rune.Value is ' ' or '\t' or '\n' or '\r' || Rune.GetUnicodeCategory(rune) == UnicodeCategory.SpaceSeparator;
+        rune.Value is ' ' or '\t' or '\n' or '\r'
+        || Rune.GetUnicodeCategory(rune) is UnicodeCategory.SpaceSeparator or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator;
 
     /// <summary>BERT's <c>_is_punctuation</c>: the ASCII ranges 33-47, 58-64, 91-96 and 123-126 (so $, +, ^, ` count)
     /// and every Unicode "P" category.</summary>

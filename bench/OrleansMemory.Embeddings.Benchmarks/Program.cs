@@ -3,6 +3,7 @@ using OrleansMemory.Embeddings.Benchmarks;
 // dotnet run -c Release --project bench/OrleansMemory.Embeddings.Benchmarks -- [quality|speed|all] [seconds per figure]
 //   ... -- latency [texts per round] [rounds]       single-text embed: encoder directly (the floor) vs the batching generator
 //   ... -- onnx-memory [embeds] [rounds] [variant,variant...]   RSS and speed of ONNX session settings, each in a child process
+//   ... -- silo-memory [adds] [callers]             silo RSS with the model loaded and one user growing to [adds] memories
 //   ... -- reference-vectors <reference-tokens.json> <reference-vectors.json>
 var what = args.Length > 0 ? args[0] : "all";
 int Arg(int index, int fallback) => args.Length > index ? int.Parse(args[index], System.Globalization.CultureInfo.InvariantCulture) : fallback;
@@ -15,6 +16,9 @@ switch (what)
         return;
     case "onnx-variant":
         OnnxMemoryBenchmark.RunVariant(args[1], Arg(2, 1000), AllTexts(), Console.Out);
+        return;
+    case "silo-memory":
+        await SiloMemoryBenchmark.RunAsync(Arg(1, 10_000), Arg(2, 8), Console.Out);
         return;
     case "onnx-memory":
         await OnnxMemoryBenchmark.RunAsync(Arg(1, 1000), Arg(2, 1), args.Length > 3 ? args[3] : null, Console.Out);

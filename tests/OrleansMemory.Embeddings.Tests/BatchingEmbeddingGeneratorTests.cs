@@ -7,8 +7,67 @@ namespace OrleansMemory.Embeddings.Tests;
 
 public sealed class BatchingEmbeddingGeneratorTests
 {
-    private static BatchingEmbeddingGenerator Create(RecordingGenerator inner, EmbeddingBatchOptions? options = null, EmbeddingMetrics? metrics = null) =>
-        new(inner, options ?? new EmbeddingBatchOptions(), metrics ?? new EmbeddingMetrics(), NullLogger<BatchingEmbeddingGenerator>.Instance);
+    private static BatchingEmbeddingGenerator Create(RecordingGenerator inner, EmbeddingBatchOptions? options = null, EmbeddingMetrics? metrics = null,
+        TimeProvider? time = null) =>
+        new(inner, options ?? new EmbeddingBatchOptions(), metrics ?? new EmbeddingMetrics(), NullLogger<BatchingEmbeddingGenerator>.Instance, time);
+
+    [Fact]
+    public async Task A_lone_request_starts_at_once_without_waiting_for_company()
+    {
+        // The clock is frozen and MaxBatchWait is an hour: any wait for company would never end, and would need a timer.
+        var time = new FrozenTimeProvider();
+        var inner = new RecordingGenerator();
+        using var batcher = Create(inner, new EmbeddingBatchOptions { MaxBatchWait = TimeSpan.FromHours(1) }, time: time);
+        for (var i = 1; i <= 3; i++)
+        {
+            var vector = await batcher.GenerateVectorAsync(new string('a', i)).WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Equal(i, vector.Span[0]);
+        }
+
+        Assert.Equal(0, time.TimersCreated);
+        Assert.Equal([1, 1, 1], inner.Batches.Select(b => b.Length));
+    }
+
+    [Fact]
+    public async Task Concurrent_requests_still_form_batches_without_any_wait()
+    {
+        var time = new FrozenTimeProvider();
+        var inner = new RecordingGenerator { Gate = new TaskCompletionSource() };
+        using var batcher = Create(inner, new EmbeddingBatchOptions { MaxBatchSize = 8, MaxBatchWait = TimeSpan.FromHours(1) }, time: time);
+        var first = batcher.GenerateVectorAsync("first");
+        await inner.BatchStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var rest = Enumerable.Range(1, 20).Select(i => batcher.GenerateVectorAsync(new string('x', i))).ToArray();
+        inner.Gate.SetResult();
+        await Task.WhenAll(rest).WaitAsync(TimeSpan.FromSeconds(30));
+        await first;
+        Assert.Equal([1, 8, 8, 4], inner.Batches.Select(b => b.Length));
+        Assert.Equal(0, time.TimersCreated);
+    }
+
+    [Fact]
+    public async Task With_another_batch_running_the_first_request_of_the_next_waits_for_company()
+    {
+        var time = new FrozenTimeProvider();
+        var inner = new RecordingGenerator { Gate = new TaskCompletionSource() };
+        using var batcher = Create(inner, new EmbeddingBatchOptions { MaxBatchSize = 3, MaxConcurrentBatches = 2, MaxBatchWait = TimeSpan.FromHours(1) }, time: time);
+        var running = batcher.GenerateVectorAsync("running");
+        await inner.BatchStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var second = batcher.GenerateVectorAsync("b");
+        while (time.TimersCreated == 0)
+        {
+            await Task.Delay(10); // the second worker has taken "b" and waits (on the frozen clock) for company
+        }
+
+        var company = new[] { batcher.GenerateVectorAsync("cc"), batcher.GenerateVectorAsync("ddd") };
+        while (inner.Batches.Count < 2)
+        {
+            await Task.Delay(10); // the second worker sends its batch once full (the first is held at the gate)
+        }
+
+        inner.Gate.SetResult();
+        await Task.WhenAll([running, second, .. company]).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal([1, 3], inner.Batches.Select(b => b.Length));
+    }
 
     [Fact]
     public async Task Requests_that_arrive_while_a_batch_runs_share_the_next_batch_and_get_their_own_vectors()

@@ -56,6 +56,19 @@ public sealed class MiniLmEmbeddingGeneratorTests
     }
 
     [Fact]
+    public void Reports_its_text_pipeline_also_through_the_batching_generator()
+    {
+        using var metrics = new Batching.EmbeddingMetrics();
+        using var batcher = new Batching.BatchingEmbeddingGenerator(new MiniLmEmbeddingGenerator(), new Batching.EmbeddingBatchOptions(), metrics,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<Batching.BatchingEmbeddingGenerator>.Instance);
+        Assert.Equal("minilm-l6-v2/2", MiniLmModel.PipelineId);
+        Assert.Equal(MiniLmModel.PipelineId, batcher.GetService<EmbeddingPipeline>()?.Id);
+        Assert.Equal(MiniLmModel.PipelineId, EmbeddingPipeline.Of(batcher));
+        Assert.NotEqual(MiniLmModel.LegacyPipelineId, EmbeddingPipeline.Of(Generator));
+        Assert.Equal("test:recording/2", EmbeddingPipeline.Of(new RecordingGenerator()));
+    }
+
+    [Fact]
     public async Task A_cancelled_token_stops_before_the_model_runs()
     {
         using var cts = new CancellationTokenSource();

@@ -9,7 +9,10 @@ namespace OrleansMemory.Embeddings.Batching;
 /// the inner generator as one batch, so that the model never runs once per request under load. A caller whose token is
 /// cancelled gets <see cref="OperationCanceledException"/> at once; a request cancelled before its batch starts is left
 /// out of the batch. A failing batch fails each of its callers with <see cref="EmbeddingServiceException"/>. Requests with
-/// <see cref="EmbeddingGenerationOptions"/> go straight to the inner generator.</summary>
+/// <see cref="EmbeddingGenerationOptions"/> go straight to the inner generator. A request that finds no batch running
+/// starts at once: batches form from the requests that arrive while one runs, and only when another batch is already
+/// running (<see cref="EmbeddingBatchOptions.MaxConcurrentBatches"/> above 1) does the first request of the next one
+/// wait up to <see cref="EmbeddingBatchOptions.MaxBatchWait"/> for company.</summary>
 public sealed partial class BatchingEmbeddingGenerator : DelegatingEmbeddingGenerator<string, Embedding<float>>
 {
     private readonly EmbeddingBatchOptions _options;
@@ -19,10 +22,12 @@ public sealed partial class BatchingEmbeddingGenerator : DelegatingEmbeddingGene
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task[] _workers;
     private readonly KeyValuePair<string, object?> _modelTag;
+    private readonly TimeProvider _time;
+    private int _running;
 
-    /// <summary>Starts the batch workers.</summary>
+    /// <summary>Starts the batch workers; <paramref name="timeProvider"/> times the wait for company (the system clock if null).</summary>
     public BatchingEmbeddingGenerator(IEmbeddingGenerator<string, Embedding<float>> inner, EmbeddingBatchOptions options, EmbeddingMetrics metrics,
-        ILogger<BatchingEmbeddingGenerator> logger) : base(inner)
+        ILogger<BatchingEmbeddingGenerator> logger, TimeProvider? timeProvider = null) : base(inner)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxBatchSize, 1);
@@ -32,6 +37,7 @@ public sealed partial class BatchingEmbeddingGenerator : DelegatingEmbeddingGene
         _options = options;
         _metrics = metrics ?? throw new ArgumentNullException(nameof(metrics));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
+        _time = timeProvider ?? TimeProvider.System;
         var metadata = inner.GetService<EmbeddingGeneratorMetadata>();
         _modelTag = new("model", $"{metadata?.ProviderName ?? "unknown"}/{metadata?.DefaultModelId ?? "unknown"}");
         _queue = Channel.CreateBounded<Request>(new BoundedChannelOptions(options.QueueCapacity)
@@ -113,12 +119,14 @@ public sealed partial class BatchingEmbeddingGenerator : DelegatingEmbeddingGene
         }
     }
 
-    /// <summary>Takes queued requests until the batch is full or the first one has waited <see cref="EmbeddingBatchOptions.MaxBatchWait"/>;
-    /// returns the number of texts. A request larger than a batch is taken alone (the inner generator splits it).</summary>
+    /// <summary>Takes the queued requests; if none is left and no other batch is running, returns at once (a lone request
+    /// never waits); otherwise waits for more until the batch is full or the first one has waited
+    /// <see cref="EmbeddingBatchOptions.MaxBatchWait"/>. Returns the number of texts. A request larger than a batch is
+    /// taken alone (the inner generator splits it).</summary>
     private async Task<int> GatherAsync(ChannelReader<Request> reader, List<Request> batch)
     {
         var texts = 0;
-        var deadline = Stopwatch.GetTimestamp() + (long)(_options.MaxBatchWait.TotalSeconds * Stopwatch.Frequency);
+        var deadline = _time.GetTimestamp() + (long)(_options.MaxBatchWait.TotalSeconds * _time.TimestampFrequency);
         while (true)
         {
             while (texts < _options.MaxBatchSize && reader.TryPeek(out var next)
@@ -134,14 +142,14 @@ public sealed partial class BatchingEmbeddingGenerator : DelegatingEmbeddingGene
                 texts += next.Texts.Length;
             }
 
-            var remaining = deadline - Stopwatch.GetTimestamp();
-            if (texts >= _options.MaxBatchSize || remaining <= 0 || (texts > 0 && reader.TryPeek(out _)))
+            var remaining = deadline - _time.GetTimestamp();
+            if (texts >= _options.MaxBatchSize || remaining <= 0 || (texts > 0 && (reader.TryPeek(out _) || Volatile.Read(ref _running) == 0)))
             {
                 return texts;
             }
 
-            using var wait = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
-            wait.CancelAfter(TimeSpan.FromSeconds((double)remaining / Stopwatch.Frequency));
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds((double)remaining / _time.TimestampFrequency), _time);
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token, timeout.Token);
             try
             {
                 if (!await reader.WaitToReadAsync(wait.Token).ConfigureAwait(false))
@@ -157,6 +165,19 @@ public sealed partial class BatchingEmbeddingGenerator : DelegatingEmbeddingGene
     }
 
     private async Task RunBatchAsync(List<Request> batch, int count)
+    {
+        Interlocked.Increment(ref _running);
+        try
+        {
+            await RunBatchCoreAsync(batch, count).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _running);
+        }
+    }
+
+    private async Task RunBatchCoreAsync(List<Request> batch, int count)
     {
         var start = Stopwatch.GetTimestamp();
         var texts = new string[count];

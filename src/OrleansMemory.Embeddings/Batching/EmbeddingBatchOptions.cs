@@ -6,8 +6,9 @@ public sealed record EmbeddingBatchOptions
     /// <summary>The most texts in one call to the model or endpoint.</summary>
     public int MaxBatchSize { get; init; } = 64;
 
-    /// <summary>How long the first request of a batch waits for others to join it (while a batch runs, arriving
-    /// requests queue anyway and form the next one).</summary>
+    /// <summary>How long the first request of a batch waits for others to join it when another batch is already running
+    /// (only possible with <see cref="MaxConcurrentBatches"/> above 1). A request that finds nothing running starts at
+    /// once, and requests that arrive while a batch runs queue anyway and form the next one.</summary>
     public TimeSpan MaxBatchWait { get; init; } = TimeSpan.FromMilliseconds(2);
 
     /// <summary>The most requests waiting in the queue; further callers wait (asynchronously, cancellably) for room.</summary>

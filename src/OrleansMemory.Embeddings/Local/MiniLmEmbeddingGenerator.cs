@@ -4,11 +4,14 @@ namespace OrleansMemory.Embeddings.Local;
 
 /// <summary>The local all-MiniLM-L6-v2 encoder (<see cref="MiniLmModel"/>) behind Microsoft.Extensions.AI's
 /// <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/>: 384-dimensional unit vectors, no network, no key. Texts are
-/// encoded in runs of similar length (the model pads every text of a run to the longest one) on a thread-pool thread.
+/// encoded in runs of similar length (the model pads every text of a run to the longest one) on the caller's thread
+/// (the batching generator's worker in the silo; the work is CPU-bound, so a hop to another thread would only add a wait).
+/// <c>GetService&lt;EmbeddingPipeline&gt;()</c> gives <see cref="MiniLmModel.PipelineId"/>.
 /// Wrap it in <see cref="Batching.BatchingEmbeddingGenerator"/> so that concurrent requests share a run.</summary>
 public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>
 {
     private static readonly EmbeddingGeneratorMetadata Metadata = new(MiniLmModel.ProviderName, null, MiniLmModel.ModelId, MiniLmModel.Dimensions);
+    private static readonly EmbeddingPipeline Pipeline = new(MiniLmModel.PipelineId);
 
     /// <summary>Creates the generator; <paramref name="maxRunSize"/> is the most texts the model runs at once.</summary>
     public MiniLmEmbeddingGenerator(int maxRunSize = 64)
@@ -21,17 +24,63 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
     public int MaxRunSize { get; }
 
     /// <inheritdoc />
-    public async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null,
+    public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(values);
+        try
+        {
+            return Task.FromResult(Generate(values, options, cancellationToken));
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<GeneratedEmbeddings<Embedding<float>>>(cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException<GeneratedEmbeddings<Embedding<float>>>(ex);
+        }
+    }
+
+    /// <summary>Encodes synchronously on the calling thread.</summary>
+    public float[][] Encode(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        var encoder = MiniLmModel.Encoder;
+        var order = new int[texts.Count];
+        var sequences = new int[texts.Count][];
+        for (var i = 0; i < texts.Count; i++)
+        {
+            sequences[i] = encoder.Tokenizer.Encode(texts[i] ?? throw new ArgumentException($"Text {i} is null.", nameof(texts)));
+            order[i] = i;
+        }
+
+        Array.Sort(order, (a, b) => sequences[a].Length.CompareTo(sequences[b].Length));
+        var result = new float[texts.Count][];
+        for (var start = 0; start < order.Length; start += MaxRunSize)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var run = order.AsSpan(start, Math.Min(MaxRunSize, order.Length - start)).ToArray();
+            var vectors = encoder.EncodeIds([.. run.Select(i => sequences[i])], cancellationToken);
+            for (var j = 0; j < run.Length; j++)
+            {
+                result[run[j]] = vectors[j];
+            }
+        }
+
+        return result;
+    }
+
+    private GeneratedEmbeddings<Embedding<float>> Generate(IEnumerable<string> values, EmbeddingGenerationOptions? options, CancellationToken cancellationToken)
+    {
         if (options?.Dimensions is { } dimensions && dimensions != MiniLmModel.Dimensions)
         {
             throw new NotSupportedException($"{MiniLmModel.ModelId} produces {MiniLmModel.Dimensions} dimensions, not {dimensions}.");
         }
 
+        cancellationToken.ThrowIfCancellationRequested();
         var texts = values as string[] ?? values.ToArray();
-        var vectors = texts.Length == 0 ? [] : await Task.Run(() => Encode(texts, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var vectors = texts.Length == 0 ? [] : Encode(texts, cancellationToken);
         var embeddings = new GeneratedEmbeddings<Embedding<float>>(vectors.Length);
         var now = DateTimeOffset.UtcNow;
         foreach (var vector in vectors)
@@ -42,42 +91,13 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
         return embeddings;
     }
 
-    /// <summary>Encodes synchronously on the calling thread.</summary>
-    public float[][] Encode(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(texts);
-        var encoder = MiniLmModel.Encoder;
-        var order = new int[texts.Count];
-        var prepared = new string[texts.Count];
-        for (var i = 0; i < texts.Count; i++)
-        {
-            var text = texts[i] ?? throw new ArgumentException($"Text {i} is null.", nameof(texts));
-            prepared[i] = text.Length > MiniLmModel.MaxInputCharacters ? text[..MiniLmModel.MaxInputCharacters] : text;
-            order[i] = i;
-        }
-
-        Array.Sort(order, (a, b) => prepared[a].Length.CompareTo(prepared[b].Length));
-        var result = new float[texts.Count][];
-        for (var start = 0; start < order.Length; start += MaxRunSize)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var run = order.AsSpan(start, Math.Min(MaxRunSize, order.Length - start)).ToArray();
-            var vectors = encoder.Encode([.. run.Select(i => prepared[i])], cancellationToken);
-            for (var j = 0; j < run.Length; j++)
-            {
-                result[run[j]] = vectors[j];
-            }
-        }
-
-        return result;
-    }
-
     /// <inheritdoc />
     public object? GetService(Type serviceType, object? serviceKey = null)
     {
         ArgumentNullException.ThrowIfNull(serviceType);
         return serviceKey is not null ? null
             : serviceType == typeof(EmbeddingGeneratorMetadata) ? Metadata
+            : serviceType == typeof(EmbeddingPipeline) ? Pipeline
             : serviceType.IsInstanceOfType(this) ? this
             : null;
     }

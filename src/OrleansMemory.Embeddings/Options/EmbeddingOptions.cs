@@ -32,7 +32,8 @@ public sealed class EmbeddingOptions
     /// <summary>The most texts in one call to the model or endpoint.</summary>
     public int MaxBatchSize { get; set; } = 64;
 
-    /// <summary>How long the first request of a batch waits for others to join it.</summary>
+    /// <summary>How long the first request of a batch waits for others to join it while another batch is running (with
+    /// <see cref="MaxConcurrentBatches"/> above 1); a request that finds nothing running starts at once.</summary>
     public TimeSpan MaxBatchWait { get; set; } = TimeSpan.FromMilliseconds(2);
 
     /// <summary>The most embedding requests waiting per silo; further callers wait for room.</summary>

@@ -49,7 +49,7 @@ internal sealed partial class StartupReporter(
         LogInformationEmbeddings(logger, e.Provider.Trim().ToLowerInvariant() switch
         {
             "local" => $"local {Embeddings.Local.MiniLmModel.ModelId}, {Embeddings.Local.MiniLmModel.Dimensions} dimensions, " +
-                (Embeddings.Local.MiniLmModel.IsLoaded ? "loaded" : "loads at the first text request") + " (about 350 MB)",
+                (Embeddings.Local.MiniLmModel.IsLoaded ? "loaded" : "loads at the first text request") + " (about 130-210 MB)",
             "openai" => $"{e.Model} at {e.Endpoint ?? "https://api.openai.com/v1"}",
             _ => "none: callers send embeddings; text-only requests are refused (OrleansMemory:Embeddings:Provider)",
         }, o.ConflictClassifier.Provider.Trim().Equals("none", StringComparison.OrdinalIgnoreCase) ? "rules" : $"LLM {o.ConflictClassifier.Model} ({o.ConflictClassifier.Mode}), rules as fallback");

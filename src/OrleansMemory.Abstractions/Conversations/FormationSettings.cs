@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace OrleansMemory.Abstractions;
 
 /// <summary>How a conversation forms its user's memories in the background.</summary>
@@ -13,6 +15,12 @@ public sealed record FormationSettings(string UserId, string Extractor = Formati
     /// <summary>The name of the LLM extractor.</summary>
     public const string LlmExtractor = "llm";
 
-    /// <summary>Prints no instructions.</summary>
-    public override string ToString() => $"FormationSettings {{ Extractor = {Extractor}, Instructions = {Instructions?.Length ?? 0} chars }}";
+    /// <summary>Prints no text, key or id (only counts, scores, states and times), so that no log line, Orleans' own
+    /// included, can carry what a user wrote.</summary>
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder
+            .Append("Instructions = ").Append(Instructions?.Length ?? 0).Append(" chars");
+        return true;
+    }
 }

@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace OrleansMemory.Abstractions;
 
 /// <summary>Where a conversation's memory formation stands.</summary>
@@ -24,7 +26,15 @@ public sealed record FormationStatus(
     long TokensUsed,
     int Attempts)
 {
-    /// <summary>Prints no instructions.</summary>
-    public override string ToString() =>
-        $"FormationStatus {{ Extractor = {Extractor}, FormedThrough = {FormedThrough}, Pending = {Pending}, Attempts = {Attempts} }}";
+    /// <summary>Prints no text, key or id (only counts, scores, states and times), so that no log line, Orleans' own
+    /// included, can carry what a user wrote.</summary>
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder
+            .Append("FormedThrough = ").Append(FormedThrough)
+            .Append(", Pending = ").Append(Pending)
+            .Append(", MemoriesFormed = ").Append(MemoriesFormed)
+            .Append(", Attempts = ").Append(Attempts);
+        return true;
+    }
 }

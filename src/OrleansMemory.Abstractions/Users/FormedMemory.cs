@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace OrleansMemory.Abstractions;
 
 /// <summary>A memory a conversation formed from its messages, offered to its user grain.</summary>
@@ -11,6 +13,13 @@ namespace OrleansMemory.Abstractions;
 [GenerateSerializer, Immutable, Alias("orleansmemory.FormedMemory")]
 public sealed record FormedMemory(string MemoryId, string Text, string Type, double Importance, MemorySource Source, string ConversationKey)
 {
-    /// <summary>Prints no text.</summary>
-    public override string ToString() => $"FormedMemory {{ MemoryId = {MemoryId}, Type = {Type}, Length = {Text.Length} }}";
+    /// <summary>Prints no text, key or id (only counts, scores, states and times), so that no log line, Orleans' own
+    /// included, can carry what a user wrote.</summary>
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder
+            .Append("Importance = ").Append(Importance)
+            .Append(", Length = ").Append(Text?.Length);
+        return true;
+    }
 }

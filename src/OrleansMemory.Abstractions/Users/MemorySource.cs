@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace OrleansMemory.Abstractions;
 
 /// <summary>Where a memory formed by a conversation came from.</summary>
@@ -6,6 +8,12 @@ namespace OrleansMemory.Abstractions;
 [GenerateSerializer, Immutable, Alias("orleansmemory.MemorySource")]
 public sealed record MemorySource(string ConversationId, IReadOnlyList<long> Sequences)
 {
-    /// <summary>Prints no conversation id (ids stay out of logs).</summary>
-    public override string ToString() => $"MemorySource {{ Sequences = {Sequences.Count} }}";
+    /// <summary>Prints no text, key or id (only counts, scores, states and times), so that no log line, Orleans' own
+    /// included, can carry what a user wrote.</summary>
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder
+            .Append("Sequences = ").Append(Sequences?.Count);
+        return true;
+    }
 }

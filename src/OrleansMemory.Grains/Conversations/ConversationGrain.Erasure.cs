@@ -8,6 +8,7 @@ public sealed partial class ConversationGrain
 {
     private async Task EraseAsync()
     {
+        await RecordPendingWorkAsync(); // first: a crash after the mark is finished by the silo's next start
         await _messageLog.MarkErasingAsync();
         await _document.ClearAsync();
         await _chunks.ClearAsync();
@@ -15,6 +16,7 @@ public sealed partial class ConversationGrain
         await _formationState.ClearAsync();
         await _messageLog.ClearAsync();
         await EraseEarlierVersionsAsync("current");
+        await ForgetPendingWorkAsync();
     }
 
     /// <summary>Before the conversation is deleted: the memories it formed stay with their users, without the link to it.</summary>

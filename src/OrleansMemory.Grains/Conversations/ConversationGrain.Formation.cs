@@ -199,6 +199,11 @@ public sealed partial class ConversationGrain
         _waitingSince = null;
         try
         {
+            if (Pending > 0)
+            {
+                await RecordPendingWorkAsync();
+            }
+
             var limiter = ServiceProvider.GetRequiredService<FormationLimiter>();
             while (Pending > 0 && !cancellationToken.IsCancellationRequested)
             {

@@ -36,6 +36,7 @@ public static class MemoryGrainsSiloBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MemoryGrainOptions>, MemoryGrainOptionsValidator>());
         services.TryAddSingleton<IMemoryClassifier, RuleBasedMemoryClassifier>();
         services.TryAddSingleton<FormationLimiter>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, PendingWork.StartupResume>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IMemoryExtractor, RuleBasedMemoryExtractor>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IMemoryExtractor, ChatClientMemoryExtractor>(
             sp => new ChatClientMemoryExtractor(sp.GetService<Microsoft.Extensions.AI.IChatClient>())));

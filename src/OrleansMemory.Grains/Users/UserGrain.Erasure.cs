@@ -12,6 +12,7 @@ public sealed partial class UserGrain
     {
         if (!_profile.State.Erasing)
         {
+            await RecordPendingWorkAsync(); // first: a crash after the mark is finished by the silo's next start
             _profile.State.Erasing = true;
             await _profile.WriteAsync();
         }
@@ -24,6 +25,7 @@ public sealed partial class UserGrain
         await _profile.ClearAsync();
         await EraseEarlierVersionsAsync("profile");
         _profile.State.Erasing = false;
+        await ForgetPendingWorkAsync();
     }
 
     /// <summary>Replaces the reasons of every history event of a deleted memory, and of conflict events about it (they

@@ -1,6 +1,7 @@
 namespace OrleansMemory.VectorIndex;
 
-/// <summary>How one index is searched while it changes: searches run on the thread pool, many at once, as readers of a
+/// <summary>How one index is searched while it changes: searches run on the search threads (<see cref="SearchThreads"/>:
+/// one per core, apart from the thread pool), many at once, as readers of a
 /// <see cref="ReadWriteGate"/>; the index's single writer changes it inside <see cref="Writing"/> (no await inside), and
 /// the owner's other calls first wait for the searches in flight when they arrive (<see cref="WaitForSearchesInFlightAsync"/>):
 /// as many searches must finish as had started. Searches that arrive later do not hold a write back, so writes are never
@@ -21,33 +22,37 @@ public sealed class SearchScheduler : IDisposable
     /// <summary>Searches running or queued now.</summary>
     public int InFlight => (int)(Interlocked.Read(ref _started) - Interlocked.Read(ref _finished));
 
-    /// <summary>Runs <paramref name="search"/> on the thread pool as a reader, counted in flight until it ends.</summary>
+    /// <summary>Runs <paramref name="search"/> on a search thread as a reader, counted in flight until it ends; searches
+    /// of every index in the process run oldest first.</summary>
     public Task<T> RunAsync<T>(Func<T> search)
     {
         ArgumentNullException.ThrowIfNull(search);
         Interlocked.Increment(ref _started);
-
-        // PreferFairness: the thread pool's global FIFO queue rather than this thread's LIFO local queue, so that under
-        // many concurrent searches the oldest runs first (tail latency) instead of the newest.
-        return Task.Factory.StartNew(() =>
+        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        SearchThreads.Run(() =>
         {
             try
             {
                 _gate.EnterRead();
                 try
                 {
-                    return search();
+                    done.SetResult(search());
                 }
                 finally
                 {
                     _gate.ExitRead();
                 }
             }
+            catch (Exception ex)
+            {
+                done.SetException(ex);
+            }
             finally
             {
                 Finished();
             }
-        }, CancellationToken.None, TaskCreationOptions.PreferFairness | TaskCreationOptions.DenyChildAttach, TaskScheduler.Default);
+        });
+        return done.Task;
     }
 
     /// <summary>Enters as the writer until the scope is disposed (no await inside: readers wait for it).</summary>

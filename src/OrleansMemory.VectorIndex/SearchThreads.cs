@@ -1,13 +1,18 @@
 using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 
 namespace OrleansMemory.VectorIndex;
 
 /// <summary>The threads large searches run on: one per core, fed from one FIFO queue, apart from the .NET thread pool.
 /// On the pool, 64 queued searches put every grain turn of the process (another user's add, a conversation's append, a
 /// cache read) behind them; on threads of their own, searches share the cores with those turns through the operating
-/// system's scheduler, which gives each runnable thread its slice within milliseconds.</summary>
-internal static class SearchThreads
+/// system's scheduler, which gives each runnable thread its slice within milliseconds. On Linux the search threads run
+/// at a lower scheduling priority (nice 10), so a storm of searches takes the cores only while nothing else wants them.</summary>
+internal static partial class SearchThreads
 {
+    /// <summary>The niceness of the search threads on Linux: CFS gives a nice-0 thread about ten times their share.</summary>
+    private const int Niceness = 10;
+
     private static readonly BlockingCollection<Action> Queue = Start();
 
     /// <summary>Queues <paramref name="work"/>; it runs on a search thread.</summary>
@@ -20,6 +25,7 @@ internal static class SearchThreads
         {
             new Thread(() =>
             {
+                Deprioritize();
                 foreach (var work in queue.GetConsumingEnumerable())
                 {
                     work(); // never throws: RunAsync completes its task with the search's exception
@@ -33,4 +39,20 @@ internal static class SearchThreads
 
         return queue;
     }
+
+    /// <summary>Lowers the calling thread's priority (Linux: a thread is a task with its own nice value; lowering it needs
+    /// no privilege). Elsewhere the threads keep the normal priority.</summary>
+    private static void Deprioritize()
+    {
+        if (OperatingSystem.IsLinux())
+        {
+            _ = SetPriority(0 /* PRIO_PROCESS: here, one thread */, GetThreadId(), Niceness);
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "gettid")]
+    private static partial int GetThreadId();
+
+    [LibraryImport("libc", EntryPoint = "setpriority")]
+    private static partial int SetPriority(int which, int who, int priority);
 }

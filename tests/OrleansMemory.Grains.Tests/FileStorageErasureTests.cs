@@ -87,7 +87,7 @@ public sealed class FileStorageErasureTests(FileClusterFixture fixture) : IClass
         await user.AddShortTermMessagesAsync([new ShortTermMessage("user", $"hi {marker}")]);
 
         fixture.Cluster.Storage.FailNextClearOf(user.GetGrainId(), "history/head");
-        await Assert.ThrowsAsync<InvalidOperationException>(() => user.DeleteAllDataAsync());
+        await Assert.ThrowsAsync<MemoryStorageException>(() => user.DeleteAllDataAsync());
         Assert.NotEmpty(Holding(marker)); // the history and short-term were not erased yet
 
         var stats = await user.GetStatsAsync(); // a new activation: it finds the erasure under way and finishes it
@@ -110,9 +110,9 @@ public sealed class FileStorageErasureTests(FileClusterFixture fixture) : IClass
         await agent.RecordConversationAsync("c1");
 
         fixture.Cluster.Storage.FailNextClearOf(conversation.GetGrainId(), "memories/head");
-        await Assert.ThrowsAsync<InvalidOperationException>(() => conversation.DeleteAsync());
+        await Assert.ThrowsAsync<MemoryStorageException>(() => conversation.DeleteAsync());
         fixture.Cluster.Storage.FailNextClearOf(agent.GetGrainId(), "conversations/head");
-        await Assert.ThrowsAsync<InvalidOperationException>(() => agent.DeleteAsync());
+        await Assert.ThrowsAsync<MemoryStorageException>(() => agent.DeleteAsync());
         Assert.NotEmpty(Holding(marker));
 
         Assert.Equal(0, (await conversation.GetStatsAsync()).MessageCount); // new activations finish the erasures

@@ -24,9 +24,9 @@ public sealed class PendingWorkTests
                 await conversation.StoreDocumentAsync(System.Text.Json.JsonSerializer.SerializeToElement(new { note = marker }));
 
                 cluster.Storage.FailNextClearOf(user.GetGrainId(), "history/head");
-                await Assert.ThrowsAsync<InvalidOperationException>(() => user.DeleteAllDataAsync());
+                await Assert.ThrowsAsync<MemoryStorageException>(() => user.DeleteAllDataAsync());
                 cluster.Storage.FailNextClearOf(conversation.GetGrainId(), "current");
-                await Assert.ThrowsAnyAsync<Exception>(() => conversation.DeleteAsync());
+                await Assert.ThrowsAsync<MemoryStorageException>(() => conversation.DeleteAsync());
                 Assert.NotEmpty(Holding(directory, marker));
             }
 

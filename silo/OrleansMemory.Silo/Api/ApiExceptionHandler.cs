@@ -38,6 +38,14 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
             problem.Extensions["errors"] = errors;
         }
 
+        if (status is StatusCodes.Status503ServiceUnavailable or StatusCodes.Status504GatewayTimeout
+            && !HttpMethods.IsGet(httpContext.Request.Method) && !HttpMethods.IsHead(httpContext.Request.Method))
+        {
+            // The request may have reached the grain, and part of a write may be stored (a silo frozen mid-call, a
+            // storage write that failed after another succeeded): retry with the same message id or idempotency key.
+            problem.Extensions["outcome"] = "unknown";
+        }
+
         if (exception is QuotaExceededException quota)
         {
             problem.Extensions["quota"] = quota.Kind;
@@ -51,7 +59,18 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
 
     /// <summary>Status, title, detail and per-input errors of an exception, in the API's words (snake_case input names,
     /// no .NET type names); anything unexpected is a 500 that names nothing of the server.</summary>
-    internal static (int Status, string Title, string Detail, Dictionary<string, string[]>? Errors) Map(Exception exception) => exception switch
+    internal static (int Status, string Title, string Detail, Dictionary<string, string[]>? Errors) Map(Exception exception) => StorageFailure(exception) switch
+    {
+        { } storage => (503, "Storage unavailable",
+            $"{storage.Message} The data is unavailable right now; retry shortly.", null),
+        _ => MapOther(exception),
+    };
+
+    /// <summary>A storage failure anywhere in the chain (an activation that could not read its state wraps it).</summary>
+    private static MemoryStorageException? StorageFailure(Exception? exception) =>
+        exception is null ? null : exception as MemoryStorageException ?? StorageFailure(exception.InnerException);
+
+    private static (int Status, string Title, string Detail, Dictionary<string, string[]>? Errors) MapOther(Exception exception) => exception switch
     {
         ApiValidationException e => (400, "Invalid request", e.Message, new() { [e.Parameter] = [e.Message] }),
         ApiForbiddenException e => (403, "Forbidden", e.Message, null),

@@ -16,10 +16,10 @@ public abstract class MemoryGrainBase : Grain
         ArgumentNullException.ThrowIfNull(options);
         Options = options.Value;
         Clock = ServiceProvider.GetService<TimeProvider>() ?? TimeProvider.System;
-        Storage = ServiceProvider.GetKeyedService<IGrainStorage>(Options.StorageProviderName)
+        Storage = new StorageFailures(ServiceProvider.GetKeyedService<IGrainStorage>(Options.StorageProviderName)
             ?? throw new InvalidOperationException(
                 $"{GetType().Name}: no grain storage provider named '{Options.StorageProviderName}' is registered " +
-                "(MemoryGrainOptions.StorageProviderName). Register one with silo.AddMemoryGrainStorage(name) or AddFileGrainStorage(name, ...).");
+                "(MemoryGrainOptions.StorageProviderName). Register one with silo.AddMemoryGrainStorage(name) or AddFileGrainStorage(name, ...)."));
     }
 
     /// <summary>The memory grain options.</summary>

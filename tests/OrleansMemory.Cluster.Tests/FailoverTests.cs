@@ -154,7 +154,8 @@ public abstract class FailoverScenarios(ITestOutputHelper output)
         victim.Kill();
         Volatile.Write(ref killed, 1);
         var recovery = await SecondsUntilEveryGrainAnswersAsync(grains, clock);
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        // Longer than a write's own timeout (5 s): a writer whose call was in flight to the killed silo is back to writing.
+        await Task.Delay(TimeSpan.FromSeconds(6));
         await stop.CancelAsync();
         await Task.WhenAll(writers);
         return new WriteResult(acknowledged.ToDictionary(p => p.Key, p => p.Value.ToList(), StringComparer.Ordinal), failed, afterKill, recovery);

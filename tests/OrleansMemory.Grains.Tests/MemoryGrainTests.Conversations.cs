@@ -62,6 +62,24 @@ public abstract partial class MemoryGrainTests
     }
 
     [Fact]
+    public async Task Appends_are_idempotent_on_the_message_ids_callers_send()
+    {
+        var conversation = Grains.GetGrain<IConversationGrain>(Key("conv"));
+        Assert.Equal([1L, 2L], await conversation.AppendMessagesAsync([new RawMessage("a", "user", "one"), new RawMessage("b", "assistant", "two")]));
+
+        // A retry of the whole batch, a retry overlapping a new message, a repeat inside one batch, and no id at all.
+        Assert.Equal([1L, 2L], await conversation.AppendMessagesAsync([new RawMessage("a", "user", "one"), new RawMessage("b", "assistant", "two")]));
+        Assert.Equal([2L, 3L, 3L], await conversation.AppendMessagesAsync(
+            [new RawMessage("b", "assistant", "two"), new RawMessage("c", "user", "three"), new RawMessage("c", "user", "three")]));
+        Assert.Equal([4L], await conversation.AppendMessagesAsync([new RawMessage("", "user", "four")]));
+        Assert.Equal(1L, await conversation.AppendMessageAsync(new RawMessage("a", "user", "one")));
+
+        var page = await conversation.GetMessagesAsync();
+        Assert.Equal(["one", "two", "three", "four"], page.Messages.Select(m => m.Content));
+        Assert.Equal([1L, 2L, 3L, 4L], page.Messages.Select(m => m.Sequence));
+    }
+
+    [Fact]
     public async Task Raw_messages_are_validated()
     {
         var conversation = Grains.GetGrain<IConversationGrain>(Key("conv"));

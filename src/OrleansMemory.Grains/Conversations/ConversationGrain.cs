@@ -17,6 +17,9 @@ public sealed partial class ConversationGrain : MemoryGrainBase, IConversationGr
     private readonly PagedLog<RawMessage> _messageLog;
     private readonly PagedLog<MemoryFormationRecord> _formationLog;
     private List<RawMessage> _messages = [];
+
+    /// <summary>Message id to sequence, built on the first append of an activation (appends are idempotent on ids).</summary>
+    private Dictionary<string, long>? _sequenceById;
     private List<MemoryFormationRecord> _formation = [];
     private readonly Dictionary<string, int> _formationIndex = new(StringComparer.Ordinal);
     private long _messageBytes;
@@ -79,14 +82,67 @@ public sealed partial class ConversationGrain : MemoryGrainBase, IConversationGr
     /// <inheritdoc />
     public async Task<IReadOnlyList<long>> AppendMessagesAsync(IReadOnlyList<RawMessage> messages, CancellationToken cancellationToken = default)
     {
-        var prepared = Prepare(Guard.Items(messages, nameof(messages), Options, allowEmpty: false), _messages.Count);
+        var validated = Prepare(Guard.Items(messages, nameof(messages), Options, allowEmpty: false), _messages.Count);
+        var (prepared, sequences) = WithoutRepeats(messages, validated);
+        if (prepared.Count == 0)
+        {
+            return sequences; // a retry of messages already stored: their sequences, nothing written
+        }
+
         var adding = CheckMessageQuota(prepared, replacing: false);
         await _messageLog.AppendAsync(prepared);
         CommitMessageBytes(adding, replacing: false);
         _messages.AddRange(prepared);
+        foreach (var m in prepared)
+        {
+            _sequenceById?.TryAdd(m.Id, m.Sequence);
+        }
+
         _messageBytes += prepared.Sum(m => (long)Encoding.UTF8.GetByteCount(m.Content));
         FormAfterAppend();
-        return prepared.Select(m => m.Sequence).ToArray();
+        return sequences;
+    }
+
+    /// <summary>Appends are idempotent on the ids callers send: a message whose id the conversation (or this batch)
+    /// already holds is not stored again and answers with the sequence it has. Returns the messages to store, numbered
+    /// in order after the stored ones, and every input's sequence.</summary>
+    private (List<RawMessage> Fresh, long[] Sequences) WithoutRepeats(IReadOnlyList<RawMessage> sent, List<RawMessage> validated)
+    {
+        var stored = _sequenceById ??= IndexSequences(_messages);
+        var fresh = new List<RawMessage>(validated.Count);
+        var sequences = new long[validated.Count];
+        Dictionary<string, long>? batch = null;
+        for (var i = 0; i < validated.Count; i++)
+        {
+            var callerId = sent[i].Id;
+            if (!string.IsNullOrEmpty(callerId)
+                && (stored.TryGetValue(callerId, out var existing) || (batch?.TryGetValue(callerId, out existing) ?? false)))
+            {
+                sequences[i] = existing;
+                continue;
+            }
+
+            var sequence = _messages.Count + fresh.Count + 1;
+            fresh.Add(validated[i] with { Sequence = sequence });
+            sequences[i] = sequence;
+            if (!string.IsNullOrEmpty(callerId))
+            {
+                (batch ??= new(StringComparer.Ordinal))[callerId] = sequence;
+            }
+        }
+
+        return (fresh, sequences);
+    }
+
+    private static Dictionary<string, long> IndexSequences(List<RawMessage> messages)
+    {
+        var index = new Dictionary<string, long>(messages.Count, StringComparer.Ordinal);
+        foreach (var m in messages)
+        {
+            index.TryAdd(m.Id, m.Sequence); // the first message with an id keeps it (histories stored before ids were unique)
+        }
+
+        return index;
     }
 
     /// <inheritdoc />
@@ -123,6 +179,7 @@ public sealed partial class ConversationGrain : MemoryGrainBase, IConversationGr
         await _messageLog.ReplaceAllAsync(prepared);
         CommitMessageBytes(bytes, replacing: true);
         _messages = prepared;
+        _sequenceById = null;
         _messageBytes = prepared.Sum(m => (long)Encoding.UTF8.GetByteCount(m.Content));
         await FormAfterReplaceAsync();
     }
@@ -237,6 +294,7 @@ public sealed partial class ConversationGrain : MemoryGrainBase, IConversationGr
         }
 
         _messages = [];
+        _sequenceById = null;
         _messageBytes = 0;
         _quotaBytes = null;
         _formation = [];

@@ -30,9 +30,9 @@ public sealed partial class PendingWorkGrain : MemoryGrainBase, IPendingWorkGrai
     /// <inheritdoc />
     public async Task AddAsync(GrainId grain, CancellationToken cancellationToken = default)
     {
-        if (_work.State.Grains.Add(grain.ToString()))
+        var id = grain.ToString();
+        if (await ChangeAsync(grains => grains.Add(id)))
         {
-            await _work.WriteAsync();
             ArmTimer();
         }
     }
@@ -40,9 +40,9 @@ public sealed partial class PendingWorkGrain : MemoryGrainBase, IPendingWorkGrai
     /// <inheritdoc />
     public async Task RemoveAsync(GrainId grain, CancellationToken cancellationToken = default)
     {
-        if (_work.State.Grains.Remove(grain.ToString()))
+        var id = grain.ToString();
+        if (await ChangeAsync(grains => grains.Remove(id)))
         {
-            await _work.WriteAsync();
             await EraseEarlierVersionsAsync("work"); // the id may be an erased user's
         }
     }
@@ -52,6 +52,30 @@ public sealed partial class PendingWorkGrain : MemoryGrainBase, IPendingWorkGrai
     {
         ArmTimer();
         return PokeAsync();
+    }
+
+    /// <summary>Applies a change and writes it. Another writer of the record (a second activation during a membership
+    /// change, another cluster on the same storage) makes the write fail on its ETag: the record is read again and the
+    /// change applied to what is stored, so no entry of either writer is lost.</summary>
+    private async Task<bool> ChangeAsync(Func<HashSet<string>, bool> change)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            if (!change(_work.State.Grains))
+            {
+                return false;
+            }
+
+            try
+            {
+                await _work.WriteAsync();
+                return true;
+            }
+            catch (InconsistentStateException) when (attempt < 5)
+            {
+                await _work.ReadAsync();
+            }
+        }
     }
 
     private void ArmTimer()

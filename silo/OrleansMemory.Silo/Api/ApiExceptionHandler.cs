@@ -59,19 +59,9 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
 
     /// <summary>Status, title, detail and per-input errors of an exception, in the API's words (snake_case input names,
     /// no .NET type names); anything unexpected is a 500 that names nothing of the server.</summary>
-    internal static (int Status, string Title, string Detail, Dictionary<string, string[]>? Errors) Map(Exception exception) => StorageFailure(exception) switch
+    internal static (int Status, string Title, string Detail, Dictionary<string, string[]>? Errors) Map(Exception exception) => (StorageFailure(exception) ?? exception) switch
     {
-        { } storage => (503, "Storage unavailable",
-            $"{storage.Message} The data is unavailable right now; retry shortly.", null),
-        _ => MapOther(exception),
-    };
-
-    /// <summary>A storage failure anywhere in the chain (an activation that could not read its state wraps it).</summary>
-    private static MemoryStorageException? StorageFailure(Exception? exception) =>
-        exception is null ? null : exception as MemoryStorageException ?? StorageFailure(exception.InnerException);
-
-    private static (int Status, string Title, string Detail, Dictionary<string, string[]>? Errors) MapOther(Exception exception) => exception switch
-    {
+        MemoryStorageException e => (503, "Storage unavailable", $"{e.Message} The data is unavailable right now; retry shortly.", null),
         ApiValidationException e => (400, "Invalid request", e.Message, new() { [e.Parameter] = [e.Message] }),
         ApiForbiddenException e => (403, "Forbidden", e.Message, null),
         MemoryValidationException e => Invalid(ProblemText.GrainMessage(e.Message, e.ParamName), e.ParamName is null ? null : ProblemText.InputName(e.ParamName)),
@@ -94,6 +84,10 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
 
     private static (int, string, string, Dictionary<string, string[]>?) Invalid((string Input, string Detail) failure) =>
         Invalid(failure.Detail, failure.Input);
+
+    /// <summary>A storage failure anywhere in the chain (an activation that could not read its state wraps it).</summary>
+    private static MemoryStorageException? StorageFailure(Exception? exception) =>
+        exception is null ? null : exception as MemoryStorageException ?? StorageFailure(exception.InnerException);
 
     private static (int, string, string, Dictionary<string, string[]>?) Invalid(string detail, string? input) =>
         (400, "Invalid request", detail, input is null ? null : new() { [input] = [detail] });

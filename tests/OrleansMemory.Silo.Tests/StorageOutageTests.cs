@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Text.Json;
+using OrleansMemory.Storage.Tests;
 using Xunit.Abstractions;
 
 namespace OrleansMemory.Silo.Tests;
@@ -7,33 +7,19 @@ namespace OrleansMemory.Silo.Tests;
 /// <summary>A storage outage is a 503 that says so, never a 500: a silo on file storage whose disk fills up (a small
 /// tmpfs) answers every failed write with 503, <c>Retry-After</c>, a problem naming the storage and, for a write,
 /// <c>"outcome": "unknown"</c>; reads of what was stored keep working.</summary>
-public sealed class StorageOutageTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class StorageOutageTests(ITestOutputHelper output)
 {
-    private readonly string _mount = Directory.CreateTempSubdirectory("omem-outage-").FullName;
-    private bool _mounted;
-
-    public async Task InitializeAsync() => _mounted = await RunAsync("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", _mount) == 0;
-
-    public async Task DisposeAsync()
-    {
-        if (_mounted)
-        {
-            await RunAsync("umount", _mount);
-        }
-
-        Directory.Delete(_mount, recursive: true);
-    }
-
     [Fact]
     public async Task A_full_disk_answers_503_with_an_unknown_outcome_and_never_500()
     {
-        if (!_mounted)
+        await using var disk = await SmallDisk.MountAsync("1m");
+        if (disk is null)
         {
             output.WriteLine("Not run: mounting a tmpfs needs root (mount -t tmpfs).");
             return;
         }
 
-        await using var silo = await SocketSilo.StartAsync($"--OrleansMemory:Storage:BaseDirectory={_mount}");
+        await using var silo = await SocketSilo.StartAsync($"--OrleansMemory:Storage:BaseDirectory={disk.Path}");
         var client = silo.Client;
         var text = new string('x', 4_000);
         int stored = 0, refused = 0;
@@ -52,7 +38,7 @@ public sealed class StorageOutageTests(ITestOutputHelper output) : IAsyncLifetim
                 var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
                 Assert.Equal("Storage unavailable", problem.GetProperty("title").GetString());
                 Assert.Equal("unknown", problem.GetProperty("outcome").GetString());
-                Assert.DoesNotContain(_mount, problem.GetRawText(), StringComparison.Ordinal); // no paths reach the caller
+                Assert.DoesNotContain(disk.Path, problem.GetRawText(), StringComparison.Ordinal); // no paths reach the caller
             }
             else
             {
@@ -63,19 +49,5 @@ public sealed class StorageOutageTests(ITestOutputHelper output) : IAsyncLifetim
         Assert.True(refused > 0 && stored > 0, $"stored {stored}, refused {refused}: the disk never filled");
         var listed = await client.GetAsync("/v1/users/outage/memories?limit=1").Expect(200);
         Assert.True(listed.GetProperty("total_count").GetInt32() >= stored - 1);
-    }
-
-    private static async Task<int> RunAsync(string command, params string[] args)
-    {
-        try
-        {
-            using var process = Process.Start(new ProcessStartInfo(command, args) { RedirectStandardError = true, RedirectStandardOutput = true })!;
-            await process.WaitForExitAsync();
-            return process.ExitCode;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return -1;
-        }
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using OrleansMemory.Hosting;
 using Xunit.Abstractions;
 
@@ -7,33 +6,19 @@ namespace OrleansMemory.Storage.Tests;
 /// <summary>File storage on a full disk (a small tmpfs): writes fail with the provider's error, acknowledged records
 /// stay readable, and nothing is left behind: no zero-byte or partial backups, no empty grain directories, no
 /// temporary files, and the readiness probe leaves no trace.</summary>
-public sealed class FullDiskTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class FullDiskTests(ITestOutputHelper output)
 {
-    private readonly string _mount = Directory.CreateTempSubdirectory("omem-full-").FullName;
-    private bool _mounted;
-
-    public async Task InitializeAsync() => _mounted = await RunAsync("mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", _mount) == 0;
-
-    public async Task DisposeAsync()
-    {
-        if (_mounted)
-        {
-            await RunAsync("umount", _mount);
-        }
-
-        Directory.Delete(_mount, recursive: true);
-    }
-
     [Fact]
     public async Task A_full_disk_fails_writes_and_leaves_no_debris()
     {
-        if (!_mounted)
+        await using var disk = await SmallDisk.MountAsync("256k");
+        if (disk is null)
         {
             output.WriteLine("Not run: mounting a tmpfs needs root (mount -t tmpfs).");
             return;
         }
 
-        await using var host = await StorageHost.StartAsync(s => s.AddFileGrainStorage("full", o => o.BaseDirectory = _mount));
+        await using var host = await StorageHost.StartAsync(s => s.AddFileGrainStorage("full", o => o.BaseDirectory = disk.Path));
         var storage = host.GetStorage("full");
         var text = new string('x', 20_000);
         var acknowledged = new List<(GrainId Id, GrainState<TestState> State)>();
@@ -76,25 +61,11 @@ public sealed class FullDiskTests(ITestOutputHelper output) : IAsyncLifetime
             Assert.Equal(state.State!.Text, read.State!.Text);
         }
 
-        var files = Directory.EnumerateFiles(_mount, "*", SearchOption.AllDirectories).ToList();
+        var files = Directory.EnumerateFiles(disk.Path, "*", SearchOption.AllDirectories).ToList();
         Assert.DoesNotContain(files, f => f.Contains(FileStorageLayout.BackupDirectory, StringComparison.Ordinal) && new FileInfo(f).Length < text.Length);
         Assert.DoesNotContain(files, f => f.EndsWith(".tmp", StringComparison.Ordinal));
-        Assert.False(Directory.Exists(Path.Combine(_mount, GrainStorageProbe.GrainType)), "the readiness probe left a directory");
-        Assert.DoesNotContain(Directory.EnumerateDirectories(_mount, "*", SearchOption.AllDirectories),
+        Assert.False(Directory.Exists(Path.Combine(disk.Path, GrainStorageProbe.GrainType)), "the readiness probe left a directory");
+        Assert.DoesNotContain(Directory.EnumerateDirectories(disk.Path, "*", SearchOption.AllDirectories),
             d => !Directory.EnumerateFileSystemEntries(d).Any());
-    }
-
-    private static async Task<int> RunAsync(string command, params string[] args)
-    {
-        try
-        {
-            using var process = Process.Start(new ProcessStartInfo(command, args) { RedirectStandardError = true, RedirectStandardOutput = true })!;
-            await process.WaitForExitAsync();
-            return process.ExitCode;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return -1;
-        }
     }
 }

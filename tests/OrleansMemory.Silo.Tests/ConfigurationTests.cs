@@ -25,7 +25,7 @@ public sealed class ConfigurationTests
         Assert.Equal(("local", "none"), (options.Embeddings.Provider, options.ConflictClassifier.Provider));
         var ex = Assert.Throws<SiloConfigurationException>(() => Load(
             ("OrleansMemory:Embeddings:Provider", "openai"), ("OrleansMemory:Embeddings:MaxBatchSize", "0"),
-            ("OrleansMemory:Embeddings:MaxBatchWait", "later"), ("OrleansMemory:ConflictClassifier:Provider", "openai")));
+            ("OrleansMemory:Embeddings:MaxBatchWait", "00:01:00"), ("OrleansMemory:ConflictClassifier:Provider", "openai")));
         Assert.Equal(4, ex.Failures.Count);
         Assert.Contains(ex.Failures, f => f.StartsWith("OrleansMemory:Embeddings:Model must name the model", StringComparison.Ordinal));
         Assert.Contains(ex.Failures, f => f.StartsWith("OrleansMemory:Embeddings:MaxBatchSize ", StringComparison.Ordinal));
@@ -36,17 +36,30 @@ public sealed class ConfigurationTests
         Assert.Equal(("openai", "nomic-embed-text"), (ollama.Embeddings.Provider, ollama.Embeddings.Model));
     }
 
+    [Theory]
+    [InlineData("OrleansMemory:Http:Port", "eighty", "OrleansMemory:Http:Port")]
+    [InlineData("OrleansMemory:ShutdownTimeout", "soon", "OrleansMemory:ShutdownTimeout")]
+    [InlineData("OrleansMemory:Storage:CreateBackups", "perhaps", "OrleansMemory:Storage:CreateBackups")]
+    [InlineData("OrleansMemory:Storage:Providers:fast:MaxBackups", "many", "OrleansMemory:Storage:Providers:fast")]
+    [InlineData("OrleansMemory:Auth:Mode", "Sometimes", "OrleansMemory:Auth:Mode")]
+    public void A_value_that_does_not_convert_is_reported_with_its_key(string key, string value, string named)
+    {
+        var ex = Assert.Throws<SiloConfigurationException>(() => Load((key, value)));
+        Assert.True(Assert.Single(ex.Failures).Contains(named, StringComparison.Ordinal), ex.Failures[0]);
+    }
+
     [Fact]
-    public void Every_unconvertible_value_is_reported_with_its_key()
+    public void Storage_settings_are_checked_by_their_backend_with_the_silo_keys()
     {
         var ex = Assert.Throws<SiloConfigurationException>(() => Load(
-            ("OrleansMemory:Http:Port", "eighty"), ("OrleansMemory:ShutdownTimeout", "soon"), ("OrleansMemory:Storage:CreateBackups", "perhaps"),
-            ("OrleansMemory:Auth:Mode", "Sometimes")));
+            ("OrleansMemory:Storage:Type", "postgres"), ("OrleansMemory:Storage:ConnectionString", "Host=db;NoSuchKeyword=1"),
+            ("OrleansMemory:Storage:Providers:fast:Type", "redis"), ("OrleansMemory:Storage:Providers:slow:Type", "file"),
+            ("OrleansMemory:Storage:Providers:slow:MaxBackups", "0"), ("OrleansMemory:Storage:Providers:slow:Timeout", "-1")));
         Assert.Equal(4, ex.Failures.Count);
-        Assert.Contains(ex.Failures, f => f.StartsWith("OrleansMemory:Http:Port ", StringComparison.Ordinal));
-        Assert.Contains(ex.Failures, f => f.StartsWith("OrleansMemory:ShutdownTimeout ", StringComparison.Ordinal));
-        Assert.Contains(ex.Failures, f => f.StartsWith("OrleansMemory:Storage:CreateBackups ", StringComparison.Ordinal));
-        Assert.Contains(ex.Failures, f => f.StartsWith("OrleansMemory:Auth:Mode ", StringComparison.Ordinal));
+        Assert.Contains(ex.Failures, f => f.StartsWith("OrleansMemory:Storage:ConnectionString is not a valid connection string", StringComparison.Ordinal));
+        Assert.Contains(ex.Failures, f => f.StartsWith("OrleansMemory:Storage:Providers:fast:ConnectionString must be set", StringComparison.Ordinal));
+        Assert.Contains(ex.Failures, f => f.StartsWith("OrleansMemory:Storage:Providers:slow:MaxBackups", StringComparison.Ordinal));
+        Assert.Contains(ex.Failures, f => f.StartsWith("OrleansMemory:Storage:Providers:slow:Timeout", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.Extensions.Options;
 using OrleansMemory.Embeddings;
 using OrleansMemory.Silo.Api;
 using OrleansMemory.Silo.Hosting;
@@ -7,22 +6,12 @@ using OrleansMemory.Silo.Hosting;
 namespace OrleansMemory.Silo.Configuration;
 
 /// <summary>Validates <see cref="SiloOptions"/>, one message per problem, each naming its configuration key.</summary>
-public sealed class SiloOptionsValidator : IValidateOptions<SiloOptions>
+public static class SiloOptionsValidator
 {
-    /// <summary>Storage types this build can run.</summary>
-    public static readonly IReadOnlyList<string> StorageTypes = ["file", "memory", "sqlite", "postgres", "redis"];
-
     /// <summary>Clustering kinds this build can run.</summary>
     public static readonly IReadOnlyList<string> ClusteringKinds = ["localhost", "postgres", "redis"];
 
     private const string P = SiloOptions.SectionName;
-
-    /// <inheritdoc />
-    public ValidateOptionsResult Validate(string? name, SiloOptions options)
-    {
-        var failures = Failures(options).ToList();
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-    }
 
     /// <summary>Every problem of <paramref name="o"/>; empty when valid.</summary>
     public static IEnumerable<string> Failures(SiloOptions o)
@@ -93,7 +82,7 @@ public sealed class SiloOptionsValidator : IValidateOptions<SiloOptions>
             yield return $"{P}:ShutdownTimeout must be between 00:00:00.001 and 00:10:00 (was {o.ShutdownTimeout}).";
         }
 
-        foreach (var failure in StorageFailures(o.Storage))
+        foreach (var failure in StorageFailures(o))
         {
             yield return failure;
         }
@@ -154,9 +143,10 @@ public sealed class SiloOptionsValidator : IValidateOptions<SiloOptions>
         }
     }
 
-    private static IEnumerable<string> StorageFailures(StorageSettings storage)
+    private static IEnumerable<string> StorageFailures(SiloOptions o)
     {
-        foreach (var failure in ProviderFailures($"{P}:Storage", storage))
+        var storage = o.Storage;
+        foreach (var failure in ProviderFailures($"{P}:Storage", storage, o.ServiceId))
         {
             yield return failure;
         }
@@ -168,7 +158,7 @@ public sealed class SiloOptionsValidator : IValidateOptions<SiloOptions>
                 yield return $"{P}:Storage:Providers:{name}: the name must be 1-64 characters of a-z, A-Z, 0-9, '-', '_' and not 'Default'.";
             }
 
-            foreach (var failure in ProviderFailures($"{P}:Storage:Providers:{name}", provider))
+            foreach (var failure in ProviderFailures($"{P}:Storage:Providers:{name}", provider, o.ServiceId))
             {
                 yield return failure;
             }
@@ -183,37 +173,26 @@ public sealed class SiloOptionsValidator : IValidateOptions<SiloOptions>
         }
     }
 
-    private static IEnumerable<string> ProviderFailures(string prefix, StorageProviderSettings s)
+    /// <summary>The silo's own format (seconds as a number), then the backend's rules: the ones the storage package
+    /// applies to every host.</summary>
+    private static IEnumerable<string> ProviderFailures(string prefix, StorageProviderSettings s, string serviceId)
     {
-        if (!StorageTypes.Contains(s.Type))
-        {
-            yield return $"{prefix}:Type must be one of {string.Join(", ", StorageTypes)} (was '{s.Type}').";
-            yield break;
-        }
-
-        if (s.Type == "file" && string.IsNullOrWhiteSpace(s.BaseDirectory))
-        {
-            yield return $"{prefix}:BaseDirectory must be set for file storage.";
-        }
-
-        if (s.Type == "sqlite" && string.IsNullOrWhiteSpace(s.DbPath) && string.IsNullOrWhiteSpace(s.ConnectionString))
-        {
-            yield return $"{prefix}:DbPath must be set for sqlite storage.";
-        }
-
-        if (s.Type is "postgres" or "redis" && string.IsNullOrWhiteSpace(s.ConnectionString))
-        {
-            yield return $"{prefix}:ConnectionString must be set for {s.Type} storage.";
-        }
-
-        if (s.MaxBackups < 1)
-        {
-            yield return $"{prefix}:MaxBackups must be at least 1 (was {s.MaxBackups}).";
-        }
-
         if (!(s.Timeout > 0) || s.Timeout > 3600)
         {
             yield return $"{prefix}:Timeout must be more than 0 and at most 3600 seconds (was {s.Timeout}).";
+        }
+
+        var settings = s.ToGrainStorageSettings(prefix, serviceId);
+        var backend = SiloComposition.StorageBackends.FirstOrDefault(b => b.Type == settings.Type);
+        if (backend is null)
+        {
+            yield return $"{prefix}:Type must be one of {string.Join(", ", SiloComposition.StorageBackends.Select(b => b.Type))} (was '{s.Type}').";
+            yield break;
+        }
+
+        foreach (var failure in backend.Validate(settings))
+        {
+            yield return failure;
         }
     }
 

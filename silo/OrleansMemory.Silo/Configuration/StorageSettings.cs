@@ -1,3 +1,5 @@
+using OrleansMemory.Storage;
+
 namespace OrleansMemory.Silo.Configuration;
 
 /// <summary>One grain storage provider's settings. The same keys as the <c>CONNECTOME_STORAGE_*</c> variables.</summary>
@@ -39,6 +41,30 @@ public class StorageProviderSettings
 
     /// <summary>PostgreSQL: the schema (search path) of Orleans' tables.</summary>
     public string? Schema { get; set; }
+
+    /// <summary>These settings in the storage package's terms, for its backends to validate and register; their errors
+    /// name the keys under <paramref name="prefix"/> (the service id: <c>OrleansMemory:ServiceId</c>).</summary>
+    /// <param name="prefix">The configuration section these settings were bound from.</param>
+    /// <param name="serviceId">The silo's service id, which keys stored state.</param>
+    public GrainStorageSettings ToGrainStorageSettings(string prefix, string serviceId) => new()
+    {
+        Type = Type.Trim().ToLowerInvariant(),
+        BaseDirectory = BaseDirectory,
+        DbPath = DbPath,
+        ConnectionString = ConnectionString,
+        CreateBackups = CreateBackups,
+        PrettyJson = PrettyJson,
+        WalMode = WalMode,
+        // An invalid value is reported by the silo's validator; the fallback keeps the conversion total.
+        Timeout = Timeout is > 0 and <= 3600 ? TimeSpan.FromSeconds(Timeout) : new GrainStorageSettings().Timeout,
+        MaxBackups = MaxBackups,
+        CreateSchema = CreateSchema,
+        KeyPrefix = KeyPrefix ?? string.Empty,
+        Schema = Schema,
+        ServiceId = serviceId,
+        Sources = GrainStorageConfiguration.SettingNames.ToDictionary(
+            n => n, n => n == "ServiceId" ? SiloOptions.SectionName + ":ServiceId" : prefix + ":" + n, StringComparer.Ordinal),
+    };
 }
 
 /// <summary>Grain storage: the default provider (these properties), named extra providers, and which grain types use them.</summary>

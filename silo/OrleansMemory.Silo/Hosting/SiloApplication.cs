@@ -38,8 +38,7 @@ public static class SiloApplication
         SiloLogging.Configure(builder, options, json: Console.IsOutputRedirected);
         SiloTelemetry.Add(builder, options);
 
-        builder.Services.AddOptions<SiloOptions>().Bind(builder.Configuration.GetSection(SiloOptions.SectionName)).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<SiloOptions>, SiloOptionsValidator>();
+        builder.Services.AddSingleton(Options.Create(options));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

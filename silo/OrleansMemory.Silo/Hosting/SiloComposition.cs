@@ -5,7 +5,6 @@ using OrleansMemory.Embeddings;
 using OrleansMemory.Embeddings.Local;
 using OrleansMemory.Grains;
 using OrleansMemory.Hosting;
-using OrleansMemory.Silo.Configuration;
 using OrleansMemory.Silo.Dashboard;
 using OrleansMemory.Silo.Metrics;
 using OrleansMemory.Storage;
@@ -20,8 +19,11 @@ public static class SiloComposition
     /// <summary>The name the default provider is registered under (the memory grains use it).</summary>
     public const string DefaultProvider = Orleans.Providers.ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME;
 
-    /// <summary>A provider's own settings; its service id is the silo's.</summary>
-    private static readonly string[] ProviderKeys = [.. GrainStorageConfiguration.SettingNames.Where(k => k != "ServiceId")];
+    /// <summary>The storage types this silo can run, each with its own validation and registration.</summary>
+    public static readonly IReadOnlyList<IGrainStorageBackend> StorageBackends =
+        [.. BuiltInGrainStorageBackends.All, AdoNetGrainStorageBackends.Sqlite, AdoNetGrainStorageBackends.Postgres, RedisGrainStorageBackend.Redis];
+
+    private const string StorageSection = SiloOptions.SectionName + ":Storage";
 
     /// <summary>The IP address others reach this silo at: <see cref="SiloOptions.AdvertisedAddress"/>, else the HTTP listen
     /// address when it is a specific IP; null when neither is.</summary>
@@ -135,13 +137,17 @@ public static class SiloComposition
     private static StorageTopology AddStorage(ISiloBuilder silo, SiloOptions options)
     {
         var storage = options.Storage;
-        var section = silo.Configuration.GetSection(SiloOptions.SectionName + ":Storage");
+        foreach (var backend in StorageBackends.Where(b => !BuiltInGrainStorageBackends.All.Contains(b)))
+        {
+            silo.AddGrainStorageBackend(backend);
+        }
+
         var routed = storage.GrainTypes.Where(r => r.Value != DefaultProvider).ToDictionary(r => r.Key, r => r.Value, StringComparer.Ordinal);
         var defaultName = routed.Count == 0 ? DefaultProvider : DefaultProvider + ".primary";
-        var providers = new List<StorageProviderInfo> { AddProvider(silo, defaultName, section, storage, options.ServiceId) };
+        var providers = new List<StorageProviderInfo> { AddProvider(silo, defaultName, storage.ToGrainStorageSettings(StorageSection, options.ServiceId)) };
         foreach (var (name, settings) in storage.Providers.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
-            providers.Add(AddProvider(silo, name, section.GetSection("Providers:" + name), settings, options.ServiceId));
+            providers.Add(AddProvider(silo, name, settings.ToGrainStorageSettings($"{StorageSection}:Providers:{name}", options.ServiceId)));
         }
 
         if (routed.Count > 0)
@@ -154,21 +160,10 @@ public static class SiloComposition
         return new StorageTopology(providers, routed);
     }
 
-    /// <summary>Registers one provider through the storage package (<c>AddGrainStorageFromConfiguration</c>), giving it
-    /// exactly this provider's keys as <c>OrleansMemory:Storage:*</c> and the silo's service id.</summary>
-    private static StorageProviderInfo AddProvider(ISiloBuilder silo, string name, IConfigurationSection section, StorageProviderSettings s, string serviceId)
+    /// <summary>Registers one provider through the storage package, which validated the same settings at load.</summary>
+    private static StorageProviderInfo AddProvider(ISiloBuilder silo, string name, GrainStorageSettings s)
     {
-        var values = new Dictionary<string, string?>(StringComparer.Ordinal) { ["OrleansMemory:Storage:ServiceId"] = serviceId };
-        foreach (var key in ProviderKeys)
-        {
-            if (section[key] is { } value)
-            {
-                values["OrleansMemory:Storage:" + key] = value;
-            }
-        }
-
-        silo.AddAdoNetGrainStorageBackends().AddRedisGrainStorageBackend()
-            .AddGrainStorageFromConfiguration(name, new ConfigurationBuilder().AddInMemoryCollection(values).Build());
+        silo.AddGrainStorageFromSettings(name, s);
         var location = s.Type switch
         {
             "memory" => "process memory",

@@ -47,23 +47,25 @@ public static class SiloConfigurationLoader
         }
     }
 
-    /// <summary>Reads and validates the options.</summary>
-    /// <exception cref="SiloConfigurationException">One or more problems.</exception>
+    /// <summary>Binds and validates the options: the one place they are read. The host registers the result as
+    /// <c>IOptions&lt;SiloOptions&gt;</c>.</summary>
+    /// <exception cref="SiloConfigurationException">One or more problems, each naming its key.</exception>
     public static SiloOptions Load(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var section = configuration.GetSection(SiloOptions.SectionName);
-        var failures = ConfigurationTypeChecker.Failures(section, typeof(SiloOptions)).ToList();
-        if (failures.Count > 0)
+        var options = new SiloOptions();
+        try
         {
-            // Bind what converts, so that the other problems are reported too.
-            var bad = failures.Select(f => f[..f.IndexOf(' ', StringComparison.Ordinal)]).ToHashSet(StringComparer.OrdinalIgnoreCase);
-            section = new ConfigurationBuilder().AddInMemoryCollection(section.AsEnumerable().Where(p => p.Value is not null && !bad.Contains(p.Key)))
-                .Build().GetSection(SiloOptions.SectionName);
+            section.Bind(options);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // The binder stops at the first value that does not convert; its message names the key.
+            throw new SiloConfigurationException([ex.InnerException is { } inner ? $"{ex.Message} {inner.Message}" : ex.Message]);
         }
 
-        var options = new SiloOptions();
-        section.Bind(options);
+        var failures = SkippedEntries(section, options).ToList();
         failures.AddRange(SiloOptionsValidator.Failures(options));
         if (ApiKeyStore.IsEnabled(options) && options.Auth.Mode == AuthMode.Auto && options.Auth.ApiKeys.Count == 0)
         {
@@ -73,5 +75,16 @@ public static class SiloConfigurationLoader
         }
 
         return failures.Count > 0 ? throw new SiloConfigurationException(failures) : options;
+    }
+
+    /// <summary>The binder silently leaves out a dictionary entry with a value that does not convert; storage providers
+    /// are the entries that can have such values.</summary>
+    private static IEnumerable<string> SkippedEntries(IConfigurationSection section, SiloOptions options)
+    {
+        var providers = section.GetSection("Storage:Providers");
+        foreach (var child in providers.GetChildren().Where(c => !options.Storage.Providers.ContainsKey(c.Key)))
+        {
+            yield return $"{child.Path} has a value that does not convert to its setting's type (a number, true/false, ...).";
+        }
     }
 }

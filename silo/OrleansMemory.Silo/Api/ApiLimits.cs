@@ -1,65 +1,14 @@
 using Microsoft.Extensions.Options;
-using OrleansMemory.Grains;
 using OrleansMemory.Silo.Configuration;
 
 namespace OrleansMemory.Silo.Api;
 
-/// <summary>Checks request inputs against <see cref="LimitSettings"/>; every failure is an <see cref="ApiValidationException"/>.</summary>
-public sealed class ApiLimits(IOptions<SiloOptions> options, IOptions<MemoryGrainOptions> grainOptions)
+/// <summary>Checks what only the API limits (<see cref="LimitSettings"/>: pages, batches, embedding sizes); every failure
+/// is an <see cref="ApiValidationException"/>. Texts, metadata and everything else the grains own are checked once, by
+/// the grains, whose messages name the same inputs.</summary>
+public sealed class ApiLimits(IOptions<SiloOptions> options)
 {
     private readonly LimitSettings _limits = options.Value.Limits;
-    private readonly MemoryGrainOptions _grains = grainOptions.Value;
-
-    /// <summary>Checks a batch of messages: its size, each message's content length and metadata.</summary>
-    public IReadOnlyList<Requests.MessageInput> Messages(IReadOnlyList<Requests.MessageInput>? messages, bool allowEmpty = false)
-    {
-        var checkedMessages = Batch(messages, "messages", allowEmpty);
-        for (var i = 0; i < checkedMessages.Count; i++)
-        {
-            Text(checkedMessages[i].Content, $"messages[{i}].content", maxLength: _grains.MaxMessageLength);
-            Metadata(checkedMessages[i].Metadata, $"messages[{i}].metadata");
-        }
-
-        return checkedMessages;
-    }
-
-    /// <summary>Checks a memory text (or, with <paramref name="maxLength"/>, another text) against its length limit.</summary>
-    public string? Text(string? value, string parameter, bool optional = false, int? maxLength = null)
-    {
-        var max = maxLength ?? (parameter is "reason" ? _grains.MaxReasonLength : _grains.MaxMemoryTextLength);
-        if (value is null)
-        {
-            return optional ? null : throw new ApiValidationException(parameter, $"{parameter} is required.");
-        }
-
-        return value.Length > max
-            ? throw new ApiValidationException(parameter, $"{parameter} is {value.Length} characters long; the limit is {max}.")
-            : value;
-    }
-
-    /// <summary>Checks a metadata object against the entry, key and size limits.</summary>
-    public IReadOnlyDictionary<string, System.Text.Json.JsonElement>? Metadata(IReadOnlyDictionary<string, System.Text.Json.JsonElement>? metadata, string parameter)
-    {
-        if (metadata is null)
-        {
-            return null;
-        }
-
-        if (metadata.Count > _grains.MaxMetadataEntries)
-        {
-            throw new ApiValidationException(parameter, $"{parameter} has {metadata.Count} entries; the limit is {_grains.MaxMetadataEntries}.");
-        }
-
-        if (metadata.Keys.FirstOrDefault(k => k.Length > _grains.MaxMetadataKeyLength) is { } longKey)
-        {
-            throw new ApiValidationException(parameter, $"{parameter} has a key of {longKey.Length} characters; the limit is {_grains.MaxMetadataKeyLength}.");
-        }
-
-        var bytes = 2 + metadata.Sum(e => System.Text.Encoding.UTF8.GetByteCount(e.Key) + e.Value.GetRawText().Length + 4L);
-        return bytes > _grains.MaxMetadataBytes
-            ? throw new ApiValidationException(parameter, $"{parameter} is about {bytes} bytes of JSON; the limit is {_grains.MaxMetadataBytes}.")
-            : metadata;
-    }
 
     /// <summary>Checks a page size.</summary>
     public int Page(int limit, string parameter = "limit") => limit < 1 || limit > _limits.MaxPageSize

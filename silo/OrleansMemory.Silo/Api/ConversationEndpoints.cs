@@ -58,7 +58,7 @@ internal static class ConversationEndpoints
     private static async Task<Created<SequencesResponse>> AppendMessagesAsync(
         HttpContext http, IGrainFactory grains, ApiLimits limits, string conversationId, MessagesRequest body, CancellationToken ct)
     {
-        var messages = limits.Messages(body.Messages).Select(m => m.ToRawMessage()).ToList();
+        var messages = limits.Batch(body.Messages, "messages").Select(m => m.ToRawMessage()).ToList();
         var sequences = await Grain(http, grains, conversationId).AppendMessagesAsync(messages, ct);
         await TouchAsync(http, grains, conversationId, ct);
         return TypedResults.Created($"{http.Request.Path}?after={sequences[0] - 1}", new SequencesResponse(sequences));
@@ -67,7 +67,7 @@ internal static class ConversationEndpoints
     private static async Task<NoContent> ReplaceMessagesAsync(
         HttpContext http, IGrainFactory grains, ApiLimits limits, string conversationId, MessagesRequest body, CancellationToken ct)
     {
-        var messages = limits.Messages(body.Messages, allowEmpty: true).Select(m => m.ToRawMessage()).ToList();
+        var messages = limits.Batch(body.Messages, "messages", allowEmpty: true).Select(m => m.ToRawMessage()).ToList();
         await Grain(http, grains, conversationId).ReplaceMessagesAsync(messages, ct);
         await TouchAsync(http, grains, conversationId, ct);
         return TypedResults.NoContent();

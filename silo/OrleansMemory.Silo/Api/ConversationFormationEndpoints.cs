@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 using OrleansMemory.Abstractions;
 using OrleansMemory.Silo.Api.Requests;
 
@@ -20,11 +19,9 @@ internal static class ConversationFormationEndpoints
         grains.GetGrain<IConversationGrain>(Ids.GrainKey(http.Tenant(), conversationId, "conversation_id"));
 
     private static async Task<Ok<FormationResponse>> SetAsync(
-        HttpContext http, IGrainFactory grains, ApiLimits limits, IOptions<Grains.MemoryGrainOptions> options, string conversationId, FormationRequest body,
-        CancellationToken ct)
+        HttpContext http, IGrainFactory grains, string conversationId, FormationRequest body, CancellationToken ct)
     {
         var user = Ids.GrainKey(http.Tenant(), body.UserId, "user_id");
-        limits.Text(body.Instructions, "instructions", optional: true, maxLength: options.Value.MaxReasonLength);
         var extractor = body.Extractor ?? FormationSettings.RulesExtractor;
         var status = await Grain(http, grains, conversationId).SetFormationAsync(new FormationSettings(user, extractor, body.Instructions), ct);
         await grains.GetGrain<IConversationDirectoryGrain>(http.Tenant()).TouchAsync(conversationId, ct);

@@ -7,13 +7,15 @@ namespace OrleansMemory.Silo.Api;
 /// .NET type names, no hints meant for the server's developer.</summary>
 internal static partial class ProblemText
 {
+    private static readonly HashSet<string> BodyParameters = new(["update", "resolution", "settings"], StringComparer.Ordinal);
+
     /// <summary>The input name of a grain parameter path (<c>memories[2].Metadata</c> becomes <c>memories[2].metadata</c>,
-    /// <c>update.Text</c> becomes <c>text</c>, <c>resolution.MergedText</c> becomes <c>merged_text</c>).</summary>
+    /// <c>update.Text</c> becomes <c>text</c>, <c>resolution.MergedText</c> becomes <c>merged_text</c>): a grain parameter
+    /// that is the whole request body is not part of the name.</summary>
     public static string InputName(string parameter)
     {
-        var name = parameter.StartsWith("update.", StringComparison.Ordinal) || parameter.StartsWith("resolution.", StringComparison.Ordinal)
-            ? parameter[(parameter.IndexOf('.', StringComparison.Ordinal) + 1)..]
-            : parameter;
+        var dot = parameter.IndexOf('.', StringComparison.Ordinal);
+        var name = dot > 0 && BodyParameters.Contains(parameter[..dot]) ? parameter[(dot + 1)..] : parameter;
         return string.Join('.', name.Split('.').Select(SnakeSegment));
     }
 

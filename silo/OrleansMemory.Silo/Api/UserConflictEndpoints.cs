@@ -50,15 +50,12 @@ internal static class UserConflictEndpoints
             throw new ApiValidationException("merged_text", "A merge needs merged_text.");
         }
 
-        limits.Text(body.MergedText, "merged_text", optional: true);
-        limits.Text(body.Reason, "reason", optional: true);
         return ApiViews.Reveal(http, await Grain(http, grains, userId).ResolveConflictAsync(conflictId, body, ct), userId, "resolved");
     }
 
     private static async Task<IResult> EscalateAsync(
         HttpContext http, IGrainFactory grains, ApiLimits limits, string userId, string conflictId, EscalateRequest? body, CancellationToken ct)
     {
-        limits.Text(body?.Reason, "reason", optional: true);
         return ApiViews.Reveal(http, await Grain(http, grains, userId).EscalateConflictAsync(conflictId, body?.Reason, ct), userId, "escalated");
     }
 

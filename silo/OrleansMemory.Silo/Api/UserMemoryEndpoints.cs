@@ -45,8 +45,6 @@ internal static class UserMemoryEndpoints
     private static async Task<IResult> AddAsync(
         HttpContext http, IGrainFactory grains, ApiLimits limits, string userId, AddMemoryRequest body, CancellationToken ct)
     {
-        limits.Text(body.Text, "text");
-        limits.Metadata(body.Metadata, "metadata");
         var result = await Grain(http, grains, userId).AddMemoryAsync(
             body.Text, limits.Embedding(body.Embedding), body.Type, body.Importance, body.Metadata, ct);
         object view = http.CanRead() ? result.AsSent(userId) : WriteReceipt.Of(result);
@@ -103,16 +101,12 @@ internal static class UserMemoryEndpoints
         HttpContext http, IGrainFactory grains, ApiLimits limits, string userId, string memoryId, MemoryUpdate body, CancellationToken ct)
     {
         limits.Embedding(body.Embedding);
-        limits.Text(body.Text, "text", optional: true);
-        limits.Text(body.Reason, "reason", optional: true);
-        limits.Metadata(body.Metadata, "metadata");
         return ApiViews.Reveal(http, await Grain(http, grains, userId).UpdateMemoryAsync(memoryId, body, ct), "updated");
     }
 
     private static async Task<IResult> ArchiveAsync(
         HttpContext http, IGrainFactory grains, ApiLimits limits, string userId, string memoryId, ArchiveRequest? body, CancellationToken ct)
     {
-        limits.Text(body?.Reason, "reason", optional: true);
         return ApiViews.Reveal(http, await Grain(http, grains, userId).ArchiveMemoryAsync(memoryId, body?.SupersededBy, body?.Reason, ct), "archived");
     }
 

@@ -25,7 +25,7 @@ internal sealed class AgentTools(IGrainFactory grains, ApiLimits limits)
     {
         var caller = McpCaller.Of(user).Require(Scopes.Write);
         var grain = grains.GetGrain<IConversationGrain>(Ids.GrainKey(caller.Tenant, conversation_id, "conversation_id"));
-        var raw = limits.Messages(messages).Select(m => m.ToRawMessage()).ToList();
+        var raw = limits.Batch(messages, "messages").Select(m => m.ToRawMessage()).ToList();
         var sequences = await grain.AppendMessagesAsync(raw, cancellationToken).ConfigureAwait(false);
         await grains.GetGrain<IConversationDirectoryGrain>(caller.Tenant).TouchAsync(conversation_id, cancellationToken).ConfigureAwait(false);
         return McpResults.Ok(new SequencesResponse(sequences));
@@ -79,8 +79,6 @@ internal sealed class AgentTools(IGrainFactory grains, ApiLimits limits)
             throw new ApiValidationException("merged_text", "A merge needs merged_text.");
         }
 
-        limits.Text(merged_text, "merged_text", optional: true);
-        limits.Text(reason, "reason", optional: true);
         var conflict = await caller.UserGrain(grains, userId)
             .ResolveConflictAsync(conflict_id, new ConflictResolution(kind, merged_text, null, reason), cancellationToken).ConfigureAwait(false);
         return caller.CanRead ? McpResults.Ok(conflict.AsSent(userId)) : McpResults.Ok(new WriteReceipt(conflict.Id, "resolved", []));

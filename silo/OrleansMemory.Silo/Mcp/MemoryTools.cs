@@ -30,8 +30,6 @@ internal sealed class MemoryTools(IGrainFactory grains, ApiLimits limits)
     {
         var caller = McpCaller.Of(user).Require(Scopes.Write);
         var userId = caller.User(user_id);
-        limits.Text(text, "text");
-        limits.Metadata(metadata, "metadata");
         var result = await caller.UserGrain(grains, userId).AddMemoryAsync(
             text, null, type ?? MemoryTypes.Fact, importance ?? 0.5, metadata, cancellationToken).ConfigureAwait(false);
         return caller.CanRead ? McpResults.Ok(result.AsSent(userId)) : McpResults.Ok(WriteReceipt.Of(result));
@@ -103,7 +101,6 @@ internal sealed class MemoryTools(IGrainFactory grains, ApiLimits limits)
     {
         var caller = McpCaller.Of(user).Require(Scopes.Write);
         var userId = caller.User(user_id);
-        limits.Text(text, "text");
         var memory = await caller.UserGrain(grains, userId)
             .UpdateMemoryAsync(memory_id, new MemoryUpdate(Text: text), cancellationToken).ConfigureAwait(false);
         return caller.CanRead ? McpResults.Ok(memory) : McpResults.Ok(new WriteReceipt(memory.Id, "updated", []));

@@ -18,12 +18,15 @@ public sealed class TextEmbeddingCallFilter(IServiceProvider services) : IOutgoi
 
     private readonly IEmbeddingGenerator<string, Embedding<float>>? _generator = services.GetService<IEmbeddingGenerator<string, Embedding<float>>>();
 
+    // A text the grain will refuse is not worth embedding: the call goes on without a vector and the grain says why.
+    private readonly int _maxTextLength = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<MemoryGrainOptions>>().Value.MaxMemoryTextLength;
+
     /// <inheritdoc />
     public async Task Invoke(IOutgoingGrainCallContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         if (_generator is null || context.InterfaceMethod != AddMemory || context.Request.GetArgument(1) is not null
-            || context.Request.GetArgument(0) is not string { Length: > 0 } text || string.IsNullOrWhiteSpace(text))
+            || context.Request.GetArgument(0) is not string { Length: > 0 } text || string.IsNullOrWhiteSpace(text) || text.Length > _maxTextLength)
         {
             await context.Invoke().ConfigureAwait(false);
             return;

@@ -67,6 +67,16 @@ public sealed partial class ProblemBodyTests(SiloFactory silo)
         Assert.Contains("$.embedding[0]", problem.GetProperty("detail").GetString());
         problem = await Problem(client.GetAsync("/v1/conversations/c1/messages?limit=abc"), 400);
         Assert.True(problem.GetProperty("errors").TryGetProperty("limit", out _), problem.GetRawText());
+        Assert.Equal("'abc' is not a valid value for limit.", problem.GetProperty("detail").GetString());
+        problem = await Problem(client.PostAsync($"/v1/users/{user}/memories", Http.Body("""{"text":null,"embedding":[1]}""")), 400);
+        Assert.Equal("$.text must not be null.", problem.GetProperty("detail").GetString());
+        var messages = $"/v1/conversations/{Http.NewId("c")}/messages";
+        problem = await Problem(client.PostAsync(messages, Http.Body("""{"messages":[{"role":"user","content":"hi","colour":1}]}""")), 400);
+        Assert.Equal("'colour' is not a property of $.messages[0].", problem.GetProperty("detail").GetString());
+        problem = await Problem(client.PostAsync(messages, Http.Body("""{"messages":[{"role":"user"}]}""")), 400);
+        Assert.Equal("The body in $.messages[0] is missing the required property 'content'.", problem.GetProperty("detail").GetString());
+        problem = await Problem(client.PostAsync(messages, Http.Body("""{"messages":[{"role":"user","content":"hi","timestamp":7}]}""")), 400);
+        Assert.Equal("$.messages[0].timestamp has a value of the wrong type for this property.", problem.GetProperty("detail").GetString());
     }
 
     [Fact]

@@ -8,9 +8,12 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        var (status, title, detail, errors) = Map(exception);
+        var (status, title, detail, errors) = exception is BadHttpRequestException { StatusCode: 400 } binding
+            ? Invalid(await BindingProblem.DescribeAsync(httpContext, binding).ConfigureAwait(false))
+            : Map(exception);
         // Routes by template and the exception by type: a raw path holds tenant and user ids, a message may too.
-        var route = (httpContext.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(no route)";
+        var endpoint = httpContext.Features.Get<IExceptionHandlerFeature>()?.Endpoint ?? httpContext.GetEndpoint();
+        var route = (endpoint as RouteEndpoint)?.RoutePattern.RawText ?? "(no route)";
         if (status == StatusCodes.Status500InternalServerError)
         {
             LogErrorUnhandled(logger, exception.GetType().Name, httpContext.Request.Method, route);
@@ -70,7 +73,7 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
         BadHttpRequestException { StatusCode: 413 } e => (413, "Request body too large", e.Message, null),
         BadHttpRequestException { StatusCode: 414 } e => (414, "URI too long", e.Message, null),
         BadHttpRequestException { StatusCode: 415 } => (415, "Unsupported media type", "Send the body as JSON (Content-Type: application/json).", null),
-        BadHttpRequestException { StatusCode: 400 } e => Invalid(ProblemText.BindingFailure(e)),
+        BadHttpRequestException { StatusCode: 400 } => Invalid("The request is not valid for this endpoint.", "request"),
         BadHttpRequestException e => (e.StatusCode, "Invalid request", "The request is not valid for this endpoint.", null),
         MemoryNotFoundException e => (404, "Not found", e.Message, null),
         InconsistentStateException => (409, "Conflict", "The data was changed by another writer; read it again and retry.", null),

@@ -22,6 +22,9 @@ internal sealed class BenchSilo : IAsyncDisposable
 
     public IGrainFactory Grains { get; }
 
+    /// <summary>The silo host's services.</summary>
+    public IServiceProvider Services => _host.Services;
+
     /// <summary>Starts a silo; <paramref name="storageUri"/> is null for memory storage, else a provider URI as
     /// <c>omem</c> takes it (<c>file:/dir?backups=false</c>, <c>postgres:Host=...?schema=s</c>).</summary>
     public static async Task<BenchSilo> StartAsync(string? storageUri, Action<MemoryGrainOptions>? configure = null, Action<IServiceCollection>? services = null)

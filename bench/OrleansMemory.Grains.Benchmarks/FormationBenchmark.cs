@@ -37,27 +37,79 @@ internal static class FormationBenchmark
     }
 
     /// <summary>Append p50/p99 with formation off and on: <paramref name="callers"/> concurrent callers, each appending one
-    /// user turn at a time to its own conversation; rounds alternate off/on.</summary>
-    public static async Task<string> AppendLatencyAsync(IGrainFactory grains, int rounds, int appendsPerCaller, int callers = 8)
+    /// user turn at a time to its own conversation. Rounds alternate off / on (rules) / on (finds nothing), and alternate
+    /// between the silos, so that each silo's ratio has a baseline taken beside it in time. The silo's CPU use as Orleans
+    /// filters it (what formation yields to) is printed for the rounds without formation.</summary>
+    public static async Task<string> AppendLatencyAsync(IReadOnlyList<(string Label, BenchSilo Silo)> silos, int rounds, int appendsPerCaller, int callers = 8)
     {
-        var off = new List<Percentiles>();
-        var on = new List<Percentiles>();
-        var idle = new List<Percentiles>();
-        await RoundAsync(grains, null, 20, callers); // warm up every path
-        await RoundAsync(grains, "rules", 20, callers);
-        await RoundAsync(grains, "nothing", 20, callers);
-        for (var round = 0; round < rounds; round++)
+        var results = silos.Select(_ => (Off: new List<Percentiles>(), On: new List<Percentiles>(), Idle: new List<Percentiles>(), Cpu: new List<double>())).ToList();
+        foreach (var (_, silo) in silos)
         {
-            off.Add(await RoundAsync(grains, null, appendsPerCaller, callers));
-            on.Add(await RoundAsync(grains, "rules", appendsPerCaller, callers));
-            idle.Add(await RoundAsync(grains, "nothing", appendsPerCaller, callers));
+            await RoundAsync(silo.Grains, null, 20, callers); // warm up every path
+            await RoundAsync(silo.Grains, "rules", 20, callers);
+            await RoundAsync(silo.Grains, "nothing", 20, callers);
         }
 
-        var a = Percentiles.Merge(off);
-        string Row(string name, Percentiles b) =>
-            $"| {name}, {callers} callers | {a.P(50):F2} | {b.P(50):F2} | {b.P(50) / a.P(50):F2} | {a.P(99):F2} | {b.P(99):F2} | {b.P(99) / a.P(99):F2} | {a.Count} + {b.Count} |";
-        return Row("append, formation by rules", Percentiles.Merge(on)) + Environment.NewLine
-            + Row("append, formation that finds nothing", Percentiles.Merge(idle));
+        for (var round = 0; round < rounds; round++)
+        {
+            for (var i = 0; i < silos.Count; i++)
+            {
+                var silo = silos[i].Silo;
+                using (var cpu = new CpuSampler(silo.Services))
+                {
+                    results[i].Off.Add(await RoundAsync(silo.Grains, null, appendsPerCaller, callers));
+                    results[i].Cpu.Add(cpu.Mean);
+                }
+
+                results[i].On.Add(await RoundAsync(silo.Grains, "rules", appendsPerCaller, callers));
+                results[i].Idle.Add(await RoundAsync(silo.Grains, "nothing", appendsPerCaller, callers));
+            }
+        }
+
+        var rows = new List<string>();
+        for (var i = 0; i < silos.Count; i++)
+        {
+            var a = Percentiles.Merge(results[i].Off);
+            var cpu = results[i].Cpu.Average();
+            string Row(string name, Percentiles b) =>
+                $"| {name}, {silos[i].Label}, {callers} callers (CPU {cpu:F0}% off) | {a.P(50):F2} | {b.P(50):F2} | {b.P(50) / a.P(50):F2} | {a.P(99):F2} | {b.P(99):F2} | {b.P(99) / a.P(99):F2} | {a.Count} + {b.Count} |";
+            rows.Add(Row("append, formation by rules", Percentiles.Merge(results[i].On)));
+            rows.Add(Row("append, formation that finds nothing", Percentiles.Merge(results[i].Idle)));
+        }
+
+        return string.Join(Environment.NewLine, rows);
+    }
+
+    /// <summary>Samples the silo's filtered CPU use every 100 ms until disposed.</summary>
+    private sealed class CpuSampler : IDisposable
+    {
+        private readonly List<float> _samples = [];
+        private readonly Timer _timer;
+
+        public CpuSampler(IServiceProvider services)
+        {
+            var statistics = services.GetRequiredService<Orleans.Statistics.IEnvironmentStatisticsProvider>();
+            _timer = new Timer(_ =>
+            {
+                lock (_samples)
+                {
+                    _samples.Add(statistics.GetEnvironmentStatistics().FilteredCpuUsagePercentage);
+                }
+            }, null, TimeSpan.Zero, TimeSpan.FromMilliseconds(100));
+        }
+
+        public double Mean
+        {
+            get
+            {
+                lock (_samples)
+                {
+                    return _samples.Count == 0 ? 0 : _samples.Average();
+                }
+            }
+        }
+
+        public void Dispose() => _timer.Dispose();
     }
 
     /// <summary>An extractor that finds nothing: formation's machinery (timer, cursor writes) without its work.</summary>

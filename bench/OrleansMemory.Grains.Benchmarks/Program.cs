@@ -150,12 +150,18 @@ try
     if (Part("formation") || Part("formation-latency"))
     {
         var llm = Environment.GetEnvironmentVariable("OMEM_FORMATION_LLM_MODEL") is { Length: > 0 };
-        await using var silo = await BenchSilo.StartAsync(fileUri, services: s => FormationBenchmark.AddServices(s, llm));
         Console.WriteLine();
         Console.WriteLine($"Formation, file storage, MiniLM embeddings (load average {LoadAverage()}); append latency in ms, formation off vs on, same run:");
         Console.WriteLine("| calls | p50 off | p50 on | ratio | p99 off | p99 on | ratio | samples |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
-        Console.WriteLine(await FormationBenchmark.AppendLatencyAsync(silo.Grains, rounds: quick ? 1 : 3, appendsPerCaller: quick ? 50 : 150));
+        await using var eager = await BenchSilo.StartAsync(fileUri, services: s =>
+        {
+            FormationBenchmark.AddServices(s, llm);
+            Microsoft.Extensions.DependencyInjection.OptionsServiceCollectionExtensions.Configure<OrleansMemory.Grains.MemoryGrainOptions>(s, o => o.Formation.YieldAboveCpuPercent = 100);
+        });
+        await using var silo = await BenchSilo.StartAsync(fileUri, services: s => FormationBenchmark.AddServices(s, llm));
+        Console.WriteLine(await FormationBenchmark.AppendLatencyAsync([("never yielding", eager), ("yielding (default)", silo)],
+            rounds: quick ? 1 : 3, appendsPerCaller: quick ? 50 : 150));
         if (!Part("formation"))
         {
             return;

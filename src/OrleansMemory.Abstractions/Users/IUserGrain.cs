@@ -26,10 +26,12 @@ public interface IUserGrain : IGrainWithStringKey
         IReadOnlyDictionary<string, JsonElement>? metadata = null,
         CancellationToken cancellationToken = default);
 
-    /// <summary>Adds a memory a conversation formed, through the same duplicate and conflict detection as
-    /// <see cref="AddMemoryAsync"/>, with its source. Idempotent by <see cref="FormedMemory.MemoryId"/>: a memory offered
-    /// again (a retried formation step) returns what the first offer did and changes nothing.</summary>
-    Task<AddMemoryResult> AddFormedMemoryAsync(FormedMemory memory, CancellationToken cancellationToken = default);
+    /// <summary>Adds the memories a conversation formed in one step, in order, each through the same duplicate and conflict
+    /// detection as <see cref="AddMemoryAsync"/>, with its source; their texts are embedded in one batch. Idempotent by
+    /// <see cref="FormedMemory.MemoryId"/>: a memory offered again (a retried formation step) returns what the first offer
+    /// did and changes nothing. The list is passed without a copy: the grain neither keeps nor changes it.</summary>
+    /// <returns>One result per memory, in order.</returns>
+    Task<IReadOnlyList<AddMemoryResult>> AddFormedMemoriesAsync([Immutable] IReadOnlyList<FormedMemory> memories, CancellationToken cancellationToken = default);
 
     /// <summary>Removes the link of this user's memories to a deleted conversation (the memories stay).</summary>
     /// <param name="conversationKey">The conversation grain's key.</param>

@@ -86,17 +86,22 @@ public sealed partial class ConversationGrain
         }
     }
 
-    /// <summary>Offers each extracted memory to the user grain, in order, with its derived id; returns the records to store.</summary>
+    /// <summary>Offers the extracted memories to the user grain in one call, in order, with their derived ids; returns the
+    /// records to store.</summary>
     private async Task<List<MemoryFormationRecord>> OfferAsync(FormationSettings settings, int generation, List<RawMessage> batch,
         ExtractionResult result, CancellationToken cancellationToken)
     {
+        if (result.Memories.Count == 0)
+        {
+            return [];
+        }
+
         var key = this.GetPrimaryKeyString();
         var local = FormationIds.LocalConversationId(key, settings.UserId);
         var first = batch[0].Sequence;
         var last = batch[^1].Sequence;
-        var user = GrainFactory.GetGrain<IUserGrain>(settings.UserId);
         var perMessage = new Dictionary<long, int>();
-        var records = new List<MemoryFormationRecord>(result.Memories.Count);
+        var offers = new List<FormedMemory>(result.Memories.Count);
         foreach (var memory in result.Memories)
         {
             if (memory.Sequences is not { Count: > 0 } || memory.Sequences.Any(s => s < first || s > last) || string.IsNullOrWhiteSpace(memory.Text))
@@ -106,16 +111,22 @@ public sealed partial class ConversationGrain
 
             var sequences = memory.Sequences.Order().Distinct().ToArray();
             var index = perMessage[sequences[0]] = perMessage.GetValueOrDefault(sequences[0]) + 1;
-            var id = FormationIds.MemoryId(key, generation, sequences[0], index - 1);
-            var added = await user.AddFormedMemoryAsync(
-                new FormedMemory(id, memory.Text, memory.Type, memory.Importance, new MemorySource(local, sequences), key), cancellationToken);
-            FormationMetrics.RecordMemory(added.Outcome switch
+            offers.Add(new FormedMemory(FormationIds.MemoryId(key, generation, sequences[0], index - 1), memory.Text, memory.Type, memory.Importance,
+                new MemorySource(local, sequences), key));
+        }
+
+        var added = await GrainFactory.GetGrain<IUserGrain>(settings.UserId).AddFormedMemoriesAsync(offers, cancellationToken);
+        var records = new List<MemoryFormationRecord>(offers.Count);
+        for (var i = 0; i < offers.Count; i++)
+        {
+            FormationMetrics.RecordMemory(added[i].Outcome switch
             {
                 AddMemoryOutcome.Duplicate => "merged",
                 AddMemoryOutcome.AddedWithConflicts or AddMemoryOutcome.Superseded => "conflicted",
                 _ => "added",
             });
-            records.Add(new MemoryFormationRecord(added.Memory.Id, sequences[0], sequences[^1], memory.Text, Now, null, settings.UserId));
+            var sequences = offers[i].Source.Sequences;
+            records.Add(new MemoryFormationRecord(added[i].Memory.Id, sequences[0], sequences[^1], offers[i].Text, Now, null, settings.UserId));
         }
 
         return records;

@@ -31,6 +31,11 @@ public static class FormationMetrics
     private static readonly Counter<long> Tokens = Meter.CreateCounter<long>(
         "orleansmemory.formation.tokens", description: "Tokens used by model-backed extractors.");
 
+    private static readonly Histogram<double> Yields = Meter.CreateHistogram<double>(
+        "orleansmemory.formation.yield", unit: "s", description: "Time a formation step waited for the silo's CPU to quieten before it ran.");
+
+    internal static void RecordYield(TimeSpan waited) => Yields.Record(waited.TotalSeconds);
+
     internal static void RecordStep(int messages, TimeSpan lag)
     {
         Messages.Add(messages);

@@ -21,6 +21,14 @@ public sealed class MemoryFormationOptions
     /// most about one core's share, however many conversations have a backlog.</summary>
     public int MaxConcurrentSteps { get; set; } = 1;
 
+    /// <summary>The silo process's CPU use (percent, Orleans' filtered figure) at or above which a formation step waits
+    /// before it runs, so that background work gives way to interactive calls: 70. 100 turns yielding off.</summary>
+    public double YieldAboveCpuPercent { get; set; } = 70;
+
+    /// <summary>The longest a step waits for the CPU to quieten before it runs anyway, so that a silo that stays busy still
+    /// forms memories (one step per this interval per slot at worst): 5 seconds.</summary>
+    public TimeSpan MaxYield { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>The longest a step (extraction and adds) may take before it is abandoned and retried: 2 minutes.</summary>
     public TimeSpan StepTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
@@ -41,6 +49,11 @@ public sealed class MemoryFormationOptions
         if (MaxConcurrentSteps is < 1 or > 1024)
         {
             yield return $"MaxConcurrentSteps must be 1..1024 (is {MaxConcurrentSteps}).";
+        }
+
+        if (!(YieldAboveCpuPercent is >= 0 and <= 100) || MaxYield < TimeSpan.Zero || MaxYield > TimeSpan.FromMinutes(10))
+        {
+            yield return $"YieldAboveCpuPercent must be 0..100 (is {YieldAboveCpuPercent}) and MaxYield 0..00:10:00 (is {MaxYield}).";
         }
 
         if (ContextMessages is < 0 or > 100)

@@ -8,26 +8,64 @@ namespace OrleansMemory.Grains.Users;
 public sealed partial class UserGrain
 {
     /// <inheritdoc />
-    public async Task<AddMemoryResult> AddFormedMemoryAsync(FormedMemory memory, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<AddMemoryResult>> AddFormedMemoriesAsync(IReadOnlyList<FormedMemory> memories, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(memory);
-        Guard.Id(memory.MemoryId, "memory.MemoryId", Options);
-        Guard.Text(memory.Text, Options.MaxMemoryTextLength, "memory.Text");
-        Guard.Text(memory.Type, MaxTypeLength, "memory.Type");
-        Guard.UnitInterval(memory.Importance, "memory.Importance");
-        Guard.Id(memory.ConversationKey, "memory.ConversationKey", Options);
+        Guard.Items(memories, nameof(memories), Options);
+        for (var i = 0; i < memories.Count; i++)
+        {
+            Validate(memories[i], $"memories[{i}]");
+        }
+
+        foreach (var conversation in memories.Select(m => m.ConversationKey).Distinct(StringComparer.Ordinal))
+        {
+            await RememberFormingConversationAsync(conversation);
+        }
+
+        // One batch for the texts not offered before: a step's memories cost the model one call, not one each.
+        var fresh = memories.Where(m => !IsFormed(m)).ToList();
+        var vectors = _generator is null || fresh.Count == 0
+            ? null
+            : (await _generator.GenerateAsync(fresh.Select(m => m.Text), cancellationToken: cancellationToken)).Select(e => e.Vector.ToArray()).ToList();
+        var results = new List<AddMemoryResult>(memories.Count);
+        var next = 0;
+        foreach (var memory in memories)
+        {
+            if (_memoryIndex.TryGetValue(memory.MemoryId, out var row) && _memories[row] is { } existing)
+            {
+                results.Add(new AddMemoryResult(AddMemoryOutcome.Added, existing, null, null, [])); // a retried offer: already added
+                continue;
+            }
+
+            var vector = vectors?[next++];
+            // The vectors come from the silo's generator, as the embedding filter's do: say so for the source check.
+            RequestContext.Set(TextEmbeddingCallFilter.SourceKey, GeneratorModel);
+            try
+            {
+                results.Add(await AddCheckedAsync(memory.Text, vector, memory.Type, memory.Importance, null, memory, cancellationToken));
+            }
+            finally
+            {
+                RequestContext.Remove(TextEmbeddingCallFilter.SourceKey);
+            }
+        }
+
+        return results;
+    }
+
+    private bool IsFormed(FormedMemory memory) => _memoryIndex.TryGetValue(memory.MemoryId, out var row) && _memories[row] is not null;
+
+    private void Validate(FormedMemory memory, string name)
+    {
+        ArgumentNullException.ThrowIfNull(memory, name);
+        Guard.Id(memory.MemoryId, name + ".MemoryId", Options);
+        Guard.Text(memory.Text, Options.MaxMemoryTextLength, name + ".Text");
+        Guard.Text(memory.Type, MaxTypeLength, name + ".Type");
+        Guard.UnitInterval(memory.Importance, name + ".Importance");
+        Guard.Id(memory.ConversationKey, name + ".ConversationKey", Options);
         if (memory.Source is null || memory.Source.Sequences is not { Count: > 0 })
         {
-            throw new MemoryValidationException("A formed memory needs its source messages.", "memory.Source");
+            throw new MemoryValidationException("A formed memory needs its source messages.", name + ".Source");
         }
-
-        if (_memoryIndex.TryGetValue(memory.MemoryId, out var row) && _memories[row] is { } existing)
-        {
-            return new AddMemoryResult(AddMemoryOutcome.Added, existing, null, null, []); // a retried offer: already added
-        }
-
-        await RememberFormingConversationAsync(memory.ConversationKey);
-        return await AddCheckedAsync(memory.Text, null, memory.Type, memory.Importance, null, memory, cancellationToken);
     }
 
     /// <inheritdoc />

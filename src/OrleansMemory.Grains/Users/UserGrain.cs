@@ -79,7 +79,7 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
     }
 
     /// <summary>Adds a validated memory (<paramref name="formed"/>: a conversation formed it; its id, source and a
-    /// retried offer of it are honoured, see <see cref="AddFormedMemoryAsync"/>).</summary>
+    /// retried offer of it are honoured, see <see cref="AddFormedMemoriesAsync"/>).</summary>
     private async Task<AddMemoryResult> AddCheckedAsync(string text, float[]? embedding, string type, double importance,
         IReadOnlyDictionary<string, JsonElement>? metadata, FormedMemory? formed, CancellationToken cancellationToken)
     {

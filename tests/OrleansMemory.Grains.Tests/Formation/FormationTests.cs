@@ -81,15 +81,23 @@ public sealed class FormationTests
         await using var cluster = await StartAsync();
         var user = cluster.Factory.GetGrain<IUserGrain>("t2/bob");
         var formed = new FormedMemory("fm-1", "I play the cello.", MemoryTypes.Fact, 0.6, new MemorySource("talk", [3]), "t2/talk");
-        var first = await user.AddFormedMemoryAsync(formed);
-        var again = await user.AddFormedMemoryAsync(formed);
+        var first = Assert.Single(await user.AddFormedMemoriesAsync([formed]));
+        var again = Assert.Single(await user.AddFormedMemoriesAsync([formed]));
         Assert.Equal(("fm-1", "fm-1", AddMemoryOutcome.Added), (first.Memory.Id, again.Memory.Id, again.Outcome));
         Assert.Single((await user.ListMemoriesAsync()).Memories);
 
         // A formed duplicate of an existing memory bumps it once, however often the step is retried.
         var duplicate = formed with { MemoryId = "fm-2", Source = new MemorySource("talk", [9]) };
-        Assert.Equal(AddMemoryOutcome.Duplicate, (await user.AddFormedMemoryAsync(duplicate)).Outcome);
-        Assert.Equal(AddMemoryOutcome.Duplicate, (await user.AddFormedMemoryAsync(duplicate)).Outcome);
+        Assert.Equal(AddMemoryOutcome.Duplicate, Assert.Single(await user.AddFormedMemoriesAsync([duplicate])).Outcome);
+        Assert.Equal(AddMemoryOutcome.Duplicate, Assert.Single(await user.AddFormedMemoriesAsync([duplicate])).Outcome);
+
+        // A step's memories go in one call, in order: a retried step adds only what its first attempt did not.
+        var step = new[] { formed, formed with { MemoryId = "fm-3", Text = "My brother lives in Oslo.", Source = new MemorySource("talk", [11]) } };
+        var results = await user.AddFormedMemoriesAsync(step);
+        Assert.Equal(["fm-1", "fm-3"], results.Select(r => r.Memory.Id));
+        Assert.Equal(2, (await user.ListMemoriesAsync()).Memories.Count);
+        Assert.Equal(results.Select(r => r.Memory.Id), (await user.AddFormedMemoriesAsync(step)).Select(r => r.Memory.Id));
+        Assert.Equal(2, (await user.ListMemoriesAsync()).Memories.Count);
         Assert.Equal(2, (await user.GetMemoryAsync("fm-1"))!.MentionCount);
         Assert.Null(await user.GetMemoryAsync("fm-2"));
     }

@@ -40,7 +40,14 @@ internal static class FormationBenchmark
     /// user turn at a time to its own conversation. Rounds alternate off / on (rules) / on (finds nothing), and alternate
     /// between the silos, so that each silo's ratio has a baseline taken beside it in time. The silo's CPU use as Orleans
     /// filters it (what formation yields to) is printed for the rounds without formation.</summary>
-    public static async Task<string> AppendLatencyAsync(IReadOnlyList<(string Label, BenchSilo Silo)> silos, int rounds, int appendsPerCaller, int callers = 8)
+    /// <param name="silos">The silos, each with its label.</param>
+    /// <param name="rounds">Rounds per silo and mode.</param>
+    /// <param name="appendsPerCaller">Appends per caller and round.</param>
+    /// <param name="interval">Null: each caller appends as soon as its last append was acknowledged (the disk's and the
+    /// CPU's limit); else one append per caller per interval (a paced load that leaves the silo gaps).</param>
+    /// <param name="callers">Concurrent callers.</param>
+    public static async Task<string> AppendLatencyAsync(IReadOnlyList<(string Label, BenchSilo Silo)> silos, int rounds, int appendsPerCaller,
+        TimeSpan? interval = null, int callers = 8)
     {
         var results = silos.Select(_ => (Off: new List<Percentiles>(), On: new List<Percentiles>(), Idle: new List<Percentiles>(), Cpu: new List<double>())).ToList();
         foreach (var (_, silo) in silos)
@@ -57,12 +64,12 @@ internal static class FormationBenchmark
                 var silo = silos[i].Silo;
                 using (var cpu = new CpuSampler(silo.Services))
                 {
-                    results[i].Off.Add(await RoundAsync(silo.Grains, null, appendsPerCaller, callers));
+                    results[i].Off.Add(await RoundAsync(silo.Grains, null, appendsPerCaller, callers, interval));
                     results[i].Cpu.Add(cpu.Mean);
                 }
 
-                results[i].On.Add(await RoundAsync(silo.Grains, "rules", appendsPerCaller, callers));
-                results[i].Idle.Add(await RoundAsync(silo.Grains, "nothing", appendsPerCaller, callers));
+                results[i].On.Add(await RoundAsync(silo.Grains, "rules", appendsPerCaller, callers, interval));
+                results[i].Idle.Add(await RoundAsync(silo.Grains, "nothing", appendsPerCaller, callers, interval));
             }
         }
 
@@ -72,7 +79,7 @@ internal static class FormationBenchmark
             var a = Percentiles.Merge(results[i].Off);
             var cpu = results[i].Cpu.Average();
             string Row(string name, Percentiles b) =>
-                $"| {name}, {silos[i].Label}, {callers} callers (CPU {cpu:F0}% off) | {a.P(50):F2} | {b.P(50):F2} | {b.P(50) / a.P(50):F2} | {a.P(99):F2} | {b.P(99):F2} | {b.P(99) / a.P(99):F2} | {a.Count} + {b.Count} |";
+                $"| {name}, {silos[i].Label}, {callers} callers{(interval is { } every ? $" every {every.TotalMilliseconds:F0} ms" : "")} (CPU {cpu:F0}% off) | {a.P(50):F2} | {b.P(50):F2} | {b.P(50) / a.P(50):F2} | {a.P(99):F2} | {b.P(99):F2} | {b.P(99) / a.P(99):F2} | {a.Count} + {b.Count} |";
             rows.Add(Row("append, formation by rules", Percentiles.Merge(results[i].On)));
             rows.Add(Row("append, formation that finds nothing", Percentiles.Merge(results[i].Idle)));
         }
@@ -121,7 +128,7 @@ internal static class FormationBenchmark
             ValueTask.FromResult(new ExtractionResult([]));
     }
 
-    private static async Task<Percentiles> RoundAsync(IGrainFactory grains, string? extractor, int appends, int callers)
+    private static async Task<Percentiles> RoundAsync(IGrainFactory grains, string? extractor, int appends, int callers, TimeSpan? interval = null)
     {
         var run = Guid.NewGuid().ToString("N")[..8];
         var parts = await Task.WhenAll(Enumerable.Range(0, callers).Select(async c =>
@@ -133,8 +140,14 @@ internal static class FormationBenchmark
             }
 
             var latencies = new Percentiles();
+            using var pace = interval is { } every ? new PeriodicTimer(every) : null;
             for (var i = 0; i < appends; i++)
             {
+                if (pace is not null)
+                {
+                    await pace.WaitForNextTickAsync();
+                }
+
                 var start = Stopwatch.GetTimestamp();
                 await conversation.AppendMessageAsync(new RawMessage("", MessageRoles.User, Turns[(i + c) % Turns.Length] + $" #{i}"));
                 latencies.Add(start);

@@ -162,6 +162,8 @@ try
         await using var silo = await BenchSilo.StartAsync(fileUri, services: s => FormationBenchmark.AddServices(s, llm));
         Console.WriteLine(await FormationBenchmark.AppendLatencyAsync([("never yielding", eager), ("yielding (default)", silo)],
             rounds: quick ? 1 : 3, appendsPerCaller: quick ? 50 : 150));
+        Console.WriteLine(await FormationBenchmark.AppendLatencyAsync([("yielding (default)", silo)],
+            rounds: quick ? 1 : 3, appendsPerCaller: quick ? 25 : 100, interval: TimeSpan.FromMilliseconds(50)));
         if (!Part("formation"))
         {
             return;

@@ -16,11 +16,14 @@ internal static class JsonBodyCheck
         if (request.Path.StartsWithSegments("/v1", StringComparison.Ordinal) && request.HasJsonContentType()
             && request.ContentLength is not 0)
         {
-            request.EnableBuffering();
-            using var body = new MemoryStream();
+            // Read once into memory (within Kestrel's body limit) and hand the binder that copy: never a temporary file,
+            // which ASP.NET Core's request buffering writes for larger bodies and a crash would leave with the text in it.
+            var body = new MemoryStream(request.ContentLength is > 0 and <= int.MaxValue ? (int)request.ContentLength : 0);
             await request.Body.CopyToAsync(body, context.RequestAborted).ConfigureAwait(false);
-            request.Body.Position = 0;
             Check(body.GetBuffer().AsSpan(0, (int)body.Length));
+            body.Position = 0;
+            request.Body = body;
+            context.Response.RegisterForDispose(body);
         }
 
         await next(context).ConfigureAwait(false);

@@ -44,6 +44,7 @@ internal static class UserConflictEndpoints
     private static async Task<IResult> ResolveAsync(
         HttpContext http, IGrainFactory grains, ApiLimits limits, string userId, string conflictId, ConflictResolution body, CancellationToken ct)
     {
+        var key = IdempotencyHeader.Of(http);
         limits.Embedding(body.MergedEmbedding, "merged_embedding");
         if (body.Kind == ConflictResolutionKind.Merge && string.IsNullOrWhiteSpace(body.MergedText))
         {
@@ -52,7 +53,7 @@ internal static class UserConflictEndpoints
 
         limits.Text(body.MergedText, "merged_text", optional: true);
         limits.Text(body.Reason, "reason", optional: true);
-        return ApiViews.Reveal(http, await Grain(http, grains, userId).ResolveConflictAsync(conflictId, body, ct), userId, "resolved");
+        return ApiViews.Reveal(http, await Grain(http, grains, userId).ResolveConflictAsync(conflictId, body, key, ct), userId, "resolved");
     }
 
     private static async Task<IResult> EscalateAsync(

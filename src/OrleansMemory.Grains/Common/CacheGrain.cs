@@ -29,6 +29,11 @@ public sealed class CacheGrain : MemoryGrainBase, ICacheGrain
         {
             ScheduleExpiry();
         }
+
+        if (_entry.Exists && !HasValue && _entry.State.Keys?.Exists(k => Now - k.At < Options.IdempotencyWindow) != true)
+        {
+            await _entry.ClearAsync(); // a tombstone whose keys all expired
+        }
     }
 
     /// <inheritdoc />

@@ -15,7 +15,14 @@ public sealed class SystemStateGrain : MemoryGrainBase, ISystemStateGrain
     public SystemStateGrain(IOptions<MemoryGrainOptions> options) : base(options) => _value = Record<SystemValueState>("value");
 
     /// <inheritdoc />
-    public override Task OnActivateAsync(CancellationToken cancellationToken) => _value.ReadAsync();
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        await _value.ReadAsync();
+        if (_value.Exists && _value.State.Value is null && _value.State.Keys?.Exists(k => Now - k.At < Options.IdempotencyWindow) != true)
+        {
+            await _value.ClearAsync(); // a tombstone whose keys all expired
+        }
+    }
 
     /// <inheritdoc />
     public async Task SetAsync(JsonElement value, string? idempotencyKey = null, CancellationToken cancellationToken = default)

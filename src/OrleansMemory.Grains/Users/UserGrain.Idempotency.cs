@@ -93,7 +93,7 @@ public sealed partial class UserGrain
             return new AddMemoryResult(AddMemoryOutcome.Duplicate, memory, memory.Id, score, []);
         }
 
-        MemoryConflict[] conflicts = [.. _conflicts.Where(c => c.MemoryBId == memory.Id && c.CreatedAt == memory.CreatedAt)];
+        MemoryConflict[] conflicts = [.. _conflicts.Where(c => c.MemoryBId == memory.Id)];
         var outcome = conflicts.Length == 0 ? AddMemoryOutcome.Added
             : conflicts.Any(c => c.Status is ConflictStatus.Pending or ConflictStatus.Escalated) ? AddMemoryOutcome.AddedWithConflicts
             : AddMemoryOutcome.Superseded;

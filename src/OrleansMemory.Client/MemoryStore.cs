@@ -135,11 +135,12 @@ public sealed class MemoryStore
         }
     }
 
-    /// <summary>Appends a reasoning chain to an agent's log (and records its conversation, if it names one).</summary>
-    public async Task<bool> StoreReasoningChainAsync(string agentId, ReasoningChain chain, CancellationToken cancellationToken = default)
+    /// <summary>Appends a reasoning chain to an agent's log (and records its conversation, if it names one). With
+    /// <paramref name="idempotencyKey"/> (see <see cref="IdempotencyKeys"/>), a retry with the same key stores nothing again.</summary>
+    public async Task<bool> StoreReasoningChainAsync(string agentId, ReasoningChain chain, string? idempotencyKey = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(chain);
-        await Grains.GetGrain<IAgentGrain>(agentId).AppendChainAsync(chain with { Steps = chain.Steps.ToArray() }, cancellationToken).ConfigureAwait(false);
+        await Grains.GetGrain<IAgentGrain>(agentId).AppendChainAsync(chain with { Steps = chain.Steps.ToArray() }, idempotencyKey, cancellationToken).ConfigureAwait(false);
         return true;
     }
 

@@ -25,6 +25,12 @@ public abstract class MemoryStoreTests(StoreClusterFixture fixture)
         Assert.True(await store.StoreSystemStateAsync(stateKey, JsonSerializer.SerializeToElement(1), "state-1"));
         Assert.Equal(2, (await store.LoadSystemStateAsync(stateKey))!.Value.GetInt32());
         await Assert.ThrowsAsync<MemoryValidationException>(() => store.StoreSystemStateAsync(stateKey, JsonSerializer.SerializeToElement(3), ""));
+
+        var agentId = "idem-" + Guid.NewGuid().ToString("N");
+        var chain = new ReasoningChain("", [new ReasoningStep(ReasoningStepKind.FinalAnswer, "Paris")], Goal: "Capital of France?");
+        Assert.True(await store.StoreReasoningChainAsync(agentId, chain, "chain-1"));
+        Assert.True(await store.StoreReasoningChainAsync(agentId, chain, "chain-1"));
+        Assert.Single(await store.LoadReasoningChainsAsync(agentId));
     }
 
     [Fact]

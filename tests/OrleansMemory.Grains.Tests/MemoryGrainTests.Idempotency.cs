@@ -132,6 +132,21 @@ public abstract partial class MemoryGrainTests
     }
 
     [Fact]
+    public async Task Chain_append_with_a_key_is_stored_once()
+    {
+        var agent = Grains.GetGrain<IAgentGrain>(Key("agent"));
+        ReasoningChain chain = new("", [new ReasoningStep(ReasoningStepKind.Thought, "Look it up."), new ReasoningStep(ReasoningStepKind.FinalAnswer, "42")], Goal: "answer");
+        Assert.Equal(1, await agent.AppendChainAsync(chain, "chain-1"));
+        Assert.Equal(1, await agent.AppendChainAsync(chain, "chain-1"));
+        await Cluster.DeactivateAsync(agent);
+        Assert.Equal(1, await agent.AppendChainAsync(chain, "chain-1"));
+        Assert.Equal(2, await agent.AppendChainAsync(chain, "chain-2"));
+        Assert.Equal(3, await agent.AppendChainAsync(chain)); // without a key: appended again
+        await Assert.ThrowsAsync<IdempotencyKeyReusedException>(() => agent.AppendChainAsync(chain with { Goal = "other" }, "chain-1"));
+        Assert.Equal(3, (await agent.GetStatsAsync()).ChainCount);
+    }
+
+    [Fact]
     public async Task Conflict_resolution_with_a_key_answers_a_retry_with_the_resolved_conflict()
     {
         var user = Grains.GetGrain<IUserGrain>(Key("user"));

@@ -102,6 +102,21 @@ public sealed class IdempotencyApiTests(SiloFactory silo)
     }
 
     [Fact]
+    public async Task Chain_append_retried_with_its_key_is_stored_once()
+    {
+        var client = silo.Client();
+        var url = $"/v1/agents/{Http.NewId("agent")}/reasoning-chains";
+        const string body = """{"goal":"weather","steps":[{"kind":"thought","content":"Look it up."},{"kind":"final_answer","content":"Sunny"}]}""";
+        var first = await SendAsync(client, HttpMethod.Post, url, body, "chain-1");
+        Assert.Equal(201, first.Status);
+        Assert.Equal(first, await SendAsync(client, HttpMethod.Post, url, body, "chain-1"));
+        Assert.Equal(1, (await client.GetAsync(url).Expect(200)).GetProperty("chains").GetArrayLength());
+        Assert.Equal(422, (await SendAsync(client, HttpMethod.Post, url, body.Replace("Sunny", "Rain", StringComparison.Ordinal), "chain-1")).Status);
+        Assert.Equal(400, (await SendAsync(client, HttpMethod.Post, url, body, new string('k', 201))).Status);
+        Assert.Equal(1, (await client.GetAsync(url).Expect(200)).GetProperty("chains").GetArrayLength());
+    }
+
+    [Fact]
     public async Task Conflict_resolution_retried_with_its_key_answers_the_resolved_conflict()
     {
         var client = silo.Client();

@@ -32,8 +32,10 @@ public interface IUserGrain : IGrainWithStringKey
         CancellationToken cancellationToken = default);
 
     /// <summary>Adds a memory a conversation formed, through the same duplicate and conflict detection as
-    /// <see cref="AddMemoryAsync"/>, with its source. Idempotent by <see cref="FormedMemory.MemoryId"/>: a memory offered
-    /// again (a retried formation step) returns what the first offer did and changes nothing.</summary>
+    /// <see cref="AddMemoryAsync"/>, with its source. Idempotent by <see cref="FormedMemory.MemoryId"/>, which serves as
+    /// the offer's idempotency key (recorded like <see cref="AddMemoryAsync"/>'s, with the memory it created or merged
+    /// into, for as long as that memory exists): a memory offered again (a retried formation step) returns what the
+    /// first offer did and changes nothing.</summary>
     Task<AddMemoryResult> AddFormedMemoryAsync(FormedMemory memory, CancellationToken cancellationToken = default);
 
     /// <summary>Removes the link of this user's memories to a deleted conversation (the memories stay).</summary>

@@ -32,6 +32,9 @@ internal static class Idempotency
         return key is null ? null : Encode(SHA256.HashData(Encoding.ASCII.GetBytes(key)));
     }
 
+    /// <summary>The hash of an id that serves as an idempotency key (a formed memory's derived id), unchecked.</summary>
+    public static string HashId(string kind, string id) => Encode(SHA256.HashData(Encoding.UTF8.GetBytes(kind + "\0" + id)));
+
     /// <summary>A fingerprint of a request: every part in order, each tagged with its kind, so that different requests
     /// never share one.</summary>
     public static string Fingerprint(params object?[] parts)

@@ -21,13 +21,22 @@ public sealed partial class UserGrain
             throw new MemoryValidationException("A formed memory needs its source messages.", "memory.Source");
         }
 
+        // The formed id is the offer's idempotency key (the same mechanism as AddMemoryAsync's keys): its record is stored
+        // with the memory it created or merged into. A retried offer may carry another text (an extractor is not
+        // deterministic), so the request part is constant and a retry is never refused.
+        var key = new IdempotencyRecord(Idempotency.HashId("formed", memory.MemoryId), "formed", Now);
+        if (FindKeyed(key.Key, key.Request) is [var first, ..])
+        {
+            return Replay(first.Row, first.Record);
+        }
+
         if (_memoryIndex.TryGetValue(memory.MemoryId, out var row) && _memories[row] is { } existing)
         {
-            return new AddMemoryResult(AddMemoryOutcome.Added, existing, null, null, []); // a retried offer: already added
+            return new AddMemoryResult(AddMemoryOutcome.Added, existing, null, null, []); // stored before keys were recorded
         }
 
         await RememberFormingConversationAsync(memory.ConversationKey);
-        return await AddCheckedAsync(memory.Text, null, memory.Type, memory.Importance, null, memory, cancellationToken);
+        return await AddCheckedAsync(memory.Text, null, memory.Type, memory.Importance, null, memory, cancellationToken, key);
     }
 
     /// <inheritdoc />
@@ -50,7 +59,8 @@ public sealed partial class UserGrain
     }
 
     /// <summary>Whether an earlier offer of <paramref name="formedId"/> was found a duplicate of <paramref name="memoryId"/>
-    /// (its history names the formed id), so a retried offer must not count the mention again.</summary>
+    /// (its history names the formed id), so a retried offer must not count the mention again: for duplicates stored
+    /// before the offer's key was recorded on the memory (<see cref="FindKeyed"/> finds the newer ones).</summary>
     private async Task<bool> WasFormedIntoAsync(string memoryId, string formedId)
     {
         await EnsureHistoryLoadedAsync();

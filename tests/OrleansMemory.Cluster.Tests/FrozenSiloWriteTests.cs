@@ -19,6 +19,9 @@ public sealed class FrozenSiloWriteTests(ITestOutputHelper output)
     private const int Targets = 4; // conversations and users, each shared by two writers
     private const int Dimension = 64;
 
+    /// <summary>Answers other than a 2xx or an unknown outcome, by status and title (and exception for a 500).</summary>
+    private readonly ConcurrentDictionary<string, int> _otherAnswers = new(StringComparer.Ordinal);
+
     private static string Postgres => TestServers.Require(TestServers.Postgres);
 
     [ServerFact]
@@ -114,7 +117,9 @@ public sealed class FrozenSiloWriteTests(ITestOutputHelper output)
         var run = new Run(sent.ToDictionary(p => p.Key, p => p.Value), memories.ToDictionary(p => p.Key, p => p.Value));
         output.WriteLine($"{run.Messages.Values.Sum(l => l.Count)} appends and {run.Memories.Values.Sum(l => l.Count)} memory adds acknowledged " +
             $"({during} appends while frozen); {retries} retries: {unknown} after no answer or a 503/504 with \"outcome\":\"unknown\", {errors} after another 5xx or a 409");
+        output.WriteLine("other answers: " + (_otherAnswers.IsEmpty ? "none" : string.Join("; ", _otherAnswers.Select(p => $"{p.Value} x {p.Key}"))));
         Assert.True(during > 0, "no write was acknowledged while a silo was frozen");
+        Assert.DoesNotContain(_otherAnswers.Keys, k => k.StartsWith("500", StringComparison.Ordinal)); // an outage is never a 500
         Assert.True(retries > 0, "no write needed a retry: the freeze was not felt");
         return run;
     }
@@ -122,7 +127,7 @@ public sealed class FrozenSiloWriteTests(ITestOutputHelper output)
     /// <summary>Sends until a 2xx, each attempt to the next silo; returns the retries, how many of them followed an
     /// unknown outcome (no answer, or a 503/504 saying so) and how many another 5xx or a 409 (a stale activation refused on
 /// its ETag). Another 4xx fails the test.</summary>
-    private static async Task<(int Retries, int Unknown, int Errors)> UntilAcknowledgedAsync(HttpClient[] clients, Func<int> next, string path, string body, string? key)
+    private async Task<(int Retries, int Unknown, int Errors)> UntilAcknowledgedAsync(HttpClient[] clients, Func<int> next, string path, string body, string? key)
     {
         var deadline = Stopwatch.StartNew();
         int unknown = 0, errors = 0;
@@ -153,6 +158,9 @@ public sealed class FrozenSiloWriteTests(ITestOutputHelper output)
                 else
                 {
                     errors++;
+                    using var json = JsonDocument.Parse(problem.Length > 0 ? problem : "{}");
+                    var title = json.RootElement.TryGetProperty("title", out var t) ? t.GetString() : "(no body)";
+                    _otherAnswers.AddOrUpdate($"{(int)response.StatusCode} {title}", 1, (_, n) => n + 1);
                 }
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)

@@ -181,7 +181,7 @@ public sealed partial class OrleansMemoryProvider : AIContextProvider
             try
             {
                 var result = await _grains.GetGrain<IUserGrain>(scope.UserKey)
-                    .AddMemoryAsync(text, null, string.IsNullOrWhiteSpace(type) ? MemoryTypes.Fact : type, 0.5, null, cancellationToken).ConfigureAwait(false);
+                    .AddMemoryAsync(text, null, string.IsNullOrWhiteSpace(type) ? MemoryTypes.Fact : type, 0.5, null, cancellationToken: cancellationToken).ConfigureAwait(false);
                 return result.Outcome switch
                 {
                     AddMemoryOutcome.Duplicate => "Already remembered.",

@@ -135,11 +135,12 @@ public sealed class MemoryStore
         }
     }
 
-    /// <summary>Appends a reasoning chain to an agent's log (and records its conversation, if it names one).</summary>
-    public async Task<bool> StoreReasoningChainAsync(string agentId, ReasoningChain chain, CancellationToken cancellationToken = default)
+    /// <summary>Appends a reasoning chain to an agent's log (and records its conversation, if it names one). With
+    /// <paramref name="idempotencyKey"/> (see <see cref="IdempotencyKeys"/>), a retry with the same key stores nothing again.</summary>
+    public async Task<bool> StoreReasoningChainAsync(string agentId, ReasoningChain chain, string? idempotencyKey = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(chain);
-        await Grains.GetGrain<IAgentGrain>(agentId).AppendChainAsync(chain with { Steps = chain.Steps.ToArray() }, cancellationToken).ConfigureAwait(false);
+        await Grains.GetGrain<IAgentGrain>(agentId).AppendChainAsync(chain with { Steps = chain.Steps.ToArray() }, idempotencyKey, cancellationToken).ConfigureAwait(false);
         return true;
     }
 
@@ -180,10 +181,13 @@ public sealed class MemoryStore
     public Task<IReadOnlyList<ConversationChunk>> LoadChunksAsync(string conversationId, CancellationToken cancellationToken = default) =>
         Conversation(conversationId).LoadChunksAsync(cancellationToken);
 
-    /// <summary>Stores an LLM generation cache entry, living for <paramref name="ttl"/> (forever when null).</summary>
-    public async Task<bool> StoreCacheAsync(string cacheKey, JsonElement value, TimeSpan? ttl = null, CancellationToken cancellationToken = default)
+    /// <summary>Stores an LLM generation cache entry, living for <paramref name="ttl"/> (forever when null). With
+    /// <paramref name="idempotencyKey"/> (see <see cref="IdempotencyKeys"/>), a retry with the same key changes nothing,
+    /// so a late retry never overwrites a newer value.</summary>
+    public async Task<bool> StoreCacheAsync(string cacheKey, JsonElement value, TimeSpan? ttl = null, string? idempotencyKey = null,
+        CancellationToken cancellationToken = default)
     {
-        await Grains.GetGrain<ICacheGrain>(cacheKey).SetAsync(value, ttl, cancellationToken).ConfigureAwait(false);
+        await Grains.GetGrain<ICacheGrain>(cacheKey).SetAsync(value, ttl, idempotencyKey, cancellationToken).ConfigureAwait(false);
         return true;
     }
 
@@ -194,10 +198,11 @@ public sealed class MemoryStore
         return lookup.Found ? lookup.Value : null;
     }
 
-    /// <summary>Stores a piece of system state.</summary>
-    public async Task<bool> StoreSystemStateAsync(string stateKey, JsonElement value, CancellationToken cancellationToken = default)
+    /// <summary>Stores a piece of system state. With <paramref name="idempotencyKey"/> (see <see cref="IdempotencyKeys"/>),
+    /// a retry with the same key changes nothing.</summary>
+    public async Task<bool> StoreSystemStateAsync(string stateKey, JsonElement value, string? idempotencyKey = null, CancellationToken cancellationToken = default)
     {
-        await Grains.GetGrain<ISystemStateGrain>(stateKey).SetAsync(value, cancellationToken).ConfigureAwait(false);
+        await Grains.GetGrain<ISystemStateGrain>(stateKey).SetAsync(value, idempotencyKey, cancellationToken).ConfigureAwait(false);
         return true;
     }
 
@@ -213,9 +218,9 @@ public sealed class MemoryStore
         {
             var probe = Grains.GetGrain<ISystemStateGrain>("__health__/" + Guid.NewGuid().ToString("N"));
             var value = JsonSerializer.SerializeToElement(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-            await probe.SetAsync(value, cancellationToken).ConfigureAwait(false);
+            await probe.SetAsync(value, cancellationToken: cancellationToken).ConfigureAwait(false);
             var read = await probe.GetAsync(cancellationToken).ConfigureAwait(false);
-            await probe.DeleteAsync(cancellationToken).ConfigureAwait(false);
+            await probe.DeleteAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             var healthy = read is { } r && r.GetRawText() == value.GetRawText();
             return new MemoryStoreHealth(healthy, Stopwatch.GetElapsedTime(start), healthy ? null : "The probe value did not read back.");
         }

@@ -8,6 +8,32 @@ namespace OrleansMemory.Client.Tests;
 public abstract class MemoryStoreTests(StoreClusterFixture fixture)
 {
     [Fact]
+    public async Task Cache_and_state_writes_with_an_idempotency_key_are_applied_once()
+    {
+        var store = fixture.Store;
+        var cacheKey = "idem-" + Guid.NewGuid().ToString("N");
+        Assert.True(await store.StoreCacheAsync(cacheKey, JsonSerializer.SerializeToElement("first"), TimeSpan.FromHours(1), "write-1"));
+        Assert.True(await store.StoreCacheAsync(cacheKey, JsonSerializer.SerializeToElement("newer")));
+        Assert.True(await store.StoreCacheAsync(cacheKey, JsonSerializer.SerializeToElement("first"), TimeSpan.FromHours(1), "write-1")); // a late retry
+        Assert.Equal("newer", (await store.LoadCacheAsync(cacheKey))!.Value.GetString());
+        await Assert.ThrowsAsync<IdempotencyKeyReusedException>(() =>
+            store.StoreCacheAsync(cacheKey, JsonSerializer.SerializeToElement("other"), TimeSpan.FromHours(1), "write-1"));
+
+        var stateKey = "idem-" + Guid.NewGuid().ToString("N");
+        Assert.True(await store.StoreSystemStateAsync(stateKey, JsonSerializer.SerializeToElement(1), "state-1"));
+        Assert.True(await store.StoreSystemStateAsync(stateKey, JsonSerializer.SerializeToElement(2)));
+        Assert.True(await store.StoreSystemStateAsync(stateKey, JsonSerializer.SerializeToElement(1), "state-1"));
+        Assert.Equal(2, (await store.LoadSystemStateAsync(stateKey))!.Value.GetInt32());
+        await Assert.ThrowsAsync<MemoryValidationException>(() => store.StoreSystemStateAsync(stateKey, JsonSerializer.SerializeToElement(3), ""));
+
+        var agentId = "idem-" + Guid.NewGuid().ToString("N");
+        var chain = new ReasoningChain("", [new ReasoningStep(ReasoningStepKind.FinalAnswer, "Paris")], Goal: "Capital of France?");
+        Assert.True(await store.StoreReasoningChainAsync(agentId, chain, "chain-1"));
+        Assert.True(await store.StoreReasoningChainAsync(agentId, chain, "chain-1"));
+        Assert.Single(await store.LoadReasoningChainsAsync(agentId));
+    }
+
+    [Fact]
     public async Task Every_facade_method_round_trips()
     {
         var store = fixture.Store;

@@ -108,6 +108,12 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <summary>SIGKILL: no shutdown, no goodbye to the cluster.</summary>
     public void Kill() => _process.Kill(entireProcessTree: false);
 
+    /// <summary>SIGSTOP: the process stays, its sockets stay open, it answers nothing (a frozen VM, a long GC pause).</summary>
+    public void Freeze() => Signal(SigStop);
+
+    /// <summary>SIGCONT: a frozen process runs again.</summary>
+    public void Thaw() => Signal(SigCont);
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
@@ -117,6 +123,17 @@ public sealed class SiloProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+    }
+
+    private const int SigCont = 18;
+    private const int SigStop = 19;
+
+    private void Signal(int signal)
+    {
+        if (Native.Kill(_process.Id, signal) != 0)
+        {
+            throw new InvalidOperationException($"kill({_process.Id}, {signal}) failed with errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}.");
+        }
     }
 
     private void Append(string? line)
@@ -156,4 +173,11 @@ public sealed class SiloProcess : IAsyncDisposable
 
         throw new FileNotFoundException($"OrleansMemory.Silo.dll ({configuration}/{framework}) not found above {AppContext.BaseDirectory}; build the solution first.");
     }
+}
+
+/// <summary>libc's kill(2), for the signals <see cref="Process"/> does not send (Linux numbering).</summary>
+internal static class Native
+{
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    internal static extern int Kill(int pid, int signal);
 }

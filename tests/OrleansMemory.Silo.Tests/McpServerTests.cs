@@ -219,6 +219,26 @@ public sealed class McpServerTests(McpSiloFixture silo) : IClassFixture<McpSiloF
 
     private static JsonElement Json(string json) => JsonDocument.Parse(json).RootElement.Clone();
 
+    [Fact]
+    public async Task Add_memory_with_an_idempotency_key_is_stored_once()
+    {
+        await using var client = await silo.ConnectAsync(McpSiloFixture.ReadWriteA);
+        var user = Http.NewId("user");
+        Dictionary<string, object?> arguments = new() { ["text"] = "I collect vinyl records", ["user_id"] = user, ["idempotency_key"] = "mcp-1" };
+        var first = await Ok(client, "add_memory", arguments);
+        var retry = await Ok(client, "add_memory", arguments);
+        Assert.True(JsonElement.DeepEquals(first, retry), $"{first} vs {retry}");
+        Assert.Equal(1, (await Ok(client, "get_memories", new() { ["user_id"] = user })).GetProperty("total_count").GetInt32());
+
+        var reused = await Error(client, "add_memory", new() { ["text"] = "I collect stamps", ["user_id"] = user, ["idempotency_key"] = "mcp-1" });
+        Assert.Equal(422, reused.GetProperty("status").GetInt32());
+        var bad = await Error(client, "add_memory", new() { ["text"] = "I collect stamps", ["user_id"] = user, ["idempotency_key"] = new string('k', 201) });
+        Assert.Equal(400, bad.GetProperty("status").GetInt32());
+        Assert.Equal(1, (await Ok(client, "get_memories", new() { ["user_id"] = user })).GetProperty("total_count").GetInt32());
+        var schema = (await client.ListToolsAsync()).Single(t => t.Name == "add_memory").ProtocolTool.InputSchema;
+        Assert.True(schema.GetProperty("properties").TryGetProperty("idempotency_key", out _));
+    }
+
     private static async Task<JsonElement> Ok(McpClient client, string tool, Dictionary<string, object?> arguments)
     {
         var result = await client.CallToolAsync(tool, arguments);

@@ -34,7 +34,7 @@ internal static class AgentEndpoints
             throw new ApiValidationException("conversation_id", $"'{conversationId}' is not a valid conversation_id.");
         }
 
-        var sequence = await Grain(http, grains, agentId).AppendChainAsync(body.ToChain(), ct);
+        var sequence = await Grain(http, grains, agentId).AppendChainAsync(body.ToChain(), IdempotencyHeader.Of(http), ct);
         return TypedResults.Created($"{http.Request.Path}?after={sequence - 1}&limit=1", new SequenceResponse(sequence));
     }
 

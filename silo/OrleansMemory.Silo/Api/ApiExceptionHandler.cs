@@ -76,6 +76,7 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
         BadHttpRequestException { StatusCode: 400 } => Invalid("The request is not valid for this endpoint.", "request"),
         BadHttpRequestException e => (e.StatusCode, "Invalid request", "The request is not valid for this endpoint.", null),
         MemoryNotFoundException e => (404, "Not found", e.Message, null),
+        IdempotencyKeyReusedException e => (422, "Idempotency key reused", e.Message, new() { [IdempotencyHeader.Name] = [e.Message] }),
         InconsistentStateException => (409, "Conflict", "The data was changed by another writer; read it again and retry.", null),
         SiloUnavailableException => (503, "Silo unavailable", "The silo holding this data is not reachable right now; retry shortly.", null),
         Embeddings.EmbeddingServiceException e => (503, "Embedding service unavailable", e.Message, null),

@@ -32,7 +32,7 @@ internal static class CacheEndpoints
             ttl = TimeSpan.FromSeconds(seconds);
         }
 
-        await Grain(http, grains, cacheKey).SetAsync(body.Value, ttl, ct);
+        await Grain(http, grains, cacheKey).SetAsync(body.Value, ttl, IdempotencyHeader.Of(http), ct);
         return TypedResults.NoContent();
     }
 
@@ -44,7 +44,7 @@ internal static class CacheEndpoints
 
     private static async Task<NoContent> RemoveAsync(HttpContext http, IGrainFactory grains, string cacheKey, CancellationToken ct)
     {
-        await Grain(http, grains, cacheKey).RemoveAsync(ct);
+        await Grain(http, grains, cacheKey).RemoveAsync(IdempotencyHeader.Of(http), ct);
         return TypedResults.NoContent();
     }
 

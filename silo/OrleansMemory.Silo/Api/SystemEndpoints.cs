@@ -38,7 +38,7 @@ internal static class SystemEndpoints
 
     private static async Task<NoContent> SetStateAsync(HttpContext http, IGrainFactory grains, string stateKey, JsonElement value, CancellationToken ct)
     {
-        await Grain(http, grains, stateKey).SetAsync(value, ct);
+        await Grain(http, grains, stateKey).SetAsync(value, IdempotencyHeader.Of(http), ct);
         return TypedResults.NoContent();
     }
 
@@ -47,7 +47,7 @@ internal static class SystemEndpoints
 
     private static async Task<NoContent> DeleteStateAsync(HttpContext http, IGrainFactory grains, string stateKey, CancellationToken ct)
     {
-        await Grain(http, grains, stateKey).DeleteAsync(ct);
+        await Grain(http, grains, stateKey).DeleteAsync(IdempotencyHeader.Of(http), ct);
         return TypedResults.NoContent();
     }
 

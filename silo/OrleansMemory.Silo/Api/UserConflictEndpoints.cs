@@ -44,13 +44,14 @@ internal static class UserConflictEndpoints
     private static async Task<IResult> ResolveAsync(
         HttpContext http, IGrainFactory grains, ApiLimits limits, string userId, string conflictId, ConflictResolution body, CancellationToken ct)
     {
+        var key = IdempotencyHeader.Of(http);
         limits.Embedding(body.MergedEmbedding, "merged_embedding");
         if (body.Kind == ConflictResolutionKind.Merge && string.IsNullOrWhiteSpace(body.MergedText))
         {
             throw new ApiValidationException("merged_text", "A merge needs merged_text.");
         }
 
-        return ApiViews.Reveal(http, await Grain(http, grains, userId).ResolveConflictAsync(conflictId, body, ct), userId, "resolved");
+        return ApiViews.Reveal(http, await Grain(http, grains, userId).ResolveConflictAsync(conflictId, body, key, ct), userId, "resolved");
     }
 
     private static async Task<IResult> EscalateAsync(

@@ -45,8 +45,9 @@ internal static class UserMemoryEndpoints
     private static async Task<IResult> AddAsync(
         HttpContext http, IGrainFactory grains, ApiLimits limits, string userId, AddMemoryRequest body, CancellationToken ct)
     {
+        var key = IdempotencyHeader.Of(http);
         var result = await Grain(http, grains, userId).AddMemoryAsync(
-            body.Text, limits.Embedding(body.Embedding), body.Type, body.Importance, body.Metadata, ct);
+            body.Text, limits.Embedding(body.Embedding), body.Type, body.Importance, body.Metadata, key, ct);
         object view = http.CanRead() ? result.AsSent(userId) : WriteReceipt.Of(result);
         return result.Outcome == AddMemoryOutcome.Duplicate
             ? TypedResults.Ok(view)
@@ -56,6 +57,7 @@ internal static class UserMemoryEndpoints
     private static async Task<Ok<IdsResponse>> ImportAsync(
         HttpContext http, IGrainFactory grains, ApiLimits limits, string userId, ImportMemoriesRequest body, CancellationToken ct)
     {
+        var key = IdempotencyHeader.Of(http);
         var memories = limits.Batch(body.Memories, "memories");
         for (var i = 0; i < memories.Count; i++)
         {
@@ -63,7 +65,7 @@ internal static class UserMemoryEndpoints
                 $"memories[{i}].embedding");
         }
 
-        return TypedResults.Ok(new IdsResponse(await Grain(http, grains, userId).ImportMemoriesAsync(memories, ct)));
+        return TypedResults.Ok(new IdsResponse(await Grain(http, grains, userId).ImportMemoriesAsync(memories, key, ct)));
     }
 
     private static async Task<Ok<IReadOnlyList<MemorySearchResult>>> SearchAsync(

@@ -70,6 +70,7 @@ internal sealed class AgentTools(IGrainFactory grains, ApiLimits limits)
         [Description("The user; omitted: the user the API key is pinned to.")] string? user_id = null,
         [Description("The merged memory's text; required for merge.")] string? merged_text = null,
         [Description("Why (kept in the memories' history).")] string? reason = null,
+        [Description(McpIdempotency.Help)] string? idempotency_key = null,
         CancellationToken cancellationToken = default)
     {
         var caller = McpCaller.Of(user).Require(Scopes.Write);
@@ -80,7 +81,7 @@ internal sealed class AgentTools(IGrainFactory grains, ApiLimits limits)
         }
 
         var conflict = await caller.UserGrain(grains, userId)
-            .ResolveConflictAsync(conflict_id, new ConflictResolution(kind, merged_text, null, reason), cancellationToken).ConfigureAwait(false);
+            .ResolveConflictAsync(conflict_id, new ConflictResolution(kind, merged_text, null, reason), McpIdempotency.Check(idempotency_key), cancellationToken).ConfigureAwait(false);
         return caller.CanRead ? McpResults.Ok(conflict.AsSent(userId)) : McpResults.Ok(new WriteReceipt(conflict.Id, "resolved", []));
     }
 

@@ -26,12 +26,13 @@ internal sealed class MemoryTools(IGrainFactory grains, ApiLimits limits)
         [Description("fact, preference, event, instruction or another type; default fact.")] string? type = null,
         [Description("0..1; default 0.5.")] double? importance = null,
         [Description("Free-form JSON metadata.")] IReadOnlyDictionary<string, JsonElement>? metadata = null,
+        [Description(McpIdempotency.Help)] string? idempotency_key = null,
         CancellationToken cancellationToken = default)
     {
         var caller = McpCaller.Of(user).Require(Scopes.Write);
         var userId = caller.User(user_id);
         var result = await caller.UserGrain(grains, userId).AddMemoryAsync(
-            text, null, type ?? MemoryTypes.Fact, importance ?? 0.5, metadata, cancellationToken).ConfigureAwait(false);
+            text, null, type ?? MemoryTypes.Fact, importance ?? 0.5, metadata, McpIdempotency.Check(idempotency_key), cancellationToken).ConfigureAwait(false);
         return caller.CanRead ? McpResults.Ok(result.AsSent(userId)) : McpResults.Ok(WriteReceipt.Of(result));
     }
 

@@ -4,8 +4,11 @@ namespace OrleansMemory.Abstractions;
 [Alias("orleansmemory.IAgentGrain")]
 public interface IAgentGrain : IGrainWithStringKey
 {
-    /// <summary>Appends a reasoning chain; returns its sequence number.</summary>
-    Task<long> AppendChainAsync(ReasoningChain chain, CancellationToken cancellationToken = default);
+    /// <summary>Appends a reasoning chain; returns its sequence number. With <paramref name="idempotencyKey"/> (see
+    /// <see cref="IdempotencyKeys"/>) the chain's id (the one sent, else one derived from the key) records the append:
+    /// a retry finds the chain under that id and returns its sequence without storing it again; another chain under
+    /// that id is an <see cref="IdempotencyKeyReusedException"/>.</summary>
+    Task<long> AppendChainAsync(ReasoningChain chain, string? idempotencyKey = null, CancellationToken cancellationToken = default);
 
     /// <summary>Reads up to <paramref name="limit"/> chains whose sequence is greater than <paramref name="afterSequence"/>.</summary>
     Task<ReasoningChainPage> GetChainsAsync(long afterSequence = 0, int limit = 100, CancellationToken cancellationToken = default);

@@ -6,12 +6,14 @@ namespace OrleansMemory.Abstractions;
 [Alias("orleansmemory.ISystemStateGrain")]
 public interface ISystemStateGrain : IGrainWithStringKey
 {
-    /// <summary>Stores the value, replacing any previous one.</summary>
-    Task SetAsync(JsonElement value, CancellationToken cancellationToken = default);
+    /// <summary>Stores the value, replacing any previous one. With <paramref name="idempotencyKey"/> (see
+    /// <see cref="IdempotencyKeys"/>), a retry with the same key within the idempotency window changes nothing.</summary>
+    Task SetAsync(JsonElement value, string? idempotencyKey = null, CancellationToken cancellationToken = default);
 
     /// <summary>The stored value, or null when none is stored.</summary>
     Task<JsonElement?> GetAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Deletes the value.</summary>
-    Task DeleteAsync(CancellationToken cancellationToken = default);
+    /// <summary>Deletes the value. With <paramref name="idempotencyKey"/>, a retry with the same key within the
+    /// idempotency window changes nothing.</summary>
+    Task DeleteAsync(string? idempotencyKey = null, CancellationToken cancellationToken = default);
 }

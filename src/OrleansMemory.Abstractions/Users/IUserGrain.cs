@@ -17,6 +17,10 @@ public interface IUserGrain : IGrainWithStringKey
     /// <param name="type">The memory type (see <see cref="MemoryTypes"/>).</param>
     /// <param name="importance">0..1.</param>
     /// <param name="metadata">Free-form metadata.</param>
+    /// <param name="idempotencyKey">Optional (see <see cref="IdempotencyKeys"/>): a retry with the same key within the
+    /// idempotency window answers with the first outcome (the memory as it is now) and stores nothing; the same key
+    /// with a different request is an <see cref="IdempotencyKeyReusedException"/>. The key's record is stored with the
+    /// memory it created or merged into, so it goes with that memory.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     Task<AddMemoryResult> AddMemoryAsync(
         string text,
@@ -24,12 +28,15 @@ public interface IUserGrain : IGrainWithStringKey
         string type = MemoryTypes.Fact,
         double importance = 0.5,
         IReadOnlyDictionary<string, JsonElement>? metadata = null,
+        string? idempotencyKey = null,
         CancellationToken cancellationToken = default);
 
     /// <summary>Adds the memories a conversation formed in one step, in order, each through the same duplicate and conflict
     /// detection as <see cref="AddMemoryAsync"/>, with its source; their texts are embedded in one batch. Idempotent by
-    /// <see cref="FormedMemory.MemoryId"/>: a memory offered again (a retried formation step) returns what the first offer
-    /// did and changes nothing. The list is passed without a copy: the grain neither keeps nor changes it.</summary>
+    /// <see cref="FormedMemory.MemoryId"/>, which serves as each offer's idempotency key (recorded like
+    /// <see cref="AddMemoryAsync"/>'s, with the memory it created or merged into, for as long as that memory exists): a
+    /// memory offered again (a retried formation step) returns what the first offer did and changes nothing. The list is
+    /// passed without a copy: the grain neither keeps nor changes it.</summary>
     /// <returns>One result per memory, in order.</returns>
     Task<IReadOnlyList<AddMemoryResult>> AddFormedMemoriesAsync([Immutable] IReadOnlyList<FormedMemory> memories, CancellationToken cancellationToken = default);
 
@@ -39,8 +46,11 @@ public interface IUserGrain : IGrainWithStringKey
     Task UnlinkConversationAsync(string conversationKey, CancellationToken cancellationToken = default);
 
     /// <summary>Adds memories as given, without duplicate or conflict detection (migration, seeding); returns their ids.
-    /// The list is passed without a copy: the grain neither keeps nor changes it.</summary>
-    Task<IReadOnlyList<string>> ImportMemoriesAsync([Immutable] IReadOnlyList<ImportedMemory> memories, CancellationToken cancellationToken = default);
+    /// The list is passed without a copy: the grain neither keeps nor changes it. With <paramref name="idempotencyKey"/>
+    /// (see <see cref="IdempotencyKeys"/>), a retry with the same key and list within the idempotency window returns the
+    /// same ids and stores only the memories an interrupted first attempt did not.</summary>
+    Task<IReadOnlyList<string>> ImportMemoriesAsync([Immutable] IReadOnlyList<ImportedMemory> memories, string? idempotencyKey = null,
+        CancellationToken cancellationToken = default);
 
     /// <summary>The <paramref name="topK"/> (1..1000) memories most similar to the query with a score of at least
     /// <paramref name="minScore"/> (0..1), best first. The query is passed without a copy: the grain neither keeps nor changes it.
@@ -94,8 +104,12 @@ public interface IUserGrain : IGrainWithStringKey
     /// otherwise in the order they were detected.</summary>
     Task<IReadOnlyList<MemoryConflict>> GetConflictsAsync(ConflictStatus? status = null, CancellationToken cancellationToken = default);
 
-    /// <summary>Resolves a pending or escalated conflict; archives the loser.</summary>
-    Task<MemoryConflict> ResolveConflictAsync(string conflictId, ConflictResolution resolution, CancellationToken cancellationToken = default);
+    /// <summary>Resolves a pending or escalated conflict; archives the loser. With <paramref name="idempotencyKey"/> (see
+    /// <see cref="IdempotencyKeys"/>), a retry of a resolution that was applied answers with the resolved conflict
+    /// instead of "already resolved" (the resolved conflict is the record of the resolution, stored in the same write),
+    /// and a different resolution of an already resolved conflict is an <see cref="IdempotencyKeyReusedException"/>.</summary>
+    Task<MemoryConflict> ResolveConflictAsync(string conflictId, ConflictResolution resolution, string? idempotencyKey = null,
+        CancellationToken cancellationToken = default);
 
     /// <summary>Escalates a pending conflict.</summary>
     Task<MemoryConflict> EscalateConflictAsync(string conflictId, string? reason = null, CancellationToken cancellationToken = default);

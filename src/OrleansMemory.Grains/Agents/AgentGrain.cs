@@ -42,8 +42,18 @@ public sealed partial class AgentGrain : MemoryGrainBase, IAgentGrain
     }
 
     /// <inheritdoc />
-    public async Task<long> AppendChainAsync(ReasoningChain chain, CancellationToken cancellationToken = default)
+    public async Task<long> AppendChainAsync(ReasoningChain chain, string? idempotencyKey = null, CancellationToken cancellationToken = default)
     {
+        if (Idempotency.HashKey(idempotencyKey) is { } keyHash)
+        {
+            ArgumentNullException.ThrowIfNull(chain);
+            chain = chain with { ChainId = KeyedChainId(chain, keyHash) };
+            if (Replayed(chain, chain.ChainId) is { } sequence)
+            {
+                return sequence;
+            }
+        }
+
         var prepared = Prepare(chain);
         await _chainLog.AppendAsync([prepared]);
         _chains.Add(prepared);

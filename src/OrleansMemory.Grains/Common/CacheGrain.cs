@@ -29,10 +29,15 @@ public sealed class CacheGrain : MemoryGrainBase, ICacheGrain
         {
             ScheduleExpiry();
         }
+
+        if (_entry.Exists && !HasValue && _entry.State.Keys?.Exists(k => Now - k.At < Options.IdempotencyWindow) != true)
+        {
+            await _entry.ClearAsync(); // a tombstone whose keys all expired
+        }
     }
 
     /// <inheritdoc />
-    public async Task SetAsync(JsonElement value, TimeSpan? ttl = null, CancellationToken cancellationToken = default)
+    public async Task SetAsync(JsonElement value, TimeSpan? ttl = null, string? idempotencyKey = null, CancellationToken cancellationToken = default)
     {
         Guard.Json(value, nameof(value));
         Guard.Value(value, nameof(value), Options);
@@ -41,18 +46,23 @@ public sealed class CacheGrain : MemoryGrainBase, ICacheGrain
             Guard.Positive(t, nameof(ttl));
         }
 
+        if (Replayed(idempotencyKey, Idempotency.Fingerprint("set", value, ttl?.Ticks)))
+        {
+            return;
+        }
+
         _entry.State.Value = value.Clone();
         _entry.State.ExpiresAt = ttl is { } live ? Now + live : null;
         _entry.State.Hits = _hits;
         _entry.State.Misses = _misses;
-        await _entry.WriteAsync();
+        await WriteOrForgetAsync(_entry.WriteAsync);
         ScheduleExpiry();
     }
 
     /// <inheritdoc />
     public async Task<CacheLookup> GetAsync(CancellationToken cancellationToken = default)
     {
-        if (await RemoveIfExpiredAsync() || !_entry.Exists)
+        if (await RemoveIfExpiredAsync() || !HasValue)
         {
             _misses++;
             return new CacheLookup(false, null, null);
@@ -63,10 +73,15 @@ public sealed class CacheGrain : MemoryGrainBase, ICacheGrain
     }
 
     /// <inheritdoc />
-    public async Task RemoveAsync(CancellationToken cancellationToken = default)
+    public async Task RemoveAsync(string? idempotencyKey = null, CancellationToken cancellationToken = default)
     {
+        if (Replayed(idempotencyKey, Idempotency.Fingerprint("remove")))
+        {
+            return;
+        }
+
         _expiryTimer?.Dispose();
-        await _entry.ClearAsync();
+        await WriteOrForgetAsync(ClearValueAsync);
         await EraseEarlierVersionsAsync("entry");
     }
 
@@ -74,13 +89,13 @@ public sealed class CacheGrain : MemoryGrainBase, ICacheGrain
     public async Task<CacheStats> GetStatsAsync(CancellationToken cancellationToken = default)
     {
         await RemoveIfExpiredAsync();
-        return new CacheStats(_hits, _misses, _entry.Exists, _entry.Exists ? _entry.State.ExpiresAt : null);
+        return new CacheStats(_hits, _misses, HasValue, HasValue ? _entry.State.ExpiresAt : null);
     }
 
     /// <inheritdoc />
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (_entry.Exists && (_entry.State.Hits != _hits || _entry.State.Misses != _misses))
+        if (HasValue && (_entry.State.Hits != _hits || _entry.State.Misses != _misses))
         {
             _entry.State.Hits = _hits;
             _entry.State.Misses = _misses;
@@ -90,20 +105,63 @@ public sealed class CacheGrain : MemoryGrainBase, ICacheGrain
 
     private async Task<bool> RemoveIfExpiredAsync()
     {
-        if (_entry.Exists && _entry.State.ExpiresAt is { } expires && expires <= Now)
+        if (HasValue && _entry.State.ExpiresAt is { } expires && expires <= Now)
         {
-            await _entry.ClearAsync();
+            await ClearValueAsync();
             return true;
         }
 
         return false;
     }
 
+    /// <summary>Whether an entry holds a value (a record may hold only the keys of recent writes: a tombstone).</summary>
+    private bool HasValue => _entry.Exists && _entry.State.Value is not null;
+
+    private bool Replayed(string? idempotencyKey, string request)
+    {
+        var keys = _entry.State.Keys;
+        var replayed = Idempotency.Replayed(ref keys, idempotencyKey, request, Now, Options);
+        _entry.State.Keys = keys;
+        return replayed;
+    }
+
+    /// <summary>A failed write leaves the activation's state ahead of storage (its value, its keys): the next call reads
+    /// the record again in a new activation, so that a retry finds the key only if the write was stored.</summary>
+    private async Task WriteOrForgetAsync(Func<Task> write)
+    {
+        try
+        {
+            await write();
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+
+    /// <summary>Removes the value: the record goes, or stays as a tombstone holding only the hashes of the idempotency
+    /// keys still within their window, so that a retried write is not applied again.</summary>
+    private Task ClearValueAsync()
+    {
+        var now = Now;
+        var keys = _entry.State.Keys?.Where(k => now - k.At < Options.IdempotencyWindow).ToList();
+        if (keys is not { Count: > 0 })
+        {
+            return _entry.ClearAsync();
+        }
+
+        _entry.State.Value = null;
+        _entry.State.ExpiresAt = null;
+        _entry.State.Keys = keys;
+        return _entry.WriteAsync();
+    }
+
     /// <summary>The expiry timer's tick: a timer may fire a little before the wall clock reaches the expiry time, so
     /// an entry not yet expired gets a new timer.</summary>
     private async Task ExpireAsync()
     {
-        if (!await RemoveIfExpiredAsync() && _entry.Exists && _entry.State.ExpiresAt is not null)
+        if (!await RemoveIfExpiredAsync() && HasValue && _entry.State.ExpiresAt is not null)
         {
             ScheduleExpiry();
         }
@@ -113,7 +171,7 @@ public sealed class CacheGrain : MemoryGrainBase, ICacheGrain
     {
         _expiryTimer?.Dispose();
         _expiryTimer = null;
-        if (_entry.Exists && _entry.State.ExpiresAt is { } expires)
+        if (HasValue && _entry.State.ExpiresAt is { } expires)
         {
             var due = expires - Now + TimeSpan.FromMilliseconds(1);
             _expiryTimer = this.RegisterGrainTimer(_ => ExpireAsync(), due < TimeSpan.Zero ? TimeSpan.Zero : due, Timeout.InfiniteTimeSpan);
@@ -129,5 +187,8 @@ public sealed class CacheGrain : MemoryGrainBase, ICacheGrain
         public long Hits { get; set; }
 
         public long Misses { get; set; }
+
+        /// <summary>The idempotency keys of recent writes (hashes), stored with the change they guard.</summary>
+        public List<IdempotencyRecord>? Keys { get; set; }
     }
 }

@@ -113,6 +113,16 @@ public sealed class MemoryGrainOptions
     /// <summary>The largest token budget <c>GetMemoryContextAsync</c> accepts.</summary>
     public int MaxContextTokens { get; set; } = 1_000_000;
 
+    /// <summary>How long a write's idempotency key is remembered at least: a retry with the same key within this window
+    /// answers with the first outcome and stores nothing (docs/http-api.md, Idempotency-Key). A memory add's key lives as
+    /// long as the memory it stored or merged into (on that memory's record), at most
+    /// <see cref="MaxIdempotencyKeys"/> per memory.</summary>
+    public TimeSpan IdempotencyWindow { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>The most idempotency keys one record keeps (a cache entry, a state value, an agent, a memory, a
+    /// conflict); beyond it the oldest are forgotten first, even within <see cref="IdempotencyWindow"/>.</summary>
+    public int MaxIdempotencyKeys { get; set; } = 100;
+
     /// <summary>Background memory formation by conversations.</summary>
     public MemoryFormationOptions Formation { get; set; } = new();
 }

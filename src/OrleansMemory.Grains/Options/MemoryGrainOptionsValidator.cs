@@ -60,6 +60,13 @@ public sealed class MemoryGrainOptionsValidator : IValidateOptions<MemoryGrainOp
             failures.Add("MemoryGrainOptions.ConflictEscalationAge must be positive.");
         }
 
+        if (options.IdempotencyWindow <= TimeSpan.Zero)
+        {
+            failures.Add("MemoryGrainOptions.IdempotencyWindow must be positive.");
+        }
+
+        Positive(failures, options.MaxIdempotencyKeys, nameof(options.MaxIdempotencyKeys));
+
         if (options.EscalationCheckPeriod <= TimeSpan.Zero)
         {
             failures.Add("MemoryGrainOptions.EscalationCheckPeriod must be positive.");

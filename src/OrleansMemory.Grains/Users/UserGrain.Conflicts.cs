@@ -29,11 +29,19 @@ public sealed partial class UserGrain
     }
 
     /// <inheritdoc />
-    public async Task<MemoryConflict> ResolveConflictAsync(string conflictId, ConflictResolution resolution, CancellationToken cancellationToken = default)
+    public async Task<MemoryConflict> ResolveConflictAsync(string conflictId, ConflictResolution resolution, string? idempotencyKey = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(resolution);
+        var keyed = Idempotency.HashKey(idempotencyKey) is not null;
         var index = ConflictIndexOf(conflictId);
         var conflict = _conflicts[index];
+        if (keyed && conflict.Status == ConflictStatus.Resolved)
+        {
+            return conflict.Resolution == resolution.Kind ? conflict : throw new IdempotencyKeyReusedException(
+                $"Conflict '{conflictId}' was resolved with {conflict.Resolution}, not {resolution.Kind}: a retry must send the same resolution. Nothing was changed.");
+        }
+
         if (conflict.Status is not (ConflictStatus.Pending or ConflictStatus.Escalated))
         {
             throw new MemoryValidationException($"Conflict '{conflictId}' is already {conflict.Status}.", nameof(conflictId));

@@ -30,9 +30,19 @@ public sealed partial class UserGrain
         var next = 0;
         foreach (var memory in memories)
         {
+            // The formed id is the offer's idempotency key (the same mechanism as AddMemoryAsync's keys): its record is
+            // stored with the memory it created or merged into. A retried offer may carry another text (an extractor is
+            // not deterministic), so the request part is constant and a retry is never refused.
+            var key = FormedKey(memory);
+            if (FindKeyed(key.Key, key.Request) is [var first, ..])
+            {
+                results.Add(Replay(first.Row, first.Record));
+                continue;
+            }
+
             if (_memoryIndex.TryGetValue(memory.MemoryId, out var row) && _memories[row] is { } existing)
             {
-                results.Add(new AddMemoryResult(AddMemoryOutcome.Added, existing, null, null, [])); // a retried offer: already added
+                results.Add(new AddMemoryResult(AddMemoryOutcome.Added, existing, null, null, [])); // stored before keys were recorded
                 continue;
             }
 
@@ -41,7 +51,7 @@ public sealed partial class UserGrain
             RequestContext.Set(TextEmbeddingCallFilter.SourceKey, GeneratorModel);
             try
             {
-                results.Add(await AddCheckedAsync(memory.Text, vector, memory.Type, memory.Importance, null, memory, cancellationToken));
+                results.Add(await AddCheckedAsync(memory.Text, vector, memory.Type, memory.Importance, null, memory, cancellationToken, key));
             }
             finally
             {
@@ -52,7 +62,12 @@ public sealed partial class UserGrain
         return results;
     }
 
-    private bool IsFormed(FormedMemory memory) => _memoryIndex.TryGetValue(memory.MemoryId, out var row) && _memories[row] is not null;
+    /// <summary>Whether an earlier offer of <paramref name="memory"/> was stored (its key recorded, or, for data stored
+    /// before keys were, its id taken): the batch of vectors and the loop skip the same memories.</summary>
+    private bool IsFormed(FormedMemory memory) =>
+        FindKeyed(FormedKey(memory).Key, "formed") is [_, ..] || _memoryIndex.TryGetValue(memory.MemoryId, out var row) && _memories[row] is not null;
+
+    private IdempotencyRecord FormedKey(FormedMemory memory) => new(Idempotency.HashId("formed", memory.MemoryId), "formed", Now);
 
     private void Validate(FormedMemory memory, string name)
     {
@@ -88,7 +103,8 @@ public sealed partial class UserGrain
     }
 
     /// <summary>Whether an earlier offer of <paramref name="formedId"/> was found a duplicate of <paramref name="memoryId"/>
-    /// (its history names the formed id), so a retried offer must not count the mention again.</summary>
+    /// (its history names the formed id), so a retried offer must not count the mention again: for duplicates stored
+    /// before the offer's key was recorded on the memory (<see cref="FindKeyed"/> finds the newer ones).</summary>
     private async Task<bool> WasFormedIntoAsync(string memoryId, string formedId)
     {
         await EnsureHistoryLoadedAsync();

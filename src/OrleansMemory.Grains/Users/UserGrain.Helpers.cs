@@ -38,7 +38,7 @@ public sealed partial class UserGrain
     }
 
     /// <summary>Appends memories to the log and the matrix; fixes the dimension with the first one. Returns the first row.</summary>
-    private async Task<int> AppendMemoriesAsync(IReadOnlyList<(SemanticMemory Memory, float[] Vector)> memories)
+    private async Task<int> AppendMemoriesAsync(IReadOnlyList<(SemanticMemory Memory, float[] Vector)> memories, IReadOnlyList<List<IdempotencyRecord>?>? keys = null)
     {
         if (memories.Count == 0)
         {
@@ -57,7 +57,7 @@ public sealed partial class UserGrain
             await _profile.WriteAsync();
         }
 
-        await _memoryLog.AppendAsync([.. memories.Select(m => new StoredMemory(m.Memory.Id, m.Memory, EmbeddingMatrix.Encode(m.Vector)))]);
+        await _memoryLog.AppendAsync([.. memories.Select((m, i) => new StoredMemory(m.Memory.Id, m.Memory, EmbeddingMatrix.Encode(m.Vector), keys?[i]))]);
         using var writing = Writing();
         _matrix.Reserve(memories[0].Vector.Length, _matrix.Count + memories.Count);
         var first = _matrix.Count;
@@ -66,6 +66,7 @@ public sealed partial class UserGrain
             var row = _matrix.Add(vector, RowState.Live);
             _memories.Add(memory);
             _memoryIndex[memory.Id] = row;
+            SetKeys(row, keys?[row - first]);
         }
 
         return first;
@@ -78,10 +79,12 @@ public sealed partial class UserGrain
         Math.Clamp(Options.MemoryPageBytes / ((dimension * sizeof(float) * 4 / 3) + 600), 1, Options.MemoryPageSize);
 
     /// <summary>Writes a changed memory (and optionally a new embedding) to its page and to memory.</summary>
-    private async Task SaveMemoryAsync(int row, SemanticMemory memory, float[]? vector = null)
+    private async Task SaveMemoryAsync(int row, SemanticMemory memory, float[]? vector = null, IdempotencyRecord? key = null)
     {
         var embedding = vector ?? _matrix.Row(row).ToArray();
-        await _memoryLog.SetAsync(row, new StoredMemory(memory.Id, memory, EmbeddingMatrix.Encode(embedding)));
+        var keys = KeysWith(row, key);
+        await _memoryLog.SetAsync(row, new StoredMemory(memory.Id, memory, EmbeddingMatrix.Encode(embedding), keys));
+        SetKeys(row, keys);
         using var writing = Writing();
         _memories[row] = memory;
         if (vector is not null)

@@ -51,6 +51,7 @@ public sealed partial class UserGrain
                 if (memory is not null)
                 {
                     _memoryIndex[memory.Id] = page.FirstRow + i; // as before: a stored memory whose embedding is unreadable keeps its id
+                    SetKeys(page.FirstRow + i, stored!.Keys);
                 }
             }
         }

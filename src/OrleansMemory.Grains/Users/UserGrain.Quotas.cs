@@ -13,13 +13,13 @@ public sealed partial class UserGrain
     private EffectiveQuota Quota => _quota ??= Options.Quotas.For(UserId);
 
     /// <summary>Appends memories after checking the memory and byte quotas; nothing is stored when one would be exceeded.</summary>
-    private async Task<int> AppendWithinQuotaAsync(IReadOnlyList<(SemanticMemory Memory, float[] Vector)> memories)
+    private async Task<int> AppendWithinQuotaAsync(IReadOnlyList<(SemanticMemory Memory, float[] Vector)> memories, IReadOnlyList<List<IdempotencyRecord>?>? keys = null)
     {
         var (count, bytes) = Usage();
         var adding = memories.Sum(m => SizeOf(m.Memory, m.Vector.Length));
         QuotaMeter.Check("user_memories", Quota.MemoriesPerUser, count, memories.Count);
         QuotaMeter.Check("user_bytes", Quota.BytesPerUser, bytes, adding);
-        var first = await AppendMemoriesAsync(memories);
+        var first = await AppendMemoriesAsync(memories, keys);
         _usage = (count + memories.Count, bytes + adding);
         return first;
     }

@@ -69,19 +69,31 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
 
     /// <inheritdoc />
     public async Task<AddMemoryResult> AddMemoryAsync(string text, float[]? embedding = null, string type = MemoryTypes.Fact, double importance = 0.5,
-        IReadOnlyDictionary<string, JsonElement>? metadata = null, CancellationToken cancellationToken = default)
+        IReadOnlyDictionary<string, JsonElement>? metadata = null, string? idempotencyKey = null, CancellationToken cancellationToken = default)
     {
         Guard.Text(text, Options.MaxMemoryTextLength, nameof(text));
         Guard.Text(type, MaxTypeLength, nameof(type));
         Guard.UnitInterval(importance, nameof(importance));
         Guard.Metadata(metadata, nameof(metadata), Options);
-        return await AddCheckedAsync(text, embedding, type, importance, metadata, null, cancellationToken);
+        IdempotencyRecord? key = null;
+        if (Idempotency.HashKey(idempotencyKey) is { } hash)
+        {
+            var request = Idempotency.Fingerprint("add", text, embedding, type, importance, metadata);
+            if (FindKeyed(hash, request) is [var first, ..])
+            {
+                return Replay(first.Row, first.Record);
+            }
+
+            key = new IdempotencyRecord(hash, request, Now);
+        }
+
+        return await AddCheckedAsync(text, embedding, type, importance, metadata, null, cancellationToken, key);
     }
 
     /// <summary>Adds a validated memory (<paramref name="formed"/>: a conversation formed it; its id, source and a
     /// retried offer of it are honoured, see <see cref="AddFormedMemoriesAsync"/>).</summary>
     private async Task<AddMemoryResult> AddCheckedAsync(string text, float[]? embedding, string type, double importance,
-        IReadOnlyDictionary<string, JsonElement>? metadata, FormedMemory? formed, CancellationToken cancellationToken)
+        IReadOnlyDictionary<string, JsonElement>? metadata, FormedMemory? formed, CancellationToken cancellationToken, IdempotencyRecord? key = null)
     {
         var vector = await NormalizedEmbeddingAsync(embedding, text, nameof(embedding), cancellationToken);
         var now = Now;
@@ -101,7 +113,7 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
             }
 
             var existing = _memories[row]! with { MentionCount = _memories[row]!.MentionCount + 1, LastSeenAt = now };
-            await SaveMemoryAsync(row, existing);
+            await SaveMemoryAsync(row, existing, key: AsDuplicate(key, score));
             await AddHistoryAsync([new MemoryHistoryEvent(existing.Id, MemoryEventKind.DuplicateSeen, now,
                 formed is null ? $"Added again (similarity {score:F3})." : $"Formed again by a conversation (similarity {score:F3}).",
                 RelatedMemoryId: formed?.MemoryId)]);
@@ -109,7 +121,7 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
         }
 
         var memory = new SemanticMemory(formed?.MemoryId ?? NewId(), text, type, importance, metadata, now, now, now, 1, Source: formed?.Source);
-        var newRow = await AppendWithinQuotaAsync([(memory, vector)]);
+        var newRow = await AppendWithinQuotaAsync([(memory, vector)], key is null ? null : [NewKeys(key)]);
         List<MemoryHistoryEvent> events = [new(memory.Id, MemoryEventKind.Added, now, "Added.")];
         var conflicts = await DetectConflictsAsync(memory, newRow, similar, nearest, events, cancellationToken);
         await AddHistoryAsync(events);
@@ -120,14 +132,24 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<string>> ImportMemoriesAsync(IReadOnlyList<ImportedMemory> memories, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<string>> ImportMemoriesAsync(IReadOnlyList<ImportedMemory> memories, string? idempotencyKey = null,
+        CancellationToken cancellationToken = default)
     {
         Guard.Items(memories, nameof(memories), Options);
         var now = Now;
         var prepared = new List<(SemanticMemory, float[])>(memories.Count);
         var dimension = _matrix.Dimension;
+        var keyHash = Idempotency.HashKey(idempotencyKey);
+        var request = keyHash is null ? null : ImportFingerprint(memories);
+        var done = keyHash is null ? [] : FindKeyed(keyHash, request!).ToDictionary(f => f.Record.Index, f => _memories[f.Row]!.Id);
+        List<List<IdempotencyRecord>?> keys = [];
         for (var i = 0; i < memories.Count; i++)
         {
+            if (done.ContainsKey(i))
+            {
+                continue; // stored by an earlier attempt with this key
+            }
+
             var m = memories[i];
             var name = $"memories[{i}]";
             Guard.Text(m.Text, Options.MaxMemoryTextLength, name + ".Text");
@@ -139,12 +161,18 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
             dimension = vector.Length;
             var created = m.CreatedAt == default ? now : m.CreatedAt;
             prepared.Add((new SemanticMemory(NewId(), m.Text, m.Type, m.Importance, m.Metadata, created, now, created, 1), vector));
+            keys.Add(keyHash is null ? null : [new IdempotencyRecord(keyHash, request!, now, Index: i)]);
+            done[i] = prepared[^1].Item1.Id;
         }
 
-        await AppendWithinQuotaAsync(prepared);
-        SketchBetweenCalls();
-        await AddHistoryAsync([.. prepared.Select(p => new MemoryHistoryEvent(p.Item1.Id, MemoryEventKind.Added, now, "Imported."))]);
-        return prepared.Select(p => p.Item1.Id).ToArray();
+        if (prepared.Count > 0)
+        {
+            await AppendWithinQuotaAsync(prepared, keyHash is null ? null : keys);
+            SketchBetweenCalls();
+            await AddHistoryAsync([.. prepared.Select(p => new MemoryHistoryEvent(p.Item1.Id, MemoryEventKind.Added, now, "Imported."))]);
+        }
+
+        return [.. Enumerable.Range(0, memories.Count).Select(i => done[i])];
     }
 
     /// <inheritdoc />
@@ -275,6 +303,7 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
         }
 
         await _memoryLog.SetAsync(row, new StoredMemory(memoryId, null, null));
+        ForgetKeys(row);
         ReleaseUsage(_memories[row]);
         using (Writing())
         {
@@ -339,6 +368,8 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
         }
 
         _memoryIndex.Clear();
+        _keyRows.Clear();
+        _rowKeys.Clear();
         _history.Clear();
         _historyLoaded = false;
         _conflicts.Clear();

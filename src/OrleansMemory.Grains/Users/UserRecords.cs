@@ -5,8 +5,10 @@ namespace OrleansMemory.Grains.Users;
 /// <summary>A memory as stored in a page of the <c>memories</c> log: the memory and its normalised embedding as
 /// little-endian float32 bytes, which JSON serializers write as one base64 string (the layout of every earlier version;
 /// reading it as bytes lets System.Text.Json decode the base64 straight from the page's UTF-8, without a 2-byte-per-char
-/// string per memory). A deleted memory is a tombstone without memory or embedding, so positions do not move.</summary>
-internal sealed record StoredMemory(string Id, SemanticMemory? Memory, byte[]? Embedding);
+/// string per memory). A deleted memory is a tombstone without memory or embedding, so positions do not move.
+/// <c>Keys</c>: the idempotency keys of the adds that created or merged into this memory (UserGrain.Idempotency.cs),
+/// stored in the same write as the change they guard.</summary>
+internal sealed record StoredMemory(string Id, SemanticMemory? Memory, byte[]? Embedding, List<IdempotencyRecord>? Keys = null);
 
 /// <summary>The user's small head record (state <c>profile</c>).</summary>
 internal sealed class UserProfileState

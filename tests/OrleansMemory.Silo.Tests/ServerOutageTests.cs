@@ -35,9 +35,9 @@ public sealed class ServerOutageTests(ITestOutputHelper output)
             return;
         }
 
-        // Short client timeouts: a command waits for a connection at most 2 s, so that a call fails well within the
+        // Short client timeouts: a command waits for a connection at most 1 s, so that a call fails well within the
         // grain call timeout.
-        var connection = $"{server.ConnectionString},connectTimeout=2000,syncTimeout=2000,asyncTimeout=2000,abortConnect=false";
+        var connection = $"{server.ConnectionString},connectTimeout=1000,syncTimeout=1000,asyncTimeout=1000,abortConnect=false";
         await RunAsync(server, "redis",
             "--OrleansMemory:Storage:Type=redis", $"--OrleansMemory:Storage:ConnectionString={connection}",
             "--OrleansMemory:Clustering:Kind=redis", $"--OrleansMemory:Clustering:ConnectionString={connection}");
@@ -67,7 +67,8 @@ public sealed class ServerOutageTests(ITestOutputHelper output)
             // Fresh ids: every grain must read its state and cannot. Acknowledged ids: active grains, whose writes fail.
             var fresh = await new RouteWalk("down-user", "down-conv", "down-agent", "down-key", "down-state", "down").RunAsync(client, concurrently: true);
             var active = await acked.RunAsync(client, concurrently: true);
-            var deletes = await new RouteWalk("down-user2", "down-conv2", "down-agent2", "down-key2", "down-state2", "down").DeleteAsync(client, client);
+            var deletes = (await new RouteWalk("down-user2", "down-conv2", "down-agent2", "down-key2", "down-state2", "down").DeleteAsync(client, client))
+                .Concat(await SystemAsync(client)).ToList();
             output.WriteLine($"{name} down: {fresh.Count + active.Count + deletes.Count} calls answered in {clock.Elapsed.TotalSeconds:F1} s");
             foreach (var group in fresh.Concat(active).Concat(deletes).GroupBy(a => a.Status).OrderBy(g => g.Key))
             {
@@ -120,12 +121,36 @@ public sealed class ServerOutageTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>The routes that span grains or the silo: system, storage statistics (catalogs), health.</summary>
+    private static async Task<IReadOnlyList<RouteWalk.Answer>> SystemAsync(HttpClient client)
+    {
+        var answers = new List<RouteWalk.Answer>();
+        foreach (var url in new[] { "/v1/system", "/v1/storage/stats", "/v1/health", "/health/ready", "/health/live" })
+        {
+            using var response = await client.GetAsync(url);
+            answers.Add(new RouteWalk.Answer("GET", url, (int)response.StatusCode, await response.Content.ReadAsStringAsync(), response.Headers.RetryAfter?.ToString()));
+        }
+
+        return answers;
+    }
+
     /// <summary>Never a 500; a 5xx is a 503 (or a 504) with <c>Retry-After</c> and a problem that names what is unavailable
     /// and, for a write, says its outcome is unknown.</summary>
     private static void Check(RouteWalk.Answer answer, List<string> failures)
     {
         if (answer.Status < 500)
         {
+            return;
+        }
+
+        if (answer.Template is "/health/ready" or "/health/live" or "/v1/health")
+        {
+            // Probes answer in their own format; an unready silo is a 503, never a 500.
+            if (answer.Status != 503)
+            {
+                failures.Add($"{answer.Template} answered {answer.Status}: {answer.Body}");
+            }
+
             return;
         }
 

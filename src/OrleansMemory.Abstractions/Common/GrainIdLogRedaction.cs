@@ -59,7 +59,10 @@ public static partial class GrainIdLogRedaction
 
         public void AddProvider(ILoggerProvider provider) => inner.AddProvider(provider);
 
-        public void Dispose() => inner.Dispose();
+        public void Dispose()
+        {
+            // The container disposes the inner factory (registered as itself).
+        }
     }
 
     private sealed class RedactingLogger(ILogger inner) : ILogger

@@ -80,6 +80,10 @@ public sealed class LogFloodTests(ITestOutputHelper output)
         var records = captured.Records.ToList();
         output.WriteLine($"{records.Count} log records, {records.Count(r => r.Level >= LogLevel.Information)} at Information or above");
         Assert.Contains(records, r => r.Level >= LogLevel.Warning); // the dropped responses were logged
+        foreach (var group in records.Where(r => r.Level >= LogLevel.Warning).GroupBy(r => (r.Category, r.EventId)))
+        {
+            output.WriteLine($"  {group.Count()} x {group.Key.Category} ({group.Key.EventId}): {Excerpt(group.First().Text)[..Math.Min(160, group.First().Text.Length)]}");
+        }
 
         var leaks = records.Where(r => r.Level >= LogLevel.Information)
             .SelectMany(r => markers.Where(m => r.Text.Contains(m.Value, StringComparison.OrdinalIgnoreCase)).Select(m => (Marker: m.Key, Record: r)))

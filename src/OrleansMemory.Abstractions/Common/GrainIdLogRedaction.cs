@@ -15,18 +15,18 @@ namespace OrleansMemory.Abstractions;
 /// the level.</summary>
 public static partial class GrainIdLogRedaction
 {
-    /// <summary>Wraps the registered <see cref="ILoggerFactory"/> (call after logging is added; the silo does).</summary>
+    /// <summary>Wraps the registered <see cref="ILoggerFactory"/> (call after logging is added; the silo does). A factory
+    /// registered by a delegate, as this one registers its wrapper, is left as it is, so a second call changes nothing.</summary>
     public static IServiceCollection AddGrainIdLogRedaction(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
         var registered = services.LastOrDefault(d => d.ServiceType == typeof(ILoggerFactory) && !d.IsKeyedService);
-        if (registered is null || registered.ImplementationType == typeof(RedactingLoggerFactory))
+        if (registered?.ImplementationType is not { } inner)
         {
             return services;
         }
 
         services.Remove(registered);
-        var inner = registered.ImplementationType ?? throw new InvalidOperationException("The ILoggerFactory is not registered by type.");
         services.Add(new ServiceDescriptor(inner, inner, registered.Lifetime));
         services.Add(new ServiceDescriptor(typeof(ILoggerFactory), sp => new RedactingLoggerFactory((ILoggerFactory)sp.GetRequiredService(inner)), registered.Lifetime));
         return services;

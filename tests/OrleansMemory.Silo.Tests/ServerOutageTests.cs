@@ -65,8 +65,10 @@ public sealed class ServerOutageTests(ITestOutputHelper output)
             var clock = Stopwatch.StartNew();
 
             // Fresh ids: every grain must read its state and cannot. Acknowledged ids: active grains, whose writes fail.
-            var fresh = await new RouteWalk("down-user", "down-conv", "down-agent", "down-key", "down-state", "down").RunAsync(client, concurrently: true);
-            var active = await acked.RunAsync(client, concurrently: true);
+            var freshCalls = new RouteWalk("down-user", "down-conv", "down-agent", "down-key", "down-state", "down").RunAsync(client, concurrently: true);
+            var activeCalls = acked.RunAsync(client, concurrently: true);
+            var fresh = await freshCalls;
+            var active = await activeCalls;
             var deletes = (await new RouteWalk("down-user2", "down-conv2", "down-agent2", "down-key2", "down-state2", "down").DeleteAsync(client, client))
                 .Concat(await SystemAsync(client)).ToList();
             output.WriteLine($"{name} down: {fresh.Count + active.Count + deletes.Count} calls answered in {clock.Elapsed.TotalSeconds:F1} s");
@@ -75,7 +77,9 @@ public sealed class ServerOutageTests(ITestOutputHelper output)
                 output.WriteLine($"  {group.Key}: {group.Count()} ({string.Join(", ", group.Take(6).Select(a => a.Method + " " + a.Template))}{(group.Count() > 6 ? ", ..." : "")})");
             }
 
-            var failures = new List<string>();
+            var mcp = await McpAsync(silo.Address);
+            output.WriteLine($"  MCP: {string.Join(", ", mcp)}");
+            var failures = new List<string>(mcp.Where(m => !m.EndsWith(": 503 Storage unavailable", StringComparison.Ordinal)).Select(m => "MCP " + m));
             foreach (var answer in fresh.Concat(active).Concat(deletes))
             {
                 Check(answer, failures);
@@ -121,11 +125,40 @@ public sealed class ServerOutageTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>MCP tools on grains that must read their state: a write and reads, each an error result with the
+    /// API's 503 problem.</summary>
+    private static async Task<IReadOnlyList<string>> McpAsync(Uri address)
+    {
+        var transport = new ModelContextProtocol.Client.HttpClientTransport(new ModelContextProtocol.Client.HttpClientTransportOptions
+        {
+            Endpoint = new Uri(address, "/mcp"),
+            TransportMode = ModelContextProtocol.Client.HttpTransportMode.StreamableHttp,
+        });
+        await using var mcp = await ModelContextProtocol.Client.McpClient.CreateAsync(transport);
+        var answers = new List<string>();
+        foreach (var (tool, arguments) in new (string, Dictionary<string, object?>)[]
+                 {
+                     ("append_messages", new() { ["conversation_id"] = "mcp-down-conv", ["messages"] = new[] { new { role = "user", content = "down" } } }),
+                     ("get_messages", new() { ["conversation_id"] = "mcp-down-conv2" }),
+                     ("get_memories", new() { ["user_id"] = "mcp-down-user" }),
+                     ("get_pending_conflicts", new() { ["user_id"] = "mcp-down-user2" }),
+                 })
+        {
+            var result = await mcp.CallToolAsync(tool, arguments);
+            var problem = result.StructuredContent;
+            answers.Add(result.IsError == true && problem is { } p && p.TryGetProperty("status", out var status)
+                ? $"{tool}: {status.GetInt32()} {p.GetProperty("title").GetString()}"
+                : $"{tool}: not an error result");
+        }
+
+        return answers;
+    }
+
     /// <summary>The routes that span grains or the silo: system, storage statistics (catalogs), health.</summary>
     private static async Task<IReadOnlyList<RouteWalk.Answer>> SystemAsync(HttpClient client)
     {
         var answers = new List<RouteWalk.Answer>();
-        foreach (var url in new[] { "/v1/system", "/v1/storage/stats", "/v1/health", "/health/ready", "/health/live" })
+        foreach (var url in new[] { "/v1/system", "/v1/storage/stats", "/dashboard/api/summary", "/v1/health", "/health/ready", "/health/live" })
         {
             using var response = await client.GetAsync(url);
             answers.Add(new RouteWalk.Answer("GET", url, (int)response.StatusCode, await response.Content.ReadAsStringAsync(), response.Headers.RetryAfter?.ToString()));

@@ -182,12 +182,13 @@ public sealed partial class ErasureCrashRun(int memories, Action<string> log) : 
         }
     }
 
-    /// <summary>Files under <paramref name="directory"/> whose bytes hold the marker.</summary>
+    /// <summary>Files under <paramref name="directory"/> whose bytes hold the marker (a file that vanishes while it is
+    /// looked at, a replaced record's temporary file, holds nothing; one that cannot be read counts as holding it).</summary>
     public int FilesWithText(string directory)
     {
         var marker = Encoding.UTF8.GetBytes(_marker);
         var count = 0;
-        foreach (var file in Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories))
+        foreach (var file in Files(directory))
         {
             try
             {
@@ -196,17 +197,34 @@ public sealed partial class ErasureCrashRun(int memories, Action<string> log) : 
                     count++;
                 }
             }
-            catch (IOException)
+            catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
             {
-                count++; // being replaced right now: count it as holding the text until read clean
+                // Removed since it was listed.
             }
-            catch (UnauthorizedAccessException)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 count++;
             }
         }
 
         return count;
+    }
+
+    /// <summary>Every file under <paramref name="directory"/>, listed again if a directory vanishes during the listing
+    /// (the file storage removes a grain's empty directory).</summary>
+    private static List<string> Files(string directory)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories).ToList();
+            }
+            catch (DirectoryNotFoundException) when (attempt < 20)
+            {
+                // Listed while being removed: again.
+            }
+        }
     }
 
     /// <summary>Until the user's profile on disk carries the erasure mark (polled every millisecond or so). The mark is
@@ -217,19 +235,19 @@ public sealed partial class ErasureCrashRun(int memories, Action<string> log) : 
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < TimeSpan.FromSeconds(10) && !erase.IsCompleted)
         {
-            foreach (var file in Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
-                         .Where(f => f.Contains(User, StringComparison.Ordinal) && new FileInfo(f).Length < 16_384)) // the small records, the profile among them
+            foreach (var file in Files(directory).Where(f => f.Contains(User, StringComparison.Ordinal)))
             {
                 try
                 {
-                    if (ErasingMark().IsMatch(File.ReadAllText(file)))
+                    // The small records, the profile among them.
+                    if (new FileInfo(file).Length < 16_384 && ErasingMark().IsMatch(File.ReadAllText(file)))
                     {
                         return true;
                     }
                 }
                 catch (IOException)
                 {
-                    // Being replaced: read it again.
+                    // Being replaced or removed: look again.
                 }
             }
 

@@ -90,8 +90,8 @@ public sealed class LoggingTests
         // the tenant, and it belongs to the trace the HTTP request carried.
         var conflict = Assert.Single(records, r => r.Category.EndsWith("UserGrain", StringComparison.Ordinal) && r.Text.Contains("conflict", StringComparison.Ordinal));
         Assert.Equal("user", conflict.Scope.GetValueOrDefault("GrainType"));
-        Assert.Equal("acme/u1", conflict.Scope.GetValueOrDefault("GrainId"));
-        Assert.Equal("acme", conflict.Scope.GetValueOrDefault("Tenant"));
+        Assert.Equal(Grains.LogId.Of("acme/u1"), conflict.Scope.GetValueOrDefault("GrainId")); // ids as short hashes
+        Assert.Equal(Grains.LogId.Of("acme"), conflict.Scope.GetValueOrDefault("Tenant"));
         Assert.Equal(traceId, conflict.TraceId);
     }
 

@@ -62,7 +62,7 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
 
     /// <summary>Status, title, detail and per-input errors of an exception, in the API's words (snake_case input names,
     /// no .NET type names); anything unexpected is a 500 that names nothing of the server.</summary>
-    internal static (int Status, string Title, string Detail, Dictionary<string, string[]>? Errors) Map(Exception exception) => (StorageFailure(exception) ?? exception) switch
+    internal static (int Status, string Title, string Detail, Dictionary<string, string[]>? Errors) Map(Exception exception) => (StorageFailure(exception) ?? ProviderFailure(exception) ?? exception) switch
     {
         MemoryStorageException e => (503, "Storage unavailable", $"{e.Message} The data is unavailable right now; retry shortly.", null),
         ApiValidationException e => (400, "Invalid request", e.Message, new() { [e.Parameter] = [e.Message] }),
@@ -92,6 +92,16 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
     /// <summary>A storage failure anywhere in the chain (an activation that could not read its state wraps it).</summary>
     private static MemoryStorageException? StorageFailure(Exception? exception) =>
         exception is null ? null : exception as MemoryStorageException ?? StorageFailure(exception.InnerException);
+
+    /// <summary>A storage client's own failure anywhere in the chain, from a call that does not go through the grains'
+    /// storage (a catalog listing statistics or grain ids): a database driver's <see cref="System.Data.Common.DbException"/>
+    /// (Npgsql, SQLite) or a Redis client's <see cref="StackExchange.Redis.RedisException"/>, named by type only.</summary>
+    private static MemoryStorageException? ProviderFailure(Exception? exception) => exception switch
+    {
+        null => null,
+        System.Data.Common.DbException or StackExchange.Redis.RedisException => new MemoryStorageException("read", exception.GetType().Name),
+        _ => ProviderFailure(exception.InnerException),
+    };
 
     private static (int, string, string, Dictionary<string, string[]>?) Invalid(string detail, string? input) =>
         (400, "Invalid request", detail, input is null ? null : new() { [input] = [detail] });

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
+using OrleansMemory.Abstractions;
 using OrleansMemory.Silo.Api;
 using OrleansMemory.Silo.Auth;
 using OrleansMemory.Silo.Configuration;
@@ -36,6 +37,7 @@ public static class SiloApplication
         var options = SiloConfigurationLoader.Load(builder.Configuration);
 
         SiloLogging.Configure(builder, options, json: Console.IsOutputRedirected);
+        builder.Services.AddGrainIdLogRedaction(); // Orleans' own lines print grain ids: user/{tenant}/{user}
         SiloTelemetry.Add(builder, options);
 
         builder.Services.AddSingleton(Options.Create(options));

@@ -2,7 +2,8 @@ using System.Collections;
 
 namespace OrleansMemory.Silo.Metrics;
 
-/// <summary>The log scope of a memory grain call: <c>GrainType</c>, <c>GrainId</c> (the key, tenant prefixed) and <c>Tenant</c>.</summary>
+/// <summary>The log scope of a memory grain call: <c>GrainType</c>, <c>GrainId</c> and <c>Tenant</c>, the ids as their
+/// short hashes (<see cref="Grains.LogId"/>): a scope reaches every line logged inside the call, Information included.</summary>
 internal sealed class GrainLogScope(string grainType, string grainId, string? tenant) : IReadOnlyList<KeyValuePair<string, object?>>
 {
     public int Count => 3;

@@ -24,7 +24,7 @@ internal sealed class OperationMetricsFilter(MemoryMetrics metrics, ILogger<Oper
         var tenant = slash > 0 ? key[..slash] : null;
         var operation = OperationName(context.InterfaceMethod.Name);
         Activity.Current?.SetTag("orleansmemory.grain.type", grainType).SetTag("orleansmemory.tenant", tenant);
-        using var scope = logger.BeginScope(new GrainLogScope(grainType, key, tenant));
+        using var scope = logger.BeginScope(new GrainLogScope(grainType, Grains.LogId.Of(key), tenant is null ? null : Grains.LogId.Of(tenant)));
         var started = Stopwatch.GetTimestamp();
         try
         {

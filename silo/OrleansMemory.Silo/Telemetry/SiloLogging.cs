@@ -26,7 +26,8 @@ internal static class SiloLogging
         }
     }
 
-    /// <summary>After authentication: the caller's tenant as the <c>Tenant</c> log scope value and the
+    /// <summary>After authentication: the caller's tenant as the <c>Tenant</c> log scope value (its short hash,
+    /// <see cref="Grains.LogId"/>: the scope reaches lines at every level) and the
     /// <c>orleansmemory.tenant</c> span tag of the request.</summary>
     public static IApplicationBuilder UseTenantTelemetry(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
@@ -39,7 +40,7 @@ internal static class SiloLogging
 
         Activity.Current?.SetTag("orleansmemory.tenant", tenant);
         var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("OrleansMemory.Silo.Requests");
-        using (logger.BeginScope(new KeyValuePair<string, object?>[] { new("Tenant", tenant) }))
+        using (logger.BeginScope(new KeyValuePair<string, object?>[] { new("Tenant", Grains.LogId.Of(tenant)) }))
         {
             await next(context).ConfigureAwait(false);
         }

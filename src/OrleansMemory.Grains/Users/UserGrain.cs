@@ -86,6 +86,7 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
         var vector = await NormalizedEmbeddingAsync(embedding, text, nameof(embedding), cancellationToken);
         var now = Now;
         var (duplicateThreshold, conflictThreshold) = SimilarityThresholds;
+        var check = UserActivity.Start("user similar");
         var similar = _matrix.Count == 0
             ? []
             : _matrix.SearchAbove(vector, Options.MaxConflictCandidates + 1, (float)conflictThreshold);
@@ -94,6 +95,7 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
             && !(nearest = await ClassifyAgainstAsync(similar[0], text, type, cancellationToken)).IsConflict
             && TextAgreement.Agree(_memories[similar[0].Row]!.Text, text))
         {
+            check?.Dispose();
             var (row, score) = similar[0];
             if (formed is not null && await WasFormedIntoAsync(_memories[row]!.Id, formed.MemoryId))
             {
@@ -108,6 +110,7 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
             return new AddMemoryResult(AddMemoryOutcome.Duplicate, existing, existing.Id, score, []);
         }
 
+        check?.Dispose();
         var memory = new SemanticMemory(formed?.MemoryId ?? NewId(), text, type, importance, metadata, now, now, now, 1, Source: formed?.Source);
         var newRow = await AppendWithinQuotaAsync([(memory, vector)]);
         List<MemoryHistoryEvent> events = [new(memory.Id, MemoryEventKind.Added, now, "Added.")];

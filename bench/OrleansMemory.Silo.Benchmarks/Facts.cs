@@ -1,13 +1,7 @@
-/// <summary>Templated one-sentence facts (person, verb, thing, place), deterministic and distinct: alike enough to be
-/// similar to each other, as the facts an agent stores about one user are.</summary>
+/// <summary>Templated one-sentence facts (made-up names, verb, thing, place), deterministic and distinct: alike enough
+/// to be similar to each other, as the facts an agent stores about one user are.</summary>
 internal static class Facts
 {
-    private static readonly string[] People =
-    [
-        "My sister", "My brother", "My manager", "My neighbour", "My friend Ana", "My cousin", "My dentist", "My son",
-        "My daughter", "My father", "My mother", "My colleague Raj", "My landlord", "My coach", "My aunt", "My grandfather",
-    ];
-
     private static readonly string[] Verbs = ["likes", "recommended", "bought", "talked about", "wants to visit", "dislikes", "reviewed", "booked", "painted", "photographed"];
 
     private static readonly string[] Things =
@@ -19,13 +13,24 @@ internal static class Facts
 
     private static readonly string[] Places = ["Lisbon", "Osaka", "Toronto", "Nairobi", "Oslo", "Lima", "Hanoi", "Porto", "Seville", "Krakow", "Denver", "Perth"];
 
-    /// <summary>Fact number <paramref name="i"/> (distinct for i below 38,400).</summary>
+    private static readonly string[] Syllables = ["ka", "mi", "ro", "tu", "le", "sa", "no", "vi", "de", "ba", "zu", "pe", "lo", "ri", "ga", "ne"];
+
+    /// <summary>Fact number <paramref name="i"/>: a made-up person, family name, town and friend (distinct per fact, so
+    /// that facts share at most half of their content words), doing one of the templated things.</summary>
     public static string Get(int i)
     {
-        var p = i % People.Length;
-        var v = i / People.Length % Verbs.Length;
-        var t = i / (People.Length * Verbs.Length) % Things.Length;
-        var l = i / (People.Length * Verbs.Length * Things.Length) % Places.Length;
-        return $"{People[p]} {Verbs[v]} {Things[t]} in {Places[l]}.";
+        var thing = Things[i % Things.Length];
+        var verb = Verbs[i / Things.Length % Verbs.Length];
+        var place = Places[i / (Things.Length * Verbs.Length) % Places.Length];
+        return $"{Word(i, 1)} {Word(i, 7)} from {Word(i, 13)} {verb} {thing} in {place} with {Word(i, 29)}.";
+    }
+
+    /// <summary>A made-up capitalised word of four syllables, a different one per <paramref name="i"/> for each salt.</summary>
+    private static string Word(int i, int salt)
+    {
+        var h = (uint)((i + 1) * 2654435761u) ^ (uint)(salt * 40503);
+        h *= 2246822519u;
+        var word = Syllables[h % 16] + Syllables[(h >> 4) % 16] + Syllables[(h >> 8) % 16] + Syllables[(h >> 12) % 16];
+        return char.ToUpperInvariant(word[0]) + word[1..];
     }
 }

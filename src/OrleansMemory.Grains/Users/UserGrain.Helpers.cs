@@ -54,6 +54,7 @@ public sealed partial class UserGrain
         {
             _profile.State.Dimension = memories[0].Vector.Length;
             _profile.State.EmbeddingModel = _pendingEmbeddingSource;
+            _profile.State.EmbeddingPipeline = PipelineOf(_pendingEmbeddingSource);
             await _profile.WriteAsync();
         }
 
@@ -69,6 +70,21 @@ public sealed partial class UserGrain
         }
 
         return first;
+    }
+
+    /// <summary>Stores a new memory and its history events with one wait: the memory's page and the history's page are
+    /// written at the same time (two records, each flushed to disk; an add opening no conflict needs nothing else). A
+    /// quota refusal writes neither. If one write fails the add fails (its outcome unknown to the caller), as when they
+    /// ran one after the other.</summary>
+    private async Task AppendWithHistoryAsync(SemanticMemory memory, float[] vector, List<MemoryHistoryEvent> events)
+    {
+        var append = AppendWithinQuotaAsync([(memory, vector)]);
+        if (append.IsFaulted)
+        {
+            await append; // refused before anything was written
+        }
+
+        await Task.WhenAll(append, AddHistoryAsync(events));
     }
 
     /// <summary>Memories per page for a new log of this dimension: what fits in <see cref="MemoryGrainOptions.MemoryPageBytes"/>

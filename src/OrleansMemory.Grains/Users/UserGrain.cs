@@ -103,18 +103,24 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
             }
 
             var existing = _memories[row]! with { MentionCount = _memories[row]!.MentionCount + 1, LastSeenAt = now };
-            await SaveMemoryAsync(row, existing);
-            await AddHistoryAsync([new MemoryHistoryEvent(existing.Id, MemoryEventKind.DuplicateSeen, now,
+            await Task.WhenAll(SaveMemoryAsync(row, existing), AddHistoryAsync([new MemoryHistoryEvent(existing.Id, MemoryEventKind.DuplicateSeen, now,
                 formed is null ? $"Added again (similarity {score:F3})." : $"Formed again by a conversation (similarity {score:F3}).",
-                RelatedMemoryId: formed?.MemoryId)]);
+                RelatedMemoryId: formed?.MemoryId)])); // two records written at the same time
             return new AddMemoryResult(AddMemoryOutcome.Duplicate, existing, existing.Id, score, []);
         }
 
-        check?.Dispose();
         var memory = new SemanticMemory(formed?.MemoryId ?? NewId(), text, type, importance, metadata, now, now, now, 1, Source: formed?.Source);
-        var newRow = await AppendWithinQuotaAsync([(memory, vector)]);
+        var plan = similar.Count == 0 ? [] : await PlanConflictsAsync(memory, similar, nearest, cancellationToken);
+        check?.Dispose();
         List<MemoryHistoryEvent> events = [new(memory.Id, MemoryEventKind.Added, now, "Added.")];
-        var conflicts = await DetectConflictsAsync(memory, newRow, similar, nearest, events, cancellationToken);
+        if (plan.Count == 0)
+        {
+            await AppendWithHistoryAsync(memory, vector, events);
+            return new AddMemoryResult(AddMemoryOutcome.Added, memory, null, null, []);
+        }
+
+        await AppendWithinQuotaAsync([(memory, vector)]);
+        var conflicts = await RecordConflictsAsync(memory, plan, events);
         await AddHistoryAsync(events);
         var outcome = conflicts.Count == 0 ? AddMemoryOutcome.Added
             : conflicts.Any(c => c.Status == ConflictStatus.Pending) ? AddMemoryOutcome.AddedWithConflicts

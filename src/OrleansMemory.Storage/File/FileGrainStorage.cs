@@ -127,7 +127,7 @@ public sealed partial class FileGrainStorage : IGrainStorage, IGrainStorageCatal
         byte[] bytes;
         using (FileStorageActivity.Start("file serialize"))
         {
-            bytes = Serialize(grainState.State);
+            bytes = Serialize(grainState.State, indent: _options.PrettyPrintJson && !FileStorageLayout.IsLogPage(stateName));
         }
 
         grainState.ETag = await WriteBytesAsync(stateName, grainId, bytes, grainState.ETag, cancellationToken).ConfigureAwait(false);
@@ -398,10 +398,10 @@ public sealed partial class FileGrainStorage : IGrainStorage, IGrainStorageCatal
         }
     }
 
-    private byte[] Serialize<T>(T? state)
+    private byte[] Serialize<T>(T? state, bool indent)
     {
         var bytes = _serializer.Serialize(state).ToArray();
-        if (!_options.PrettyPrintJson || state is RawPayload)
+        if (!indent || state is RawPayload)
         {
             return bytes;
         }

@@ -13,7 +13,9 @@ public sealed class FileGrainStorageOptions
     /// <summary>The silo lifecycle stage at which the provider checks or creates its directory.</summary>
     public int InitStage { get; set; } = ServiceLifecycleStage.ApplicationServices;
 
-    /// <summary>Write indented, human-readable JSON.</summary>
+    /// <summary>Write indented, human-readable JSON. Pages of paged logs (<c>memories/000042</c>), which every append
+    /// rewrites, are written compact: indenting a page of 64 memories took a third of the add's serialization time and an
+    /// eighth of its bytes.</summary>
     public bool PrettyPrintJson { get; set; } = true;
 
     /// <summary>Before overwriting a record, keep a timestamped copy of the previous version under the grain's

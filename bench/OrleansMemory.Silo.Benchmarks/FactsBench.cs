@@ -66,6 +66,9 @@ internal static class FactsBench
                 $"{count - created} merged as duplicates), {stats.PendingConflicts} pending conflicts, {stats.ResolvedConflicts} resolved, {stats.ArchivedCount} archived");
             Console.WriteLine($"  disk {disk / 1048576.0:F2} MiB in {files.Count} files; raw {raw / 1048576.0:F2} MiB (text {textBytes / 1048576.0:F2}, " +
                 $"float32 vectors {created * 1536 / 1048576.0:F2}, ids {idBytes / 1048576.0:F2}); disk / raw {(double)disk / raw:F2} (target <= 2)");
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+            Console.WriteLine($"  silo process (this process: silo, model, the user active, the HTTP callers): RSS {Status("VmRSS"):F0} MiB, " +
+                $"peak {Status("VmHWM"):F0} MiB, managed heap {GC.GetTotalMemory(false) / 1048576.0:F0} MiB (MALLOC_ARENA_MAX={Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX") ?? "unset"})");
             Console.WriteLine($"  backups {backups.Sum(f => f.Length) / 1048576.0:F2} MiB in {backups.Count} files; by record kind: " +
                 string.Join(", ", byKind.Select(g => $"{g.Key} {g.Sum(f => f.Length) / 1048576.0:F2} MiB ({g.Count()})")));
         }
@@ -76,4 +79,9 @@ internal static class FactsBench
             storage.Delete(recursive: true);
         }
     }
+
+    /// <summary>A figure of /proc/self/status in MiB (VmRSS, VmHWM).</summary>
+    private static double Status(string key) =>
+        File.ReadLines("/proc/self/status").Where(l => l.StartsWith(key + ":", StringComparison.Ordinal))
+            .Select(l => double.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024).First();
 }

@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace OrleansMemory.Abstractions;
 
 /// <summary>The embeddings of a user (the same grain as <see cref="IUserGrain"/>, same key): which text pipeline made
@@ -33,7 +35,15 @@ public sealed record EmbeddingPipelineStatus(
     string? Recorded,
     string? Current,
     bool ReembedNeeded,
-    bool InProgress);
+    bool InProgress)
+{
+    /// <summary>Prints the flags only (no string a record holds is printed).</summary>
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder.Append("ReembedNeeded = ").Append(ReembedNeeded).Append(", InProgress = ").Append(InProgress);
+        return true;
+    }
+}
 
 /// <summary>How far a re-embedding got.</summary>
 /// <param name="Reembedded">Memories this call re-embedded.</param>
@@ -45,4 +55,12 @@ public sealed record ReembedProgress(
     int Reembedded,
     int Remaining,
     string? PreviousPipeline,
-    string Pipeline);
+    string Pipeline)
+{
+    /// <summary>Prints the counts only (no string a record holds is printed).</summary>
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder.Append("Reembedded = ").Append(Reembedded).Append(", Remaining = ").Append(Remaining);
+        return true;
+    }
+}

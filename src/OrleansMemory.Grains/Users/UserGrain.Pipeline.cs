@@ -20,8 +20,11 @@ public sealed partial class UserGrain : IUserEmbeddingsGrain
     /// <summary>The pipeline to record for embeddings of <paramref name="source"/> (null: the callers').</summary>
     private string? PipelineOf(string? source) => _generator is not null && source == GeneratorModel ? GeneratorPipeline : null;
 
-    /// <summary>Whether the user holds embeddings of the silo's model made by another or an unknown pipeline.</summary>
-    private bool ReembedNeeded => _generator is not null && _matrix.Count > 0 && _profile.State.EmbeddingModel != CallerEmbeddings
+    /// <summary>Whether the user holds embeddings a silo's generator made (this model or another of the same dimension)
+    /// by another or an unknown pipeline. Users stored before sources were recorded (no model) may hold their callers'
+    /// vectors: they re-embed only when forced.</summary>
+    private bool ReembedNeeded => _generator is not null && _matrix.Count > 0
+        && _profile.State.EmbeddingModel is { } model && model != CallerEmbeddings
         && _profile.State.EmbeddingPipeline != GeneratorPipeline;
 
     /// <inheritdoc />

@@ -22,7 +22,7 @@ public sealed class ReembedApiTests(SiloFactory silo)
 
         var nothing = await client.PostAsync($"/v1/users/{user}/reembed", null).Expect(200);
         Assert.Equal(0, nothing.GetProperty("reembedded").GetInt32());
-        var forced = await client.PostAsync($"/v1/users/{user}/reembed?force=true", null).Expect(200);
+        var forced = await client.PostAsync($"/v1/users/{user}/reembed", Http.Body("""{"force":true}""")).Expect(200);
         Assert.Equal((1, 0, MiniLmModel.PipelineId), (forced.GetProperty("reembedded").GetInt32(), forced.GetProperty("remaining").GetInt32(), forced.GetProperty("pipeline").GetString()));
         var after = await client.GetAsync($"/v1/users/{user}/memories/{id}/embedding").Expect(200);
         Assert.Equal(before.GetRawText(), after.GetRawText()); // the same pipeline makes the same vector
@@ -36,7 +36,7 @@ public sealed class ReembedApiTests(SiloFactory silo)
         await client.PostAsync($"/v1/users/{user}/memories", Http.Body("""{"text":"Has a dog","embedding":[1,0,0]}""")).Expect(201);
         var status = await client.GetAsync($"/v1/users/{user}/embedding-pipeline").Expect(200);
         Assert.Equal("caller", status.GetProperty("recorded").GetString());
-        var refused = await client.PostAsync($"/v1/users/{user}/reembed?force=true", null).ExpectProblem(400);
+        var refused = await client.PostAsync($"/v1/users/{user}/reembed", Http.Body("""{"force":true}""")).ExpectProblem(400);
         Assert.Contains("holds embeddings its callers sent", refused, StringComparison.Ordinal);
     }
 }

@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using OrleansMemory.Abstractions;
 
 namespace OrleansMemory.Silo.Api;
@@ -16,7 +18,7 @@ internal static class UserEmbeddingEndpoints
         user.MapGet("/embedding-pipeline", GetAsync).RequireAuthorization(Scopes.Read)
             .WithSummary("Which text pipeline made the user's embeddings, against the silo's.");
         user.MapPost("/reembed", ReembedAsync).RequireAuthorization(Scopes.Write)
-            .WithSummary("Embeds every memory's text again with the silo's pipeline when it differs from the recorded one (or force=true).");
+            .WithSummary("Embeds every memory's text again with the silo's pipeline when it differs from the recorded one (or with {\"force\":true}).");
     }
 
     private static IUserEmbeddingsGrain Grain(HttpContext http, IGrainFactory grains, string userId)
@@ -30,10 +32,11 @@ internal static class UserEmbeddingEndpoints
 
     /// <summary>Calls the grain slice by slice until every memory is done; a cancelled request leaves the rest for the
     /// next one (the grain records how far it got).</summary>
-    private static async Task<Ok<ReembedProgress>> ReembedAsync(HttpContext http, IGrainFactory grains, string userId, bool? force, CancellationToken ct)
+    private static async Task<Ok<ReembedProgress>> ReembedAsync(HttpContext http, IGrainFactory grains, string userId,
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] ReembedRequest? body, CancellationToken ct)
     {
         var grain = Grain(http, grains, userId);
-        var progress = await grain.ReembedAsync(SliceSize, force ?? false, ct);
+        var progress = await grain.ReembedAsync(SliceSize, body?.Force ?? false, ct);
         var total = progress.Reembedded;
         while (progress.Remaining > 0)
         {
@@ -44,3 +47,7 @@ internal static class UserEmbeddingEndpoints
         return TypedResults.Ok(progress with { Reembedded = total });
     }
 }
+
+/// <summary>The optional body of <c>POST /v1/users/{id}/reembed</c>.</summary>
+/// <param name="Force">Re-embed even when the recorded pipeline is the silo's.</param>
+internal sealed record ReembedRequest(bool Force = false);

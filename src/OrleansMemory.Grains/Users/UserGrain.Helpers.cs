@@ -74,8 +74,9 @@ public sealed partial class UserGrain
 
     /// <summary>Stores a new memory and its history events with one wait: the memory's page and the history's page are
     /// written at the same time (two records, each flushed to disk; an add opening no conflict needs nothing else). A
-    /// quota refusal writes neither. If one write fails the add fails (its outcome unknown to the caller), as when they
-    /// ran one after the other.</summary>
+    /// quota refusal writes neither. If either write fails the add fails (its outcome unknown to the caller), as when they
+    /// ran one after the other; a failed memory write can now leave its <c>Added</c> event in the history (an event of a
+    /// memory that was never stored, its reason only "Added.").</summary>
     private async Task AppendWithHistoryAsync(SemanticMemory memory, float[] vector, List<MemoryHistoryEvent> events)
     {
         var append = AppendWithinQuotaAsync([(memory, vector)]);

@@ -5,6 +5,10 @@
 // Agent integrations (issue 21): MCP search_memories against HTTP search, and the Agent Framework provider's added
 // latency per agent run, on a silo in this process with a user of 10,000 memories (AgentBench.cs):
 //   dotnet run -c Release --project bench/OrleansMemory.Silo.Benchmarks -- agents [memories] [calls]
+// Issue 24: where the time and CPU of one add go, beside the same run's floors (AddBench.cs), and 10,000 templated facts:
+// disk against raw bytes, pending conflicts, add rate (FactsBench.cs):
+//   dotnet run -c Release --project bench/OrleansMemory.Silo.Benchmarks -- adds [calls per round] [rounds]
+//   dotnet run -c Release --project bench/OrleansMemory.Silo.Benchmarks -- facts [count] [callers]
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,6 +18,18 @@ using OpenTelemetry.Trace;
 using Orleans.Storage;
 using OrleansMemory.Hosting;
 using OrleansMemory.Silo.Metrics;
+
+if (args is ["adds", ..])
+{
+    await AddBench.RunAsync(args[1..]);
+    return;
+}
+
+if (args is ["facts", ..])
+{
+    await FactsBench.RunAsync(args[1..]);
+    return;
+}
 
 if (args is ["agents", ..])
 {

@@ -10,6 +10,11 @@ namespace OrleansMemory.Embeddings;
 /// <param name="Id">The pipeline id, for example <c>minilm-l6-v2/2</c>; compared ordinally.</param>
 public sealed record EmbeddingPipeline(string Id)
 {
+    /// <summary>The service key under which a generator also reports its pipeline id as a plain string
+    /// (<c>generator.GetService(typeof(string), ServiceKey)</c>), for callers that do not reference this assembly: the user
+    /// grain records it beside a user's embeddings.</summary>
+    public const string ServiceKey = "orleansmemory.embedding-pipeline";
+
     /// <summary>The pipeline id of <paramref name="generator"/>: the one it reports, else
     /// <c>{provider}:{model}/{dimensions}</c> from its metadata (a remote endpoint's pipeline is its model's).</summary>
     public static string Of(IEmbeddingGenerator<string, Embedding<float>> generator)

@@ -64,6 +64,8 @@ public sealed class MiniLmEmbeddingGeneratorTests
         Assert.Equal("minilm-l6-v2/2", MiniLmModel.PipelineId);
         Assert.Equal(MiniLmModel.PipelineId, batcher.GetService<EmbeddingPipeline>()?.Id);
         Assert.Equal(MiniLmModel.PipelineId, EmbeddingPipeline.Of(batcher));
+        Assert.Equal(MiniLmModel.PipelineId, batcher.GetService(typeof(string), EmbeddingPipeline.ServiceKey)); // what the user grain records
+        Assert.Null(batcher.GetService(typeof(string), "another key"));
         Assert.NotEqual(MiniLmModel.LegacyPipelineId, EmbeddingPipeline.Of(Generator));
         Assert.Equal("test:recording/2", EmbeddingPipeline.Of(new RecordingGenerator()));
     }

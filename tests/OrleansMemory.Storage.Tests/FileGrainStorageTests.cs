@@ -74,11 +74,12 @@ public sealed class FileGrainStorageTests : CatalogConformanceTests, IDisposable
         Assert.Equal(["conversation", "user"], await catalog.ListGrainTypesAsync());
         Assert.Equal(["current", "raw_messages/000001"], await catalog.ListStateNamesAsync(Id("default/c1")));
 
-        // Writing back keeps the layout and the conventions (snake_case, string enums).
+        // Writing back keeps the layout and the conventions (snake_case, string enums); a log page is written compact.
         await storage.WriteStateAsync("raw_messages/000001", Id("default/c1"), page);
         var json = await File.ReadAllTextAsync(Path.Combine(root, "conversations", "default%2Fc1", "raw_messages%2F000001.json"));
-        Assert.Contains("\"importance\": \"very_high\"", json);
-        Assert.Contains("\"score\": \"NaN\"", json);
+        Assert.Contains("\"importance\":\"very_high\"", json);
+        Assert.Contains("\"score\":\"NaN\"", json);
+        Assert.DoesNotContain("\n", json);
     }
 
     [Fact]

@@ -127,6 +127,7 @@ public static class SiloApplication
         v1.MapConversationEndpoints();
         v1.MapAgentEndpoints();
         v1.MapUserMemoryEndpoints();
+        v1.MapUserEmbeddingEndpoints();
         v1.MapUserConflictEndpoints();
         v1.MapUserRetentionEndpoints();
         v1.MapCacheEndpoints();

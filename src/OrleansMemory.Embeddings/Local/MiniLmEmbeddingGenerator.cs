@@ -95,7 +95,7 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
     public object? GetService(Type serviceType, object? serviceKey = null)
     {
         ArgumentNullException.ThrowIfNull(serviceType);
-        return serviceKey is not null ? null
+        return serviceKey is not null ? (serviceType == typeof(string) && Equals(serviceKey, EmbeddingPipeline.ServiceKey) ? Pipeline.Id : null)
             : serviceType == typeof(EmbeddingGeneratorMetadata) ? Metadata
             : serviceType == typeof(EmbeddingPipeline) ? Pipeline
             : serviceType.IsInstanceOfType(this) ? this

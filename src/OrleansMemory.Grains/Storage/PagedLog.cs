@@ -284,6 +284,25 @@ internal sealed class PagedLog<T>
         await _storage.WriteStateAsync(PageName(pageIndex), _grainId, page);
     }
 
+    /// <summary>Replaces items of page <paramref name="pageIndex"/> by what <paramref name="change"/> returns for each
+    /// (given its position and the item), writing the page once. Items outside the log's kept range are not offered.</summary>
+    public async Task UpdatePageAsync(long pageIndex, Func<long, T, T> change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        await EnsureLoadedAsync();
+        var size = PageSize;
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(pageIndex * size, Count);
+        var page = _tail is { } tail && tail.Index == pageIndex ? tail.State : await ReadPageAsync(pageIndex);
+        var items = page.State!.Items;
+        var end = (int)Math.Min(items.Count, Count - (pageIndex * size));
+        for (var i = (int)Math.Max(0, First - (pageIndex * size)); i < end; i++)
+        {
+            items[i] = change((pageIndex * size) + i, items[i]);
+        }
+
+        await _storage.WriteStateAsync(PageName(pageIndex), _grainId, page);
+    }
+
     /// <summary>Erases earlier versions of the page holding item <paramref name="index"/> where the provider keeps them
     /// (<see cref="OrleansMemory.Abstractions.IVersionedGrainStorage"/>): after a write that removed content.</summary>
     public Task EraseEarlierVersionsAsync(long index) => _storage.EraseEarlierVersionsAsync(PageName(index / PageSize), _grainId);

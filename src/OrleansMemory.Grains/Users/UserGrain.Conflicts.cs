@@ -107,17 +107,18 @@ public sealed partial class UserGrain
     }
 
     /// <summary>Asks the classifier about the similar memories (<paramref name="nearest"/>: its verdict on the first one,
-    /// when already asked) and records conflicts; supersedes older singleton values when the policy allows. A memory as
-    /// similar as a duplicate reaches here only when the classifier sees a conflict with it.</summary>
-    private async Task<List<MemoryConflict>> DetectConflictsAsync(SemanticMemory memory, int newRow, List<(int Row, float Score)> similar,
-        ConflictClassification? nearest, List<MemoryHistoryEvent> events, CancellationToken cancellationToken)
+    /// when already asked) and decides which conflicts a new memory opens and which older singleton values it supersedes
+    /// (when the policy allows), writing nothing: <see cref="RecordConflictsAsync"/> records them. A memory as similar as a
+    /// duplicate reaches here only when the classifier sees a conflict with it.</summary>
+    private async Task<List<ConflictPlan>> PlanConflictsAsync(SemanticMemory memory, List<(int Row, float Score)> similar,
+        ConflictClassification? nearest, CancellationToken cancellationToken)
     {
-        var conflicts = new List<MemoryConflict>();
+        var plan = new List<ConflictPlan>();
         var opened = 0;
         HashSet<string>? disputed = null;
         foreach (var (row, score) in similar.Take(Options.MaxConflictCandidates))
         {
-            if (row == newRow || _memories[row] is not { IsArchived: false } existing)
+            if (_memories[row] is not { IsArchived: false } existing)
             {
                 continue;
             }
@@ -139,7 +140,6 @@ public sealed partial class UserGrain
                 continue;
             }
 
-            var now = Now;
             var auto = verdict.IsSingletonCategory && Options.AutoResolveSingletonConflicts && memory.Importance >= existing.Importance;
             if (!auto && singletonOnly)
             {
@@ -147,6 +147,20 @@ public sealed partial class UserGrain
             }
 
             opened += auto ? 0 : 1;
+            plan.Add(new ConflictPlan(row, existing, score, verdict, auto));
+        }
+
+        return plan;
+    }
+
+    /// <summary>Records the conflicts <see cref="PlanConflictsAsync"/> decided on (after the new memory is stored):
+    /// supersedes the older singleton values, appends the conflicts and their history events to <paramref name="events"/>.</summary>
+    private async Task<List<MemoryConflict>> RecordConflictsAsync(SemanticMemory memory, List<ConflictPlan> plan, List<MemoryHistoryEvent> events)
+    {
+        var conflicts = new List<MemoryConflict>();
+        foreach (var (row, existing, score, verdict, auto) in plan)
+        {
+            var now = Now;
             var conflict = new MemoryConflict(NewId(), UserId, existing.Id, memory.Id, verdict.Category, score,
                 (existing.Importance + memory.Importance) / 2, verdict.ClarificationHint, verdict.IsSingletonCategory,
                 auto ? ConflictStatus.AutoResolved : ConflictStatus.Pending, now, auto ? now : null, verdict.Explanation,
@@ -174,6 +188,10 @@ public sealed partial class UserGrain
 
         return conflicts;
     }
+
+    /// <summary>A conflict a new memory opens with the memory in <paramref name="Row"/> (or, <paramref name="Auto"/>, a
+    /// supersession of it).</summary>
+    private readonly record struct ConflictPlan(int Row, SemanticMemory Existing, float Score, ConflictClassification Verdict, bool Auto);
 
     /// <summary>The memories that are in a pending conflict now.</summary>
     private HashSet<string> PendingMemoryIds()

@@ -98,6 +98,7 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
         var vector = await NormalizedEmbeddingAsync(embedding, text, nameof(embedding), cancellationToken);
         var now = Now;
         var (duplicateThreshold, conflictThreshold) = SimilarityThresholds;
+        var check = UserActivity.Start("user similar");
         var similar = _matrix.Count == 0
             ? []
             : _matrix.SearchAbove(vector, Options.MaxConflictCandidates + 1, (float)conflictThreshold);
@@ -106,6 +107,7 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
             && !(nearest = await ClassifyAgainstAsync(similar[0], text, type, cancellationToken)).IsConflict
             && TextAgreement.Agree(_memories[similar[0].Row]!.Text, text))
         {
+            check?.Dispose();
             var (row, score) = similar[0];
             if (formed is not null && await WasFormedIntoAsync(_memories[row]!.Id, formed.MemoryId))
             {
@@ -113,17 +115,25 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
             }
 
             var existing = _memories[row]! with { MentionCount = _memories[row]!.MentionCount + 1, LastSeenAt = now };
-            await SaveMemoryAsync(row, existing, key: AsDuplicate(key, score));
-            await AddHistoryAsync([new MemoryHistoryEvent(existing.Id, MemoryEventKind.DuplicateSeen, now,
+            await Task.WhenAll(SaveMemoryAsync(row, existing, key: AsDuplicate(key, score)), AddHistoryAsync([new MemoryHistoryEvent(existing.Id, MemoryEventKind.DuplicateSeen, now,
                 formed is null ? $"Added again (similarity {score:F3})." : $"Formed again by a conversation (similarity {score:F3}).",
-                RelatedMemoryId: formed?.MemoryId)]);
+                RelatedMemoryId: formed?.MemoryId)])); // two records written at the same time
             return new AddMemoryResult(AddMemoryOutcome.Duplicate, existing, existing.Id, score, []);
         }
 
         var memory = new SemanticMemory(formed?.MemoryId ?? NewId(), text, type, importance, metadata, now, now, now, 1, Source: formed?.Source);
-        var newRow = await AppendWithinQuotaAsync([(memory, vector)], key is null ? null : [NewKeys(key)]);
+        var plan = similar.Count == 0 ? [] : await PlanConflictsAsync(memory, similar, nearest, cancellationToken);
+        check?.Dispose();
+        List<List<IdempotencyRecord>?>? keys = key is null ? null : [NewKeys(key)];
         List<MemoryHistoryEvent> events = [new(memory.Id, MemoryEventKind.Added, now, "Added.")];
-        var conflicts = await DetectConflictsAsync(memory, newRow, similar, nearest, events, cancellationToken);
+        if (plan.Count == 0)
+        {
+            await AppendWithHistoryAsync(memory, vector, events, keys);
+            return new AddMemoryResult(AddMemoryOutcome.Added, memory, null, null, []);
+        }
+
+        await AppendWithinQuotaAsync([(memory, vector)], keys);
+        var conflicts = await RecordConflictsAsync(memory, plan, events);
         await AddHistoryAsync(events);
         var outcome = conflicts.Count == 0 ? AddMemoryOutcome.Added
             : conflicts.Any(c => c.Status == ConflictStatus.Pending) ? AddMemoryOutcome.AddedWithConflicts

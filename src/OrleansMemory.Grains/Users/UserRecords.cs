@@ -19,6 +19,17 @@ internal sealed class UserProfileState
     /// null for users stored before it was recorded.</summary>
     public string? EmbeddingModel { get; set; }
 
+    /// <summary>The text pipeline of the silo's generator that made the user's embeddings (for example
+    /// <c>minilm-l6-v2/2</c>, see <see cref="UserGrain.GeneratorPipeline"/>); null for caller embeddings and for users
+    /// stored before it was recorded.</summary>
+    public string? EmbeddingPipeline { get; set; }
+
+    /// <summary>A re-embedding under way: the pipeline it embeds with and the first row not re-embedded yet.</summary>
+    public string? ReembedPipeline { get; set; }
+
+    /// <summary>See <see cref="ReembedPipeline"/>.</summary>
+    public int ReembedNext { get; set; }
+
     public int? ShortTermCapacity { get; set; }
 
     /// <summary>An erasure of the whole user started and has not finished: the next activation finishes it.</summary>

@@ -124,7 +124,12 @@ public sealed partial class FileGrainStorage : IGrainStorage, IGrainStorageCatal
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(grainState);
-        var bytes = Serialize(grainState.State);
+        byte[] bytes;
+        using (FileStorageActivity.Start("file serialize"))
+        {
+            bytes = Serialize(grainState.State, indent: _options.PrettyPrintJson && !FileStorageLayout.IsLogPage(stateName));
+        }
+
         grainState.ETag = await WriteBytesAsync(stateName, grainId, bytes, grainState.ETag, cancellationToken).ConfigureAwait(false);
         grainState.RecordExists = true;
     }
@@ -177,7 +182,11 @@ public sealed partial class FileGrainStorage : IGrainStorage, IGrainStorageCatal
         byte[]? previous = null;
         try
         {
-            previous = await CheckETagAsync(path, eTag, "write", stateName, grainId, cancellationToken).ConfigureAwait(false);
+            using (FileStorageActivity.Start("file check"))
+            {
+                previous = await CheckETagAsync(path, eTag, "write", stateName, grainId, cancellationToken).ConfigureAwait(false);
+            }
+
             _layout.EnsureSidecars(type, key, stateName);
             if (previous is not null && _options.CreateBackups && !FileStorageLayout.IsLogPage(stateName))
             {
@@ -219,8 +228,15 @@ public sealed partial class FileGrainStorage : IGrainStorage, IGrainStorageCatal
         {
             await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.Asynchronous))
             {
-                await stream.WriteAsync(bytes, CancellationToken.None).ConfigureAwait(false);
-                await DiskFlush.FlushAsync(stream).ConfigureAwait(false);
+                using (FileStorageActivity.Start("file write"))
+                {
+                    await stream.WriteAsync(bytes, CancellationToken.None).ConfigureAwait(false);
+                }
+
+                using (FileStorageActivity.Start("file fsync"))
+                {
+                    await DiskFlush.FlushAsync(stream).ConfigureAwait(false);
+                }
             }
 
             File.Move(temp, path, overwrite: true);
@@ -382,10 +398,10 @@ public sealed partial class FileGrainStorage : IGrainStorage, IGrainStorageCatal
         }
     }
 
-    private byte[] Serialize<T>(T? state)
+    private byte[] Serialize<T>(T? state, bool indent)
     {
         var bytes = _serializer.Serialize(state).ToArray();
-        if (!_options.PrettyPrintJson || state is RawPayload)
+        if (!indent || state is RawPayload)
         {
             return bytes;
         }

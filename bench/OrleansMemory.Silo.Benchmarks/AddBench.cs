@@ -1,0 +1,198 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using OrleansMemory.Embeddings.Local;
+using OrleansMemory.Silo.Hosting;
+
+/// <summary>Issue 24 item 1 and 2: where the time and CPU of one add go. One silo in this process as the executable
+/// composes it (file storage in a temporary directory, defaults, the local model, HTTP on Kestrel over loopback), text-only
+/// adds of templated facts to one user over HTTP, and beside them in the same run, alternating rounds: the encoder's
+/// single-text embed, one durable write of a memory's size (write and fsync of a file), and an HTTP round trip to an empty
+/// endpoint on the same Kestrel. The parts of an add come from the product's spans and operation histogram
+/// (<see cref="SpanTally"/>). Then 8 callers add concurrently to the same user.</summary>
+internal static class AddBench
+{
+    /// <summary>Bytes of one memory as a page stores it (about: text, base64 of 384 float32, id, type, times).</summary>
+    private const int RecordBytes = 2300;
+
+    public static async Task RunAsync(string[] args)
+    {
+        var perRound = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 150;
+        var rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3;
+        var storage = Directory.CreateTempSubdirectory("omem-add-bench-");
+        var silo = SiloApplication.Create([
+            "--OrleansMemory:Http:Port=0", $"--OrleansMemory:SiloPort={FreePort()}", $"--OrleansMemory:GatewayPort={FreePort()}",
+            "--OrleansMemory:Storage:Type=file", $"--OrleansMemory:Storage:BaseDirectory={storage.FullName}",
+            "--Logging:LogLevel:Default=Critical", "--OrleansMemory:ShutdownTimeout=00:00:05",
+        ]);
+        silo.MapPost("/bench/empty", () => Results.NoContent()).AllowAnonymous();
+        await silo.StartAsync();
+        using var tally = new SpanTally();
+        try
+        {
+            var address = new Uri(silo.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+            using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = address };
+            var generator = new MiniLmEmbeddingGenerator();
+            var floorFile = Path.Combine(storage.FullName, "floor.json");
+            var record = new byte[RecordBytes];
+            Random.Shared.NextBytes(record);
+            var next = 0;
+            async Task Add()
+            {
+                using var response = await http.PostAsJsonAsync("/v1/users/adder/memories", new { text = Facts.Get(next++) });
+                response.EnsureSuccessStatusCode();
+                await response.Content.ReadAsByteArrayAsync();
+            }
+
+            async Task Empty()
+            {
+                using var response = await http.PostAsJsonAsync("/bench/empty", new { text = Facts.Get(next) });
+                response.EnsureSuccessStatusCode();
+                await response.Content.ReadAsByteArrayAsync();
+            }
+
+            var e = 0;
+            Task Embed()
+            {
+                generator.Encode([Facts.Get(e++)]);
+                return Task.CompletedTask;
+            }
+
+            async Task Write()
+            {
+                await using (var stream = new FileStream(floorFile, FileMode.Create, FileAccess.Write, FileShare.None, 4096, FileOptions.Asynchronous))
+                {
+                    await stream.WriteAsync(record);
+                    stream.Flush(flushToDisk: true);
+                }
+            }
+
+            var siloGenerator = silo.Services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();
+            var g = 0;
+            async Task SiloEmbed() => await siloGenerator.GenerateVectorAsync(Facts.Get(g++));
+
+            for (var w = 0; w < 30; w++)
+            {
+                await Add();
+                await Empty();
+                await Embed();
+                await Write();
+                await SiloEmbed();
+            }
+
+            Console.WriteLine($"adds through HTTP, one silo in this process (file storage, defaults, local model); {rounds} rounds of {perRound} " +
+                $"sequential calls per case, alternating; load average {Load()}; {Environment.ProcessorCount} cores");
+            var sums = new Dictionary<string, (double Ms, double Cpu, int N)>();
+            var parts = new Dictionary<string, (long Count, double Ms)>();
+            var adds = 0;
+            for (var round = 0; round < rounds; round++)
+            {
+                foreach (var (name, call) in new (string, Func<Task>)[] { ("add (HTTP POST /v1/users/{id}/memories)", Add), ("floor: encoder, one text", Embed),
+                    ("floor: durable write, 2,300 bytes + fsync", Write), ("floor: empty HTTP POST, same Kestrel", Empty),
+                    ("(not a floor) the silo's generator, one text: batching queue and span around the encoder", SiloEmbed) })
+                {
+                    tally.Reset();
+                    var (ms, cpu) = await TimeAsync(call, perRound);
+                    var s = sums.GetValueOrDefault(name);
+                    sums[name] = (s.Ms + ms, s.Cpu + cpu, s.N + 1);
+                    if (name.StartsWith("add", StringComparison.Ordinal))
+                    {
+                        adds += perRound;
+                        foreach (var (k, v) in tally.Snapshot())
+                        {
+                            var p = parts.GetValueOrDefault(k);
+                            parts[k] = (p.Count + v.Count, p.Ms + v.Ms);
+                        }
+                    }
+                }
+            }
+
+            Console.WriteLine();
+            Console.WriteLine("| case | ms per call (mean) | CPU ms per call |");
+            Console.WriteLine("|---|---:|---:|");
+            foreach (var (name, s) in sums)
+            {
+                Console.WriteLine($"| {name} | {s.Ms / s.N:F2} | {s.Cpu / s.N:F2} |");
+            }
+
+            var add = sums.First().Value;
+            var floors = sums.Skip(1).Take(3).Select(x => x.Value).ToList();
+            var floorMs = floors.Sum(f => f.Ms / f.N);
+            var floorCpu = floors[0].Cpu / floors[0].N + floors[1].Cpu / floors[1].N;
+            Console.WriteLine($"add / (embed + write + empty HTTP): {add.Ms / add.N / floorMs:F2} (target <= 1.5); " +
+                $"CPU per add / (embed CPU + write CPU): {add.Cpu / add.N / floorCpu:F2} (target <= 1.5)");
+            Console.WriteLine();
+            Console.WriteLine($"Parts of one add (from the product's spans and operation histogram; {adds} adds, the user grew to {next} memories):");
+            Console.WriteLine("| part | per add | ms per add | ms each |");
+            Console.WriteLine("|---|---:|---:|---:|");
+            foreach (var (k, v) in parts.OrderBy(p => p.Key, StringComparer.Ordinal))
+            {
+                Console.WriteLine($"| {k} | {(double)v.Count / adds:F2} | {v.Ms / adds:F2} | {v.Ms / v.Count:F2} |");
+            }
+
+            Console.WriteLine();
+            var single = perRound / (add.Ms / add.N * perRound / 1000);
+            foreach (var callers in new[] { 1, 8 })
+            {
+                var total = callers * perRound / 2;
+                var cpu0 = Cpu();
+                var start = Stopwatch.GetTimestamp();
+                var left = total;
+                await Task.WhenAll(Enumerable.Range(0, callers).Select(_ => Task.Run(async () =>
+                {
+                    while (Interlocked.Decrement(ref left) >= 0)
+                    {
+                        await Add();
+                    }
+                })));
+                var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+                Console.WriteLine($"{callers} caller(s): {total / seconds:F0} adds/s, CPU {(Cpu() - cpu0) / total:F2} ms per add" +
+                    (callers > 1 ? $"; {total / seconds / single:F2}x the single caller's rate of the rounds above (target >= 3)" : ""));
+            }
+
+            Console.WriteLine($"storage: {DirectorySize(storage) / 1048576.0:F1} MiB on disk for {next} adds (load average {Load()})");
+        }
+        finally
+        {
+            await silo.StopAsync();
+            await silo.DisposeAsync();
+            storage.Delete(recursive: true);
+        }
+    }
+
+    private static async Task<(double Ms, double Cpu)> TimeAsync(Func<Task> call, int count)
+    {
+        var cpu = Cpu();
+        var start = Stopwatch.GetTimestamp();
+        for (var i = 0; i < count; i++)
+        {
+            await call();
+        }
+
+        return (Stopwatch.GetElapsedTime(start).TotalMilliseconds / count, (Cpu() - cpu) / count);
+    }
+
+    internal static double Cpu()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.TotalProcessorTime.TotalMilliseconds;
+    }
+
+    internal static string Load() => File.ReadAllText("/proc/loadavg").Split(' ')[0];
+
+    internal static long DirectorySize(DirectoryInfo directory) =>
+        directory.EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
+
+    internal static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

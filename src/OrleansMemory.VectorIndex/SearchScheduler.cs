@@ -31,12 +31,14 @@ public sealed class SearchScheduler : IDisposable
         var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
         SearchThreads.Run(() =>
         {
+            T result = default!;
+            Exception? error = null;
             try
             {
                 _gate.EnterRead();
                 try
                 {
-                    done.SetResult(search());
+                    result = search();
                 }
                 finally
                 {
@@ -45,11 +47,21 @@ public sealed class SearchScheduler : IDisposable
             }
             catch (Exception ex)
             {
-                done.SetException(ex);
+                error = ex;
             }
             finally
             {
                 Finished();
+            }
+
+            // Answered only once counted out and out of the gate: the caller's next write never finds its own search in the way.
+            if (error is null)
+            {
+                done.SetResult(result);
+            }
+            else
+            {
+                done.SetException(error);
             }
         });
         return done.Task;

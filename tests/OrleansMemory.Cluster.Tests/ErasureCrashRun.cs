@@ -282,20 +282,15 @@ public sealed partial class ErasureCrashRun(int memories, Action<string> log) : 
 
     private static async Task<SiloProcess> StartAsync(string directory, string name, bool waitReady = true)
     {
-        var silo = SiloProcess.Start(name, new Dictionary<string, string>
+        var settings = new Dictionary<string, string>
         {
             ["OrleansMemory:Storage:Type"] = "file",
             ["OrleansMemory:Storage:BaseDirectory"] = directory,
             ["OrleansMemory:Embeddings:Provider"] = "none",
             ["OrleansMemory:Grains:AutoResolveSingletonConflicts"] = "false",
             ["OrleansMemory:ShutdownTimeout"] = "00:00:10",
-        });
-        if (waitReady)
-        {
-            await silo.WaitReadyAsync(TimeSpan.FromSeconds(60));
-        }
-
-        return silo;
+        };
+        return waitReady ? await SiloProcess.StartReadyAsync(name, settings, TimeSpan.FromSeconds(60)) : SiloProcess.Start(name, settings);
     }
 
     private static HttpClient Client(SiloProcess silo) => new() { BaseAddress = silo.BaseAddress, Timeout = TimeSpan.FromMinutes(5) };

@@ -34,15 +34,8 @@ public abstract class FailoverScenarios(ITestOutputHelper output)
             ["OrleansMemory:ClusterId"] = serviceId,
             ["OrleansMemory:ServiceId"] = serviceId,
         };
-        var silos = new List<SiloProcess>();
-        try
+        await SiloCluster.RunAsync("silo", settings, output, async silos =>
         {
-            silos.Add(SiloProcess.Start("silo1", settings));
-            await silos[0].WaitReadyAsync(TimeSpan.FromSeconds(90));
-            silos.Add(SiloProcess.Start("silo2", settings));
-            silos.Add(SiloProcess.Start("silo3", settings));
-            await Task.WhenAll(silos.Skip(1).Select(s => s.WaitReadyAsync(TimeSpan.FromSeconds(90))));
-
             using var host = await StartClientAsync(serviceId);
             var grains = host.Services.GetRequiredService<IClusterClient>();
             var store = host.Services.GetRequiredService<MemoryStore>();
@@ -66,23 +59,7 @@ public abstract class FailoverScenarios(ITestOutputHelper output)
             Assert.True(result.AcknowledgedAfterKill > 0, "No write succeeded after the kill.");
             Assert.True(result.RecoverySeconds < 30, $"Grains answered again only after {result.RecoverySeconds:F1} s.");
             Assert.All(silos.Where(s => s != silos[1]), s => Assert.False(s.HasExited, s.Log));
-        }
-        catch
-        {
-            foreach (var silo in silos)
-            {
-                output.WriteLine($"--- {silo.Name} log:\n{silo.Log}");
-            }
-
-            throw;
-        }
-        finally
-        {
-            foreach (var silo in silos)
-            {
-                await silo.DisposeAsync();
-            }
-        }
+        });
     }
 
     private async Task<IHost> StartClientAsync(string serviceId)

@@ -26,9 +26,8 @@ public sealed class FormationCrashTests(ITestOutputHelper output) : IDisposable
             ["OrleansMemory:Grains:Formation:Delay"] = "00:00:00.010",
         };
         long formedAtKill;
-        await using (var first = SiloProcess.Start("forming1", settings))
+        await using (var first = await SiloProcess.StartReadyAsync("forming1", settings, TimeSpan.FromSeconds(90)))
         {
-            await first.WaitReadyAsync(TimeSpan.FromSeconds(90));
             using var http = new HttpClient { BaseAddress = first.BaseAddress };
             (await http.PutAsJsonAsync("/v1/conversations/crash/formation", new { user_id = "victim" })).EnsureSuccessStatusCode();
             for (var i = 0; i < Messages; i += 50)
@@ -49,8 +48,7 @@ public sealed class FormationCrashTests(ITestOutputHelper output) : IDisposable
         }
 
         Assert.True(formedAtKill < Messages, "the silo was killed after formation had finished; nothing was tested");
-        await using var second = SiloProcess.Start("forming2", settings);
-        await second.WaitReadyAsync(TimeSpan.FromSeconds(90));
+        await using var second = await SiloProcess.StartReadyAsync("forming2", settings, TimeSpan.FromSeconds(90));
         using var again = new HttpClient { BaseAddress = second.BaseAddress };
         var until = DateTime.UtcNow.AddSeconds(180);
         JsonElement status;

@@ -33,25 +33,14 @@ public sealed class FrozenSiloDetectionTests(ITestOutputHelper output)
     private async Task<double> SecondsUntilDeadAsync(string label, IReadOnlyDictionary<string, string> overrides)
     {
         var serviceId = "frozen-" + label + "-" + Guid.NewGuid().ToString("N")[..8];
-        var settings = new Dictionary<string, string>(overrides)
+        var settings = SiloCluster.OnPostgres(serviceId, Postgres);
+        foreach (var (key, value) in overrides)
         {
-            ["OrleansMemory:ClusterId"] = serviceId,
-            ["OrleansMemory:ServiceId"] = serviceId,
-            ["OrleansMemory:Clustering:Kind"] = "postgres",
-            ["OrleansMemory:Clustering:ConnectionString"] = Postgres,
-            ["OrleansMemory:Clustering:CreateSchema"] = "true",
-            ["OrleansMemory:Storage:Type"] = "postgres",
-            ["OrleansMemory:Storage:ConnectionString"] = Postgres,
-            ["OrleansMemory:Storage:CreateSchema"] = "true",
-        };
-        var silos = new List<SiloProcess>();
-        try
+            settings[key] = value;
+        }
+
+        return await SiloCluster.RunAsync(label, settings, output, async silos =>
         {
-            silos.Add(SiloProcess.Start(label + "1", settings));
-            await silos[0].WaitReadyAsync(TimeSpan.FromSeconds(90));
-            silos.Add(SiloProcess.Start(label + "2", settings));
-            silos.Add(SiloProcess.Start(label + "3", settings));
-            await Task.WhenAll(silos.Skip(1).Select(s => s.WaitReadyAsync(TimeSpan.FromSeconds(90))));
             await using var data = NpgsqlDataSource.Create(Postgres);
             await WaitUntilActiveAsync(data, serviceId, 3);
             await Task.Delay(TimeSpan.FromSeconds(3)); // every silo probing every other one
@@ -73,23 +62,7 @@ public sealed class FrozenSiloDetectionTests(ITestOutputHelper output)
             {
                 victim.Thaw(); // it then learns it was declared dead and stops itself
             }
-        }
-        catch
-        {
-            foreach (var silo in silos)
-            {
-                output.WriteLine($"--- {silo.Name} log:\n{silo.Log}");
-            }
-
-            throw;
-        }
-        finally
-        {
-            foreach (var silo in silos)
-            {
-                await silo.DisposeAsync();
-            }
-        }
+        });
     }
 
     private static async Task WaitUntilActiveAsync(NpgsqlDataSource data, string cluster, int count)

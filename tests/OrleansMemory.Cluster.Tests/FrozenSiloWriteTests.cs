@@ -28,46 +28,13 @@ public sealed class FrozenSiloWriteTests(ITestOutputHelper output)
     public async Task Writes_retried_with_their_keys_across_a_frozen_silo_are_stored_once_in_order()
     {
         var serviceId = "frozenw-" + Guid.NewGuid().ToString("N")[..8];
-        var settings = new Dictionary<string, string>
+        await SiloCluster.RunAsync("wsilo", SiloCluster.OnPostgres(serviceId, Postgres), output, async silos =>
         {
-            ["OrleansMemory:ClusterId"] = serviceId,
-            ["OrleansMemory:ServiceId"] = serviceId,
-            ["OrleansMemory:Clustering:Kind"] = "postgres",
-            ["OrleansMemory:Clustering:ConnectionString"] = Postgres,
-            ["OrleansMemory:Clustering:CreateSchema"] = "true",
-            ["OrleansMemory:Storage:Type"] = "postgres",
-            ["OrleansMemory:Storage:ConnectionString"] = Postgres,
-            ["OrleansMemory:Storage:CreateSchema"] = "true",
-        };
-        var silos = new List<SiloProcess>();
-        try
-        {
-            silos.Add(SiloProcess.Start("wsilo1", settings));
-            await silos[0].WaitReadyAsync(TimeSpan.FromSeconds(90));
-            silos.Add(SiloProcess.Start("wsilo2", settings));
-            silos.Add(SiloProcess.Start("wsilo3", settings));
-            await Task.WhenAll(silos.Skip(1).Select(s => s.WaitReadyAsync(TimeSpan.FromSeconds(90))));
             var prefix = serviceId + "-";
             var run = await WriteWhileFreezingAsync(silos, silos[1], prefix);
             using var http = new HttpClient { BaseAddress = silos[0].BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
             await AssertStoredOnceInOrderAsync(http, prefix, run);
-        }
-        catch
-        {
-            foreach (var silo in silos)
-            {
-                output.WriteLine($"--- {silo.Name} log:\n{silo.Log}");
-            }
-
-            throw;
-        }
-        finally
-        {
-            foreach (var silo in silos)
-            {
-                await silo.DisposeAsync();
-            }
-        }
+        });
     }
 
     private async Task<Run> WriteWhileFreezingAsync(IReadOnlyList<SiloProcess> silos, SiloProcess victim, string prefix)

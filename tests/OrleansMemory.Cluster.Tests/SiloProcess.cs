@@ -74,6 +74,31 @@ public sealed class SiloProcess : IAsyncDisposable
     public static SiloProcess Start(string name, IReadOnlyDictionary<string, string> settings) =>
         new(name, FreePort(), FreePort(), FreePort(), settings);
 
+    /// <summary>Starts a silo as <see cref="Start"/> does and waits until it is ready. A port the OS reported free can be
+    /// taken by another process before the silo binds it (tests run beside each other): such a start is retried on
+    /// other ports.</summary>
+    public static async Task<SiloProcess> StartReadyAsync(string name, IReadOnlyDictionary<string, string> settings, TimeSpan timeout)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var silo = Start(name, settings);
+            try
+            {
+                await silo.WaitReadyAsync(timeout);
+                return silo;
+            }
+            catch (InvalidOperationException) when (attempt < 3 && silo.Log.Contains("Address already in use", StringComparison.Ordinal))
+            {
+                await silo.DisposeAsync();
+            }
+            catch
+            {
+                await silo.DisposeAsync();
+                throw;
+            }
+        }
+    }
+
     /// <summary>Waits until /health/ready answers 200.</summary>
     public async Task WaitReadyAsync(TimeSpan timeout)
     {

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Builder;
@@ -219,55 +218,5 @@ public sealed class LogFloodTests(ITestOutputHelper output)
         using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private sealed record Record(LogLevel Level, string Category, int EventId, string Text);
-
-    /// <summary>Keeps every log record with its message, values, exception and scope, as any log sink could see them.</summary>
-    private sealed class CapturingLoggerProvider : ILoggerProvider, ISupportExternalScope
-    {
-        private IExternalScopeProvider _scopes = new LoggerExternalScopeProvider();
-
-        public ConcurrentQueue<Record> Records { get; } = new();
-
-        public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
-
-        public void SetScopeProvider(IExternalScopeProvider scopeProvider) => _scopes = scopeProvider;
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(CapturingLoggerProvider provider, string category) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => provider._scopes.Push(state);
-
-            public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            {
-                var text = new System.Text.StringBuilder(formatter(state, exception)).Append(' ').Append(exception);
-                if (state is IEnumerable<KeyValuePair<string, object?>> values)
-                {
-                    foreach (var (key, value) in values)
-                    {
-                        text.Append(' ').Append(key).Append('=').Append(value);
-                    }
-                }
-
-                provider._scopes.ForEachScope((scope, builder) =>
-                {
-                    builder.Append(" scope=").Append(scope);
-                    if (scope is IEnumerable<KeyValuePair<string, object?>> pairs)
-                    {
-                        foreach (var (key, value) in pairs)
-                        {
-                            builder.Append(' ').Append(key).Append('=').Append(value);
-                        }
-                    }
-                }, text);
-                provider.Records.Enqueue(new Record(logLevel, category, eventId.Id, text.ToString()));
-            }
-        }
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
@@ -102,53 +101,5 @@ public sealed class LoggingTests
         public SiloJsonConsoleFormatterOptions Get(string? name) => value;
 
         public IDisposable? OnChange(Action<SiloJsonConsoleFormatterOptions, string?> listener) => null;
-    }
-
-    private sealed record Record(LogLevel Level, string Category, string Text, Dictionary<string, string?> Scope, string? TraceId);
-
-    /// <summary>Keeps every log record with its message, values, exception, scope and trace.</summary>
-    private sealed class CapturingLoggerProvider : ILoggerProvider, ISupportExternalScope
-    {
-        private IExternalScopeProvider _scopes = new LoggerExternalScopeProvider();
-
-        public ConcurrentQueue<Record> Records { get; } = new();
-
-        public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
-
-        public void SetScopeProvider(IExternalScopeProvider scopeProvider) => _scopes = scopeProvider;
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(CapturingLoggerProvider provider, string category) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => provider._scopes.Push(state);
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            {
-                var text = formatter(state, exception) + " " + exception;
-                if (state is IEnumerable<KeyValuePair<string, object?>> values)
-                {
-                    text += " " + string.Join(' ', values.Select(v => v.Key + "=" + v.Value));
-                }
-
-                var scope = new Dictionary<string, string?>(StringComparer.Ordinal);
-                provider._scopes.ForEachScope((s, d) =>
-                {
-                    if (s is IEnumerable<KeyValuePair<string, object?>> pairs)
-                    {
-                        foreach (var (key, value) in pairs)
-                        {
-                            d[key] = value?.ToString();
-                        }
-                    }
-                }, scope);
-                text += " " + string.Join(' ', scope.Select(p => p.Key + "=" + p.Value));
-                provider.Records.Enqueue(new Record(logLevel, category, text, scope, Activity.Current?.TraceId.ToHexString()));
-            }
-        }
     }
 }

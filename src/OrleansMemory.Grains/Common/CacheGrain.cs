@@ -125,21 +125,6 @@ public sealed class CacheGrain : MemoryGrainBase, ICacheGrain
         return replayed;
     }
 
-    /// <summary>A failed write leaves the activation's state ahead of storage (its value, its keys): the next call reads
-    /// the record again in a new activation, so that a retry finds the key only if the write was stored.</summary>
-    private async Task WriteOrForgetAsync(Func<Task> write)
-    {
-        try
-        {
-            await write();
-        }
-        catch
-        {
-            DeactivateOnIdle();
-            throw;
-        }
-    }
-
     /// <summary>Removes the value: the record goes, or stays as a tombstone holding only the hashes of the idempotency
     /// keys still within their window, so that a retried write is not applied again.</summary>
     private Task ClearValueAsync()

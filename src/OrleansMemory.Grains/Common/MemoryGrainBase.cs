@@ -42,6 +42,23 @@ public abstract class MemoryGrainBase : Grain
 
     private protected PagedLog<T> Log<T>(string name, int pageSize) => new(Storage, this.GetGrainId(), name, pageSize);
 
+    /// <summary>Runs a write of state the activation has already changed (a value, the keys of a retry): when it fails,
+    /// the activation is ahead of storage, so it goes and the next call reads the record again, and a retry finds its
+    /// idempotency key only if the write was stored.</summary>
+    private protected async Task WriteOrForgetAsync(Func<Task> write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        try
+        {
+            await write();
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+
     /// <summary>A new id for an item the caller did not name.</summary>
     protected static string NewId() => Guid.NewGuid().ToString("N");
 }

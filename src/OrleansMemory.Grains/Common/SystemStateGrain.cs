@@ -84,19 +84,6 @@ public sealed class SystemStateGrain : MemoryGrainBase, ISystemStateGrain
         return _value.WriteAsync();
     }
 
-    /// <summary>A failed write leaves the activation ahead of storage: the next call reads the record again.</summary>
-    private async Task WriteOrForgetAsync(Func<Task> write)
-    {
-        try
-        {
-            await write();
-        }
-        catch
-        {
-            DeactivateOnIdle();
-            throw;
-        }
-    }
 
     internal sealed class SystemValueState
     {

@@ -26,13 +26,17 @@ internal static class BystanderBenchmark
         var cache = grains.GetGrain<ICacheGrain>($"bench-bystander-{Guid.NewGuid():N}");
         await cache.SetAsync(JsonSerializer.SerializeToElement("a cached completion"), TimeSpan.FromHours(1));
 
+        // Each phase writes new memories and messages: a message id or memory seen before would be answered as a retry
+        // (appends are idempotent on message ids) or a duplicate, not written.
+        var phase = 0;
         var calls = new (string Name, Func<int, Task> Call)[]
         {
-            ("another user's add", i => other.AddMemoryAsync($"bystander memory {i}", BenchData.RandomVector(new Random(i), Dimension))),
-            ("conversation append", i => conversation.AppendMessageAsync(new RawMessage($"m{i}", "user", $"message {i}"))),
+            ("another user's add", i => other.AddMemoryAsync($"bystander memory {phase}-{i}", BenchData.RandomVector(new Random(phase * 1_000_000 + i), Dimension))),
+            ("conversation append", i => conversation.AppendMessageAsync(new RawMessage($"m{phase}-{i}", "user", $"message {i}"))),
             ("cache read", _ => cache.GetAsync()),
         };
         var alone = await MeasureAsync(calls, duration);
+        phase = 1;
         var queries = Enumerable.Range(0, 64).Select(i => BenchData.RandomVector(new Random(100 + i), Dimension)).ToArray();
         var searches = 0L;
         using var stop = new CancellationTokenSource();

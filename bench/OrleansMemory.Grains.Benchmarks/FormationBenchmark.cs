@@ -20,9 +20,21 @@ internal static class FormationBenchmark
         "I really love hiking in the mountains.", "Can you plan a weekend trip?", "My sister lives in Boston.", "ok",
     ];
 
-    public static void AddServices(IServiceCollection services, bool llm)
+    /// <param name="services">The silo's services.</param>
+    /// <param name="llm">Registers the chat client of the llm extractor.</param>
+    /// <param name="cheapEmbeddings">Embeds with a hash of the words instead of MiniLM (almost no CPU), to tell what the
+    /// model's CPU costs the appends from what formation's writes cost them.</param>
+    public static void AddServices(IServiceCollection services, bool llm, bool cheapEmbeddings = false)
     {
-        services.AddMemoryEmbeddings(new EmbeddingOptions { Provider = EmbeddingProviders.Local, LoadAtStartup = true });
+        if (cheapEmbeddings)
+        {
+            services.AddSingleton<Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>, WordHashEmbeddings>();
+        }
+        else
+        {
+            services.AddMemoryEmbeddings(new EmbeddingOptions { Provider = EmbeddingProviders.Local, LoadAtStartup = true });
+        }
+
         services.AddSingleton<IMemoryExtractor, NothingExtractor>();
         if (llm)
         {
@@ -117,6 +129,31 @@ internal static class FormationBenchmark
         }
 
         public void Dispose() => _timer.Dispose();
+    }
+
+    /// <summary>384 dimensions from the hashes of a text's words: similar texts get similar vectors, at almost no CPU.</summary>
+    private sealed class WordHashEmbeddings : Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>
+    {
+        public Task<Microsoft.Extensions.AI.GeneratedEmbeddings<Microsoft.Extensions.AI.Embedding<float>>> GenerateAsync(IEnumerable<string> values,
+            Microsoft.Extensions.AI.EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default) =>
+            Task.FromResult(new Microsoft.Extensions.AI.GeneratedEmbeddings<Microsoft.Extensions.AI.Embedding<float>>(values.Select(text =>
+            {
+                var vector = new float[384];
+                foreach (var word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                {
+                    vector[(int)((uint)StringComparer.Ordinal.GetHashCode(word) % 384)] += 1;
+                }
+
+                vector[0] += 0.01f; // never the zero vector
+                return new Microsoft.Extensions.AI.Embedding<float>(vector);
+            })));
+
+        public object? GetService(Type serviceType, object? serviceKey = null) =>
+            serviceType == typeof(Microsoft.Extensions.AI.EmbeddingGeneratorMetadata) ? new Microsoft.Extensions.AI.EmbeddingGeneratorMetadata("bench", null, "word-hash", 384) : null;
+
+        public void Dispose()
+        {
+        }
     }
 
     /// <summary>An extractor that finds nothing: formation's machinery (timer, cursor writes) without its work.</summary>

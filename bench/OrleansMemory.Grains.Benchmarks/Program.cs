@@ -162,7 +162,8 @@ try
         await using var silo = await BenchSilo.StartAsync(fileUri, services: s => FormationBenchmark.AddServices(s, llm));
         Console.WriteLine(await FormationBenchmark.AppendLatencyAsync([("never yielding", eager), ("yielding (default)", silo)],
             rounds: quick ? 1 : 3, appendsPerCaller: quick ? 50 : 150));
-        Console.WriteLine(await FormationBenchmark.AppendLatencyAsync([("yielding (default)", silo)],
+        await using var cheap = await BenchSilo.StartAsync(fileUri, services: s => FormationBenchmark.AddServices(s, llm, cheapEmbeddings: true));
+        Console.WriteLine(await FormationBenchmark.AppendLatencyAsync([("yielding (default)", silo), ("word-hash embeddings", cheap)],
             rounds: quick ? 1 : 3, appendsPerCaller: quick ? 25 : 100, interval: TimeSpan.FromMilliseconds(50)));
         if (!Part("formation"))
         {

@@ -16,42 +16,41 @@ public sealed partial class UserGrain
             Validate(memories[i], $"memories[{i}]");
         }
 
+        if (memories.GroupBy(m => m.MemoryId, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            throw new MemoryValidationException($"memories offers the formed memory '{twice.Key}' more than once.", nameof(memories));
+        }
+
         foreach (var conversation in memories.Select(m => m.ConversationKey).Distinct(StringComparer.Ordinal))
         {
             await RememberFormingConversationAsync(conversation);
         }
 
-        // One batch for the texts not offered before: a step's memories cost the model one call, not one each.
-        var fresh = memories.Where(m => !IsFormed(m)).ToList();
+        // What earlier offers stored is answered as they were; the rest is embedded in one batch: a step's memories
+        // cost the model one call, not one each.
+        var keys = memories.Select(FormedKey).ToList();
+        var earlier = keys.Select((key, i) => EarlierOffer(memories[i], key)).ToList();
+        var fresh = memories.Where((_, i) => earlier[i] is null).ToList();
         var vectors = _generator is null || fresh.Count == 0
             ? null
             : (await _generator.GenerateAsync(fresh.Select(m => m.Text), cancellationToken: cancellationToken)).Select(e => e.Vector.ToArray()).ToList();
         var results = new List<AddMemoryResult>(memories.Count);
         var next = 0;
-        foreach (var memory in memories)
+        for (var i = 0; i < memories.Count; i++)
         {
-            // The formed id is the offer's idempotency key (the same mechanism as AddMemoryAsync's keys): its record is
-            // stored with the memory it created or merged into. A retried offer may carry another text (an extractor is
-            // not deterministic), so the request part is constant and a retry is never refused.
-            var key = FormedKey(memory);
-            if (FindKeyed(key.Key, key.Request) is [var first, ..])
+            if (earlier[i] is { } replayed)
             {
-                results.Add(Replay(first.Row, first.Record));
+                results.Add(replayed);
                 continue;
             }
 
-            if (_memoryIndex.TryGetValue(memory.MemoryId, out var row) && _memories[row] is { } existing)
-            {
-                results.Add(new AddMemoryResult(AddMemoryOutcome.Added, existing, null, null, [])); // stored before keys were recorded
-                continue;
-            }
-
+            var memory = memories[i];
             var vector = vectors?[next++];
             // The vectors come from the silo's generator, as the embedding filter's do: say so for the source check.
             RequestContext.Set(TextEmbeddingCallFilter.SourceKey, GeneratorModel);
             try
             {
-                results.Add(await AddCheckedAsync(memory.Text, vector, memory.Type, memory.Importance, null, memory, cancellationToken, key));
+                results.Add(await AddCheckedAsync(memory.Text, vector, memory.Type, memory.Importance, null, memory, cancellationToken, keys[i]));
             }
             finally
             {
@@ -62,12 +61,18 @@ public sealed partial class UserGrain
         return results;
     }
 
-    /// <summary>Whether an earlier offer of <paramref name="memory"/> was stored (its key recorded, or, for data stored
-    /// before keys were, its id taken): the batch of vectors and the loop skip the same memories.</summary>
-    private bool IsFormed(FormedMemory memory) =>
-        FindKeyed(FormedKey(memory).Key, "formed") is [_, ..] || _memoryIndex.TryGetValue(memory.MemoryId, out var row) && _memories[row] is not null;
-
+    /// <summary>The formed id is the offer's idempotency key (the same mechanism as AddMemoryAsync's keys): its record is
+    /// stored with the memory it created or merged into. A retried offer may carry another text (an extractor is not
+    /// deterministic), so the request part is constant and a retry is never refused.</summary>
     private IdempotencyRecord FormedKey(FormedMemory memory) => new(Idempotency.HashId("formed", memory.MemoryId), "formed", Now);
+
+    /// <summary>What an earlier offer of <paramref name="memory"/> answered, when it was stored (its key recorded, or, for
+    /// data stored before keys were, its id taken); null for a new offer.</summary>
+    private AddMemoryResult? EarlierOffer(FormedMemory memory, IdempotencyRecord key) =>
+        FindKeyed(key.Key, key.Request) is [var first, ..] ? Replay(first.Row, first.Record)
+        : _memoryIndex.TryGetValue(memory.MemoryId, out var row) && _memories[row] is { } existing
+            ? new AddMemoryResult(AddMemoryOutcome.Added, existing, null, null, [])
+            : null;
 
     private void Validate(FormedMemory memory, string name)
     {

@@ -100,6 +100,11 @@ public sealed class FormationTests
         Assert.Equal(2, (await user.ListMemoriesAsync()).Memories.Count);
         Assert.Equal(2, (await user.GetMemoryAsync("fm-1"))!.MentionCount);
         Assert.Null(await user.GetMemoryAsync("fm-2"));
+
+        // One id twice in one call is refused before anything is stored (its vectors would not line up with its offers).
+        var twice = formed with { MemoryId = "fm-4", Text = "I collect stamps.", Source = new MemorySource("talk", [12]) };
+        await Assert.ThrowsAsync<MemoryValidationException>(() => user.AddFormedMemoriesAsync([twice, twice]));
+        Assert.Null(await user.GetMemoryAsync("fm-4"));
     }
 
     [Fact]

@@ -15,21 +15,24 @@ internal static class ConversationFormationEndpoints
         one.MapDelete("/formation", DeleteAsync).RequireAuthorization(Scopes.Write).WithSummary("Turns memory formation off (formed memories stay).");
     }
 
+    /// <summary>The status with the user named as the caller names it (the grain key without the tenant).</summary>
+    private static FormationStatus AsSent(FormationStatus status) => status with { UserId = Ids.IdOf(status.UserId) };
+
     private static IConversationGrain Grain(HttpContext http, IGrainFactory grains, string conversationId) =>
         grains.GetGrain<IConversationGrain>(Ids.GrainKey(http.Tenant(), conversationId, "conversation_id"));
 
-    private static async Task<Ok<FormationResponse>> SetAsync(
+    private static async Task<Ok<FormationStatus>> SetAsync(
         HttpContext http, IGrainFactory grains, string conversationId, FormationRequest body, CancellationToken ct)
     {
         var user = Ids.GrainKey(http.Tenant(), body.UserId, "user_id");
         var extractor = body.Extractor ?? FormationSettings.RulesExtractor;
         var status = await Grain(http, grains, conversationId).SetFormationAsync(new FormationSettings(user, extractor, body.Instructions), ct);
         await grains.GetGrain<IConversationDirectoryGrain>(http.Tenant()).TouchAsync(conversationId, ct);
-        return TypedResults.Ok(FormationResponse.Of(status));
+        return TypedResults.Ok(AsSent(status));
     }
 
-    private static async Task<Ok<FormationResponse>> GetAsync(HttpContext http, IGrainFactory grains, string conversationId, CancellationToken ct) =>
-        TypedResults.Ok(FormationResponse.Of(await Grain(http, grains, conversationId).GetFormationAsync(ct)
+    private static async Task<Ok<FormationStatus>> GetAsync(HttpContext http, IGrainFactory grains, string conversationId, CancellationToken ct) =>
+        TypedResults.Ok(AsSent(await Grain(http, grains, conversationId).GetFormationAsync(ct)
             ?? throw new MemoryNotFoundException($"Memory formation is off for conversation '{conversationId}'.")));
 
     private static async Task<NoContent> DeleteAsync(HttpContext http, IGrainFactory grains, string conversationId, CancellationToken ct)

@@ -32,7 +32,7 @@ public sealed class AgentClusterFixture : IAsyncLifetime
                 o.ConflictThreshold = MiniLmModel.ConflictThreshold;
             });
             silo.Services.AddMemoryEmbeddings(new EmbeddingOptions());
-            silo.AddOutgoingGrainCallFilter<TextEmbeddingCallFilter>();
+            silo.AddOutgoingGrainCallFilter<AddMemoryCallFilter>();
         });
         builder.ConfigureClientHost(host => host.Services.AddOrleansMemory(configureHistory: o => o.MaxMessages = 50));
         _cluster = builder.Build();

@@ -69,10 +69,7 @@ public static class SiloComposition
         });
         silo.Services.Configure<MemoryGrainOptions>(silo.Configuration.GetSection(SiloOptions.SectionName + ":Grains"));
         silo.Services.AddMemoryEmbeddings(options.Embeddings);
-        if (!options.Embeddings.Provider.Trim().Equals(EmbeddingProviders.None, StringComparison.OrdinalIgnoreCase))
-        {
-            silo.AddOutgoingGrainCallFilter<OrleansMemory.Grains.Users.TextEmbeddingCallFilter>();
-        }
+        silo.AddOutgoingGrainCallFilter<OrleansMemory.Grains.Users.AddMemoryCallFilter>();
         Telemetry.TracingEmbeddingGenerator.Decorate(silo.Services);
         if (silo.Services.AddConflictClassifierChatClient(options.ConflictClassifier))
         {

@@ -34,13 +34,17 @@ public abstract class MemoryGrainBase : Grain
     /// <summary>The current time.</summary>
     protected DateTimeOffset Now => Clock.GetUtcNow();
 
-    private protected StateRecord<T> Record<T>(string stateName) where T : class, new() => new(Storage, this.GetGrainId(), stateName);
+    /// <summary>The grain's group commit: records and logs made by <see cref="Record{T}"/> and <see cref="Log{T}"/> stage
+    /// their writes while it is open.</summary>
+    private protected WriteBatch Writes { get; } = new();
+
+    private protected StateRecord<T> Record<T>(string stateName) where T : class, new() => new(Storage, this.GetGrainId(), stateName, Writes);
 
     /// <summary>After an erasure: lets a provider that keeps earlier versions of records (file backups, a SQLite
     /// write-ahead log) erase them too.</summary>
     private protected Task EraseEarlierVersionsAsync(string stateName) => Storage.EraseEarlierVersionsAsync(stateName, this.GetGrainId());
 
-    private protected PagedLog<T> Log<T>(string name, int pageSize) => new(Storage, this.GetGrainId(), name, pageSize);
+    private protected PagedLog<T> Log<T>(string name, int pageSize) => new(Storage, this.GetGrainId(), name, pageSize, Writes);
 
     /// <summary>Runs a write of state the activation has already changed (a value, the keys of a retry): when it fails,
     /// the activation is ahead of storage, so it goes and the next call reads the record again, and a retry finds its

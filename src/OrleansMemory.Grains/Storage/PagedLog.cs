@@ -14,36 +14,45 @@ namespace OrleansMemory.Grains.Storage;
 /// to an exact count (<see cref="LogHead.Count"/>, as logs written before this kept it), so that its items in the old
 /// tail page stay invisible until the head commits them; items a failed append left beyond an exact count are ignored
 /// and overwritten. The page size is fixed when the log is first written (kept in the head), so later configuration
-/// changes do not misread an existing log. Not thread-safe: use it from grain turns only.</para></summary>
+/// changes do not misread an existing log. Not thread-safe: use it from grain turns only.</para>
+/// <para>While the grain's <see cref="WriteBatch"/> is open, appends and replacements change the log in memory only
+/// (appended items are counted and readable at once) and its commit writes each changed page once, the appends by one
+/// append as above.</para></summary>
 /// <typeparam name="T">The item type; it must round-trip through the provider's JSON serializer.</typeparam>
-internal sealed class PagedLog<T>
+internal sealed class PagedLog<T> : IStagedWrites
 {
     private readonly IGrainStorage _storage;
     private readonly GrainId _grainId;
     private readonly string _name;
     private int _configuredPageSize;
     private readonly StateRecord<LogHead> _head;
+    private readonly WriteBatch? _batch;
     private (long Index, GrainState<LogPage<T>> State)? _tail;
+    private List<T> _staged = [];
+    private Dictionary<long, GrainState<LogPage<T>>> _dirtyPages = [];
 
     /// <summary>Creates a log; nothing is read until <see cref="LoadAsync"/>.</summary>
     /// <param name="storage">The storage provider.</param>
     /// <param name="grainId">The owning grain.</param>
     /// <param name="name">The log's name, the prefix of its state names.</param>
     /// <param name="pageSize">Items per page for a new log.</param>
-    public PagedLog(IGrainStorage storage, GrainId grainId, string name, int pageSize)
+    /// <param name="batch">The grain's write batch, if it groups its writes.</param>
+    public PagedLog(IGrainStorage storage, GrainId grainId, string name, int pageSize, WriteBatch? batch = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
         _storage = storage;
         _grainId = grainId;
         _name = name;
         _configuredPageSize = pageSize;
+        _batch = batch;
         _head = new StateRecord<LogHead>(storage, grainId, name + "/head");
     }
 
+    /// <summary>The items stored (committed); <see cref="Count"/> adds those staged in an open batch.</summary>
     private long _count;
 
     /// <summary>The number of items ever appended (positions do not move when old items are dropped).</summary>
-    public long Count => _count;
+    public long Count => _count + _staged.Count;
 
     /// <summary>The position of the first item kept: items before it were dropped by <see cref="TrimBeforeAsync"/>.</summary>
     public long First => Math.Min(_head.State.First, Count);
@@ -72,6 +81,7 @@ internal sealed class PagedLog<T>
     /// <summary>Records in the head that the owning grain is erasing itself, before it clears anything.</summary>
     public async Task MarkErasingAsync()
     {
+        _batch?.ThrowIfOpen(_name);
         await EnsureLoadedAsync();
         if (!_head.State.Erasing)
         {
@@ -144,10 +154,11 @@ internal sealed class PagedLog<T>
         ArgumentNullException.ThrowIfNull(decode);
         ArgumentOutOfRangeException.ThrowIfLessThan(readAhead, 1);
         await EnsureLoadedAsync();
-        var count = Count;
+        var count = _count;
         var first = First;
         var size = PageSize;
         var pages = (count + size - 1) / size;
+        var staged = _staged.ToArray();
         var inFlight = new Queue<Task<(GrainState<LogPage<T>> State, TPage Decoded)>>();
         var loadedTail = _tail; // read with the head when the tail page's items are the count: not read twice
         var next = first / size;
@@ -177,10 +188,15 @@ internal sealed class PagedLog<T>
 
             yield return decoded;
         }
+
+        if (staged.Length > 0)
+        {
+            yield return decode(count, staged.Length, staged);
+        }
     }
 
     /// <summary>Appends items: writes the tail page (and any new pages), and the head when the tail moves (see the
-    /// class summary for what commits an append).</summary>
+    /// class summary for what commits an append); in an open batch, stages them.</summary>
     public async Task AppendAsync(IReadOnlyList<T> items)
     {
         if (items.Count == 0)
@@ -189,8 +205,20 @@ internal sealed class PagedLog<T>
         }
 
         await EnsureLoadedAsync();
+        if (_batch is { IsOpen: true })
+        {
+            _staged.AddRange(items);
+            _batch.Stage(this);
+            return;
+        }
+
+        await WriteAppendAsync(items);
+    }
+
+    private async Task WriteAppendAsync(IReadOnlyList<T> items)
+    {
         var size = PageSize;
-        var count = Count;
+        var count = _count;
         var tailCounted = _head.State.TailCounted;
         var lastPage = (count + items.Count - 1) / size;
         var moves = !tailCounted || lastPage != TailOf(_head.State.Count, size);
@@ -249,6 +277,7 @@ internal sealed class PagedLog<T>
     /// rewritten (their dropped items are skipped on reading). Positions of kept items do not change.</summary>
     public async Task TrimBeforeAsync(long first)
     {
+        _batch?.ThrowIfOpen(_name);
         await EnsureLoadedAsync();
         var previous = First;
         first = Math.Min(first, Count);
@@ -277,18 +306,53 @@ internal sealed class PagedLog<T>
         await EnsureLoadedAsync();
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
         ArgumentOutOfRangeException.ThrowIfLessThan(index, First);
+        if (index >= _count)
+        {
+            _staged[(int)(index - _count)] = item; // appended in the open batch
+            _batch!.Stage(this);
+            return;
+        }
+
         var size = PageSize;
         var pageIndex = index / size;
         var page = _tail is { } tail && tail.Index == pageIndex ? tail.State : await ReadPageAsync(pageIndex);
         page.State!.Items[(int)(index % size)] = item;
+        if (_batch is { IsOpen: true })
+        {
+            _dirtyPages[pageIndex] = page;
+            _batch.Stage(this);
+            return;
+        }
+
         await _storage.WriteStateAsync(PageName(pageIndex), _grainId, page);
     }
+
+    /// <summary>Writes what an open batch staged: the changed pages the append does not write anyway, and the appended
+    /// items by one append, at the same time.</summary>
+    async Task IStagedWrites.CommitAsync()
+    {
+        var (staged, dirty) = (_staged, _dirtyPages);
+        (_staged, _dirtyPages) = ([], []);
+        var size = PageSize;
+        var appendFrom = staged.Count == 0 ? long.MaxValue : _count / size; // the append rewrites its pages with their changes
+        var writes = dirty.Where(p => p.Key < appendFrom).Select(p => _storage.WriteStateAsync(PageName(p.Key), _grainId, p.Value)).ToList();
+        if (staged.Count > 0)
+        {
+            writes.Add(WriteAppendAsync(staged));
+        }
+
+        await Task.WhenAll(writes);
+    }
+
+    /// <inheritdoc />
+    void IStagedWrites.Discard() => (_staged, _dirtyPages) = ([], []);
 
     /// <summary>Replaces items of page <paramref name="pageIndex"/> by what <paramref name="change"/> returns for each
     /// (given its position and the item), writing the page once. Items outside the log's kept range are not offered.</summary>
     public async Task UpdatePageAsync(long pageIndex, Func<long, T, T> change)
     {
         ArgumentNullException.ThrowIfNull(change);
+        _batch?.ThrowIfOpen(_name);
         await EnsureLoadedAsync();
         var size = PageSize;
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(pageIndex * size, Count);
@@ -317,6 +381,7 @@ internal sealed class PagedLog<T>
     /// <summary>Deletes every page record and the head record.</summary>
     public async Task ClearAsync()
     {
+        _batch?.ThrowIfOpen(_name);
         await EnsureLoadedAsync();
         var size = PageSize;
         var count = Count;

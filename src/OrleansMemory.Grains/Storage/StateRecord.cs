@@ -1,8 +1,9 @@
 namespace OrleansMemory.Grains.Storage;
 
 /// <summary>One named state record of a grain, read and written through a storage provider directly (for records whose
-/// provider is configured at run time rather than fixed by a constructor attribute).</summary>
-internal sealed class StateRecord<T>(IGrainStorage storage, GrainId grainId, string stateName)
+/// provider is configured at run time rather than fixed by a constructor attribute). With a <paramref name="batch"/>,
+/// a write while it is open is staged and stored by its commit.</summary>
+internal sealed class StateRecord<T>(IGrainStorage storage, GrainId grainId, string stateName, WriteBatch? batch = null) : IStagedWrites
     where T : class, new()
 {
     private readonly GrainState<T> _state = new();
@@ -33,12 +34,27 @@ internal sealed class StateRecord<T>(IGrainStorage storage, GrainId grainId, str
     public async Task WriteAsync()
     {
         await EnsureLoadedAsync(); // the ETag of the stored record is needed to overwrite it
+        if (batch is { IsOpen: true })
+        {
+            batch.Stage(this);
+            return;
+        }
+
         await storage.WriteStateAsync(stateName, grainId, _state);
+    }
+
+    /// <inheritdoc />
+    Task IStagedWrites.CommitAsync() => storage.WriteStateAsync(stateName, grainId, _state);
+
+    /// <inheritdoc />
+    void IStagedWrites.Discard()
+    {
     }
 
     /// <summary>Deletes the record (nothing happens when none exists) and resets the state.</summary>
     public async Task ClearAsync()
     {
+        batch?.ThrowIfOpen(stateName);
         await EnsureLoadedAsync();
         if (_state.RecordExists || _state.ETag is not null)
         {

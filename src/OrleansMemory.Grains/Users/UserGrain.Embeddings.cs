@@ -22,8 +22,8 @@ public sealed partial class UserGrain
         generator?.GetService<EmbeddingGeneratorMetadata>() is { } m ? $"{m.ProviderName ?? "unknown"}/{m.DefaultModelId ?? "unknown"}" : "unknown/unknown";
 
     /// <summary>Whether an embedding that came with the call was made by the silo's generator before the call reached this
-    /// grain (<see cref="TextEmbeddingCallFilter"/>).</summary>
-    private bool EmbeddedBySilo => _generator is not null && RequestContext.Get(TextEmbeddingCallFilter.SourceKey) is string source && source == GeneratorModel;
+    /// grain (<see cref="AddMemoryCallFilter"/>).</summary>
+    private bool EmbeddedBySilo => _generator is not null && RequestContext.Get(AddMemoryCallFilter.SourceKey) is string source && source == GeneratorModel;
 
     /// <summary>The duplicate and conflict thresholds for the embeddings of the call being served: the silo generator's
     /// (calibrated for its model) or the conservative ones for vectors callers send, whose model nobody calibrated.</summary>

@@ -8,7 +8,10 @@ namespace OrleansMemory.Grains.Users;
 public sealed partial class UserGrain
 {
     /// <inheritdoc />
-    public async Task<IReadOnlyList<AddMemoryResult>> AddFormedMemoriesAsync(IReadOnlyList<FormedMemory> memories, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<AddMemoryResult>> AddFormedMemoriesAsync(IReadOnlyList<FormedMemory> memories, CancellationToken cancellationToken = default) =>
+        StoreTogetherAsync(() => AddFormedAsync(memories, cancellationToken)); // a step's memories are stored together
+
+    private async Task<IReadOnlyList<AddMemoryResult>> AddFormedAsync(IReadOnlyList<FormedMemory> memories, CancellationToken cancellationToken)
     {
         Guard.Items(memories, nameof(memories), Options);
         for (var i = 0; i < memories.Count; i++)
@@ -47,14 +50,14 @@ public sealed partial class UserGrain
             var memory = memories[i];
             var vector = vectors?[next++];
             // The vectors come from the silo's generator, as the embedding filter's do: say so for the source check.
-            RequestContext.Set(TextEmbeddingCallFilter.SourceKey, GeneratorModel);
+            RequestContext.Set(AddMemoryCallFilter.SourceKey, GeneratorModel);
             try
             {
                 results.Add(await AddCheckedAsync(memory.Text, vector, memory.Type, memory.Importance, null, memory, cancellationToken, keys[i]));
             }
             finally
             {
-                RequestContext.Remove(TextEmbeddingCallFilter.SourceKey);
+                RequestContext.Remove(AddMemoryCallFilter.SourceKey);
             }
         }
 

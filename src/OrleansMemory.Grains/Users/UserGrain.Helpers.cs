@@ -73,22 +73,6 @@ public sealed partial class UserGrain
         return first;
     }
 
-    /// <summary>Stores a new memory and its history events with one wait: the memory's page and the history's page are
-    /// written at the same time (two records, each flushed to disk; an add opening no conflict needs nothing else). A
-    /// quota refusal writes neither. If either write fails the add fails (its outcome unknown to the caller), as when they
-    /// ran one after the other; a failed memory write can now leave its <c>Added</c> event in the history (an event of a
-    /// memory that was never stored, its reason only "Added.").</summary>
-    private async Task AppendWithHistoryAsync(SemanticMemory memory, float[] vector, List<MemoryHistoryEvent> events, IReadOnlyList<List<IdempotencyRecord>?>? keys)
-    {
-        var append = AppendWithinQuotaAsync([(memory, vector)], keys);
-        if (append.IsFaulted)
-        {
-            await append; // refused before anything was written
-        }
-
-        await Task.WhenAll(append, AddHistoryAsync(events));
-    }
-
     /// <summary>Memories per page for a new log of this dimension: what fits in <see cref="MemoryGrainOptions.MemoryPageBytes"/>
     /// at the base64 of the float32 embedding plus about 600 bytes of memory record, at most
     /// <see cref="MemoryGrainOptions.MemoryPageSize"/>.</summary>

@@ -68,8 +68,12 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
     }
 
     /// <inheritdoc />
-    public async Task<AddMemoryResult> AddMemoryAsync(string text, float[]? embedding = null, string type = MemoryTypes.Fact, double importance = 0.5,
-        IReadOnlyDictionary<string, JsonElement>? metadata = null, string? idempotencyKey = null, CancellationToken cancellationToken = default)
+    public Task<AddMemoryResult> AddMemoryAsync(string text, float[]? embedding = null, string type = MemoryTypes.Fact, double importance = 0.5,
+        IReadOnlyDictionary<string, JsonElement>? metadata = null, string? idempotencyKey = null, CancellationToken cancellationToken = default) =>
+        StoreTogetherAsync(() => AddAsync(text, embedding, type, importance, metadata, idempotencyKey, cancellationToken));
+
+    private async Task<AddMemoryResult> AddAsync(string text, float[]? embedding, string type, double importance,
+        IReadOnlyDictionary<string, JsonElement>? metadata, string? idempotencyKey, CancellationToken cancellationToken)
     {
         Guard.Text(text, Options.MaxMemoryTextLength, nameof(text));
         Guard.Text(type, MaxTypeLength, nameof(type));
@@ -91,7 +95,8 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
     }
 
     /// <summary>Adds a validated memory (<paramref name="formed"/>: a conversation formed it; its id, source and a
-    /// retried offer of it are honoured, see <see cref="AddFormedMemoriesAsync"/>).</summary>
+    /// retried offer of it are honoured, see <see cref="AddFormedMemoriesAsync"/>), inside a group of writes
+    /// (<see cref="StoreTogetherAsync"/>): the memory, its history and its conflicts are stored when the group is.</summary>
     private async Task<AddMemoryResult> AddCheckedAsync(string text, float[]? embedding, string type, double importance,
         IReadOnlyDictionary<string, JsonElement>? metadata, FormedMemory? formed, CancellationToken cancellationToken, IdempotencyRecord? key = null)
     {
@@ -115,9 +120,10 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
             }
 
             var existing = _memories[row]! with { MentionCount = _memories[row]!.MentionCount + 1, LastSeenAt = now };
-            await Task.WhenAll(SaveMemoryAsync(row, existing, key: AsDuplicate(key, score)), AddHistoryAsync([new MemoryHistoryEvent(existing.Id, MemoryEventKind.DuplicateSeen, now,
+            await SaveMemoryAsync(row, existing, key: AsDuplicate(key, score));
+            await AddHistoryAsync([new MemoryHistoryEvent(existing.Id, MemoryEventKind.DuplicateSeen, now,
                 formed is null ? $"Added again (similarity {score:F3})." : $"Formed again by a conversation (similarity {score:F3}).",
-                RelatedMemoryId: formed?.MemoryId)])); // two records written at the same time
+                RelatedMemoryId: formed?.MemoryId)]);
             return new AddMemoryResult(AddMemoryOutcome.Duplicate, existing, existing.Id, score, []);
         }
 
@@ -126,12 +132,6 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
         check?.Dispose();
         List<List<IdempotencyRecord>?>? keys = key is null ? null : [NewKeys(key)];
         List<MemoryHistoryEvent> events = [new(memory.Id, MemoryEventKind.Added, now, "Added.")];
-        if (plan.Count == 0)
-        {
-            await AppendWithHistoryAsync(memory, vector, events, keys);
-            return new AddMemoryResult(AddMemoryOutcome.Added, memory, null, null, []);
-        }
-
         await AppendWithinQuotaAsync([(memory, vector)], keys);
         var conflicts = await RecordConflictsAsync(memory, plan, events);
         await AddHistoryAsync(events);
@@ -177,9 +177,13 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
 
         if (prepared.Count > 0)
         {
-            await AppendWithinQuotaAsync(prepared, keyHash is null ? null : keys);
+            await StoreTogetherAsync(async () =>
+            {
+                await AppendWithinQuotaAsync(prepared, keyHash is null ? null : keys);
+                await AddHistoryAsync([.. prepared.Select(p => new MemoryHistoryEvent(p.Item1.Id, MemoryEventKind.Added, now, "Imported."))]);
+                return true;
+            });
             SketchBetweenCalls();
-            await AddHistoryAsync([.. prepared.Select(p => new MemoryHistoryEvent(p.Item1.Id, MemoryEventKind.Added, now, "Imported."))]);
         }
 
         return [.. Enumerable.Range(0, memories.Count).Select(i => done[i])];

@@ -29,15 +29,36 @@ internal sealed class OperationMetricsFilter(MemoryMetrics metrics, ILogger<Oper
         try
         {
             await context.Invoke();
+            if (context.Result is IReadOnlyList<AddMemoryAttempt> attempts)
+            {
+                // A group of adds counts as the adds it carried, each with its own outcome.
+                foreach (var attempt in attempts)
+                {
+                    metrics.RecordOperation(grainType, GroupedAdd, attempt.Error is { } error ? Outcome(error) : "ok", attempt.Error?.GetType().Name,
+                        Stopwatch.GetElapsedTime(started));
+                    CountConflicts(attempt.Result);
+                }
+
+                return;
+            }
+
             metrics.RecordOperation(grainType, operation, "ok", null, Stopwatch.GetElapsedTime(started));
             CountConflicts(context.Result);
         }
         catch (Exception ex)
         {
-            metrics.RecordOperation(grainType, operation, Outcome(ex), ex.GetType().Name, Stopwatch.GetElapsedTime(started));
+            var group = context.Request.GetArgumentCount() > 0 && context.Request.GetArgument(0) is IReadOnlyList<AddMemoryCall> adds ? adds.Count : (int?)null;
+            for (var i = 0; i < (group ?? 1); i++)
+            {
+                metrics.RecordOperation(grainType, group is null ? operation : GroupedAdd, Outcome(ex), ex.GetType().Name, Stopwatch.GetElapsedTime(started));
+            }
+
             throw;
         }
     }
+
+    /// <summary>The operation each add of an <see cref="IUserAddsGrain.AddMemoriesAsync"/> group counts as.</summary>
+    private static readonly string GroupedAdd = OperationName(nameof(IUserGrain.AddMemoryAsync));
 
     /// <summary><c>AddMemoryAsync</c> → <c>add_memory</c>.</summary>
     internal static string OperationName(string method) =>

@@ -1,12 +1,12 @@
 using System.Text;
 using System.Text.Json;
-using OrleansMemory.Abstractions;
 
-namespace OrleansMemory.Grains.Users;
+namespace OrleansMemory.Abstractions;
 
-/// <summary>Concurrent adds to one user, grouped by <see cref="AddMemoryCallFilter"/> into one call: each is served as
-/// <see cref="IUserGrain.AddMemoryAsync"/> would serve it, in order, and all of them are stored together (one write per
-/// changed record), so that the user's disk cost is paid once per group, not once per add.</summary>
+/// <summary>Several adds to one user (key = user id) in one call: each is served as <see cref="IUserGrain.AddMemoryAsync"/>
+/// would serve it, in order, and all of them are stored together (one write per changed record), so that the user's
+/// disk cost is paid once per group, not once per add. Silos group concurrent adds to one user this way by themselves
+/// (OrleansMemory.Grains' <c>AddMemoryCallFilter</c>); a caller with several memories at hand may call it directly.</summary>
 [Alias("orleansmemory.IUserAddsGrain")]
 public interface IUserAddsGrain : IGrainWithStringKey
 {

@@ -19,7 +19,7 @@ namespace OrleansMemory.Grains.Storage;
 /// (appended items are counted and readable at once) and its commit writes each changed page once, the appends by one
 /// append as above.</para></summary>
 /// <typeparam name="T">The item type; it must round-trip through the provider's JSON serializer.</typeparam>
-internal sealed class PagedLog<T> : IStagedWrites
+internal sealed partial class PagedLog<T> : IStagedWrites
 {
     private readonly IGrainStorage _storage;
     private readonly GrainId _grainId;
@@ -326,26 +326,6 @@ internal sealed class PagedLog<T> : IStagedWrites
 
         await _storage.WriteStateAsync(PageName(pageIndex), _grainId, page);
     }
-
-    /// <summary>Writes what an open batch staged: the changed pages the append does not write anyway, and the appended
-    /// items by one append, at the same time.</summary>
-    async Task IStagedWrites.CommitAsync()
-    {
-        var (staged, dirty) = (_staged, _dirtyPages);
-        (_staged, _dirtyPages) = ([], []);
-        var size = PageSize;
-        var appendFrom = staged.Count == 0 ? long.MaxValue : _count / size; // the append rewrites its pages with their changes
-        var writes = dirty.Where(p => p.Key < appendFrom).Select(p => _storage.WriteStateAsync(PageName(p.Key), _grainId, p.Value)).ToList();
-        if (staged.Count > 0)
-        {
-            writes.Add(WriteAppendAsync(staged));
-        }
-
-        await Task.WhenAll(writes);
-    }
-
-    /// <inheritdoc />
-    void IStagedWrites.Discard() => (_staged, _dirtyPages) = ([], []);
 
     /// <summary>Replaces items of page <paramref name="pageIndex"/> by what <paramref name="change"/> returns for each
     /// (given its position and the item), writing the page once. Items outside the log's kept range are not offered.</summary>

@@ -23,6 +23,10 @@ public sealed class AddMemoryCallFilter(IServiceProvider services) : IOutgoingGr
     /// <summary>The <see cref="RequestContext"/> key naming the model (<c>provider/model</c>) that made the call's embedding.</summary>
     internal const string SourceKey = "orleansmemory.embedding-source";
 
+    /// <summary>The most adds one group carries: enough to amortize a page write (a memory page holds up to 64), few enough
+    /// that one call stays short when a classifier model is asked about each.</summary>
+    private const int MaxGroup = 64;
+
     private static readonly MethodInfo AddMemory = typeof(IUserGrain).GetMethod(nameof(IUserGrain.AddMemoryAsync))!;
     private static readonly int CancellationArgument = Array.FindIndex(AddMemory.GetParameters(), p => p.ParameterType == typeof(CancellationToken));
 
@@ -114,7 +118,7 @@ public sealed class AddMemoryCallFilter(IServiceProvider services) : IOutgoingGr
                 return;
             }
 
-            group = queue.GetRange(0, Math.Min(queue.Count, _options.MaxItemsPerCall));
+            group = queue.GetRange(0, Math.Min(queue.Count, Math.Min(MaxGroup, _options.MaxItemsPerCall)));
             queue.RemoveRange(0, group.Count);
         }
 

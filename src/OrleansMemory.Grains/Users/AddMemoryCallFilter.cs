@@ -129,6 +129,7 @@ public sealed class AddMemoryCallFilter(IServiceProvider services) : IOutgoingGr
     {
         try
         {
+            System.Diagnostics.Activity.Current = null; // not a child of the call whose answer started it
             RequestContext.Clear();
             SetSource(lane.Source);
             var attempts = await _grains.GetGrain<IUserAddsGrain>(lane.User).AddMemoriesAsync([.. group.Select(add => add.Call)]).ConfigureAwait(false);

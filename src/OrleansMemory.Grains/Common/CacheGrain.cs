@@ -30,10 +30,7 @@ public sealed class CacheGrain : MemoryGrainBase, ICacheGrain
             ScheduleExpiry();
         }
 
-        if (_entry.Exists && !HasValue && _entry.State.Keys?.Exists(k => Now - k.At < Options.IdempotencyWindow) != true)
-        {
-            await _entry.ClearAsync(); // a tombstone whose keys all expired
-        }
+        await _entry.DropExpiredTombstoneAsync(Now, Options);
     }
 
     /// <inheritdoc />
@@ -46,7 +43,7 @@ public sealed class CacheGrain : MemoryGrainBase, ICacheGrain
             Guard.Positive(t, nameof(ttl));
         }
 
-        if (Replayed(idempotencyKey, Idempotency.Fingerprint("set", value, ttl?.Ticks)))
+        if (_entry.Replayed(idempotencyKey, Idempotency.Fingerprint("set", value, ttl?.Ticks), Now, Options))
         {
             return;
         }
@@ -75,13 +72,13 @@ public sealed class CacheGrain : MemoryGrainBase, ICacheGrain
     /// <inheritdoc />
     public async Task RemoveAsync(string? idempotencyKey = null, CancellationToken cancellationToken = default)
     {
-        if (Replayed(idempotencyKey, Idempotency.Fingerprint("remove")))
+        if (_entry.Replayed(idempotencyKey, Idempotency.Fingerprint("remove"), Now, Options))
         {
             return;
         }
 
         _expiryTimer?.Dispose();
-        await WriteOrForgetAsync(ClearValueAsync);
+        await WriteOrForgetAsync(() => _entry.ClearValueAsync(Now, Options));
         await EraseEarlierVersionsAsync("entry");
     }
 
@@ -107,7 +104,7 @@ public sealed class CacheGrain : MemoryGrainBase, ICacheGrain
     {
         if (HasValue && _entry.State.ExpiresAt is { } expires && expires <= Now)
         {
-            await ClearValueAsync();
+            await _entry.ClearValueAsync(Now, Options);
             return true;
         }
 
@@ -115,32 +112,7 @@ public sealed class CacheGrain : MemoryGrainBase, ICacheGrain
     }
 
     /// <summary>Whether an entry holds a value (a record may hold only the keys of recent writes: a tombstone).</summary>
-    private bool HasValue => _entry.Exists && _entry.State.Value is not null;
-
-    private bool Replayed(string? idempotencyKey, string request)
-    {
-        var keys = _entry.State.Keys;
-        var replayed = Idempotency.Replayed(ref keys, idempotencyKey, request, Now, Options);
-        _entry.State.Keys = keys;
-        return replayed;
-    }
-
-    /// <summary>Removes the value: the record goes, or stays as a tombstone holding only the hashes of the idempotency
-    /// keys still within their window, so that a retried write is not applied again.</summary>
-    private Task ClearValueAsync()
-    {
-        var now = Now;
-        var keys = _entry.State.Keys?.Where(k => now - k.At < Options.IdempotencyWindow).ToList();
-        if (keys is not { Count: > 0 })
-        {
-            return _entry.ClearAsync();
-        }
-
-        _entry.State.Value = null;
-        _entry.State.ExpiresAt = null;
-        _entry.State.Keys = keys;
-        return _entry.WriteAsync();
-    }
+    private bool HasValue => _entry.Exists && _entry.State.HasValue;
 
     /// <summary>The expiry timer's tick: a timer may fire a little before the wall clock reaches the expiry time, so
     /// an entry not yet expired gets a new timer.</summary>
@@ -163,7 +135,7 @@ public sealed class CacheGrain : MemoryGrainBase, ICacheGrain
         }
     }
 
-    internal sealed class CacheEntryState
+    internal sealed class CacheEntryState : IKeyedValueState
     {
         public JsonElement? Value { get; set; }
 
@@ -175,5 +147,10 @@ public sealed class CacheGrain : MemoryGrainBase, ICacheGrain
 
         /// <summary>The idempotency keys of recent writes (hashes), stored with the change they guard.</summary>
         public List<IdempotencyRecord>? Keys { get; set; }
+
+        [System.Text.Json.Serialization.JsonIgnore]
+        public bool HasValue => Value is not null;
+
+        public void ClearValue() => (Value, ExpiresAt) = (null, null);
     }
 }

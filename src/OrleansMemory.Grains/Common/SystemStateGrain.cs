@@ -18,10 +18,7 @@ public sealed class SystemStateGrain : MemoryGrainBase, ISystemStateGrain
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         await _value.ReadAsync();
-        if (_value.Exists && _value.State.Value is null && _value.State.Keys?.Exists(k => Now - k.At < Options.IdempotencyWindow) != true)
-        {
-            await _value.ClearAsync(); // a tombstone whose keys all expired
-        }
+        await _value.DropExpiredTombstoneAsync(Now, Options);
     }
 
     /// <inheritdoc />
@@ -34,7 +31,7 @@ public sealed class SystemStateGrain : MemoryGrainBase, ISystemStateGrain
             throw new MemoryValidationException($"The value is {bytes} bytes; the limit is {Options.MaxDocumentBytes}.", nameof(value));
         }
 
-        if (Replayed(idempotencyKey, Idempotency.Fingerprint("set", value)))
+        if (_value.Replayed(idempotencyKey, Idempotency.Fingerprint("set", value), Now, Options))
         {
             return;
         }
@@ -51,41 +48,16 @@ public sealed class SystemStateGrain : MemoryGrainBase, ISystemStateGrain
     /// <inheritdoc />
     public async Task DeleteAsync(string? idempotencyKey = null, CancellationToken cancellationToken = default)
     {
-        if (Replayed(idempotencyKey, Idempotency.Fingerprint("delete")))
+        if (_value.Replayed(idempotencyKey, Idempotency.Fingerprint("delete"), Now, Options))
         {
             return;
         }
 
-        await WriteOrForgetAsync(ClearValueAsync);
+        await WriteOrForgetAsync(() => _value.ClearValueAsync(Now, Options));
         await EraseEarlierVersionsAsync("value");
     }
 
-    private bool Replayed(string? idempotencyKey, string request)
-    {
-        var keys = _value.State.Keys;
-        var replayed = Idempotency.Replayed(ref keys, idempotencyKey, request, Now, Options);
-        _value.State.Keys = keys;
-        return replayed;
-    }
-
-    /// <summary>Removes the value: the record goes, or stays as a tombstone holding only the hashes of the idempotency
-    /// keys still within their window.</summary>
-    private Task ClearValueAsync()
-    {
-        var now = Now;
-        var keys = _value.State.Keys?.Where(k => now - k.At < Options.IdempotencyWindow).ToList();
-        if (keys is not { Count: > 0 })
-        {
-            return _value.ClearAsync();
-        }
-
-        _value.State.Value = null;
-        _value.State.Keys = keys;
-        return _value.WriteAsync();
-    }
-
-
-    internal sealed class SystemValueState
+    internal sealed class SystemValueState : IKeyedValueState
     {
         public JsonElement? Value { get; set; }
 
@@ -93,5 +65,10 @@ public sealed class SystemStateGrain : MemoryGrainBase, ISystemStateGrain
 
         /// <summary>The idempotency keys of recent writes (hashes), stored with the change they guard.</summary>
         public List<IdempotencyRecord>? Keys { get; set; }
+
+        [System.Text.Json.Serialization.JsonIgnore]
+        public bool HasValue => Value is not null;
+
+        public void ClearValue() => Value = null;
     }
 }

@@ -25,6 +25,7 @@ internal static class ConversationFormationEndpoints
     private static async Task<Ok<FormationStatus>> SetAsync(
         HttpContext http, IGrainFactory grains, string conversationId, FormationRequest body, CancellationToken ct)
     {
+        http.User.CheckPinnedUser(body.UserId); // a key pinned to one user forms no other user's memories
         var user = Ids.GrainKey(http.Tenant(), body.UserId, "user_id");
         var extractor = body.Extractor ?? FormationSettings.RulesExtractor;
         var status = await Grain(http, grains, conversationId).SetFormationAsync(new FormationSettings(user, extractor, body.Instructions), ct);

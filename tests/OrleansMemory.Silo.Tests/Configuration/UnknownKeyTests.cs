@@ -87,7 +87,7 @@ public sealed partial class UnknownKeyTests
     }
 
     [Fact]
-    public void Every_key_of_the_sample_configurations_and_the_docs_is_a_setting()
+    public void Every_key_of_the_sample_configurations_the_docs_and_the_bench_programs_is_a_setting()
     {
         var keys = new SortedSet<string>(StringComparer.OrdinalIgnoreCase);
         var json = Directory.EnumerateFiles(Path.Combine(Root, "deploy"), "*.json", SearchOption.AllDirectories)
@@ -106,6 +106,9 @@ public sealed partial class UnknownKeyTests
             .Concat(Directory.EnumerateFiles(Path.Combine(Root, "deploy"), "*", SearchOption.AllDirectories).Where(f => !f.EndsWith(".json", StringComparison.Ordinal)))
             .Concat(Directory.EnumerateFiles(Path.Combine(Root, "src"), "README.md", SearchOption.AllDirectories))
             .Concat([Path.Combine(Root, "samples/README.md")])
+            .Concat(new[] { "bench", "samples", "scripts" }.SelectMany(d => Directory.EnumerateFiles(Path.Combine(Root, d), "*", SearchOption.AllDirectories))
+                .Where(f => f.EndsWith(".cs", StringComparison.Ordinal) || f.EndsWith(".sh", StringComparison.Ordinal) || f.EndsWith(".py", StringComparison.Ordinal))
+                .Where(f => !f.Contains("/bin/", StringComparison.Ordinal) && !f.Contains("/obj/", StringComparison.Ordinal)))
             .Select(File.ReadAllText).ToList();
         foreach (var content in text)
         {

@@ -76,7 +76,10 @@ public sealed class FormationDefaultApiTests
 
                 var other = await Append(client, "talk", "I'm a pilot.", "bob").ExpectProblem(400);
                 Assert.Contains("another user", other, StringComparison.Ordinal);
-                await Append(Client(silo, PinnedToAlice), "chat", "I'm a pilot.", "bob").ExpectProblem(403); // a key pinned to alice
+                var pinned = Client(silo, PinnedToAlice); // a key pinned to alice names no other user
+                await Append(pinned, "chat", "I'm a pilot.", "bob").ExpectProblem(403);
+                await pinned.PutAsync("/v1/conversations/chat/formation", Http.Body("""{"user_id":"bob"}""")).ExpectProblem(403);
+                await pinned.PutAsync("/v1/conversations/chat/formation", Http.Body("""{"user_id":"alice"}""")).Expect(200);
                 await Append(client, "talk", "I'm a pilot.", "a/b").ExpectProblem(400);
                 await client.PutAsync("/v1/conversations/talk/messages", Http.Body("""{"messages":[],"user_id":"alice"}""")).ExpectProblem(400);
                 Assert.Equal(2, (await client.GetAsync("/v1/conversations/talk/messages").Expect(200)).GetProperty("total_count").GetInt64());

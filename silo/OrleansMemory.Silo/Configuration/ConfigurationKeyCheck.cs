@@ -20,11 +20,19 @@ public static class ConfigurationKeyCheck
     {
         ArgumentNullException.ThrowIfNull(section);
         ArgumentNullException.ThrowIfNull(type);
-        return Walk(section, ShapeOf(type), sections);
+        return Walk(section, ShapeOf(type), sections, []);
     }
 
-    private static IEnumerable<string> Walk(IConfigurationSection section, Shape shape, IReadOnlyDictionary<string, Type>? sections)
+    /// <param name="section">The section whose children are checked.</param>
+    /// <param name="shape">What it is bound to.</param>
+    /// <param name="sections">Children bound to other types (the root only).</param>
+    /// <param name="above">The objects above it, nearest last: a name one of them knows is the better suggestion
+    /// (<c>Storage:ServiceId</c>: did you mean <c>OrleansMemory:ServiceId</c>?).</param>
+    private static IEnumerable<string> Walk(IConfigurationSection section, Shape shape, IReadOnlyDictionary<string, Type>? sections,
+        IReadOnlyList<(string Path, IReadOnlyCollection<string> Names)> above)
     {
+        var known = shape.Kind == Kind.Object ? shape.Properties.Keys.Concat(sections?.Keys ?? []).ToList() : [];
+        IReadOnlyList<(string, IReadOnlyCollection<string>)> below = shape.Kind == Kind.Object ? [.. above, (section.Path, known)] : above;
         foreach (var child in section.GetChildren())
         {
             Type? next;
@@ -52,8 +60,10 @@ public static class ConfigurationKeyCheck
                     }
                     else if (!shape.Properties.TryGetValue(child.Key, out next))
                     {
-                        var known = shape.Properties.Keys.Concat(sections?.Keys ?? []).ToList();
-                        yield return known.Count == 0
+                        var elsewhere = above.LastOrDefault(a => a.Names.Contains(child.Key, StringComparer.OrdinalIgnoreCase));
+                        yield return elsewhere.Path is not null
+                            ? $"{child.Path} is not a setting; did you mean {elsewhere.Path}:{elsewhere.Names.First(n => n.Equals(child.Key, StringComparison.OrdinalIgnoreCase))}?"
+                            : known.Count == 0
                             ? $"{child.Path} is not a setting: {section.Path} has no settings below it."
                             : $"{child.Path} is not a setting; did you mean {section.Path}:{Nearest(child.Key, known)}?";
                         continue;
@@ -62,7 +72,7 @@ public static class ConfigurationKeyCheck
                     break;
             }
 
-            foreach (var failure in Walk(child, ShapeOf(next!), null))
+            foreach (var failure in Walk(child, ShapeOf(next!), null, below))
             {
                 yield return failure;
             }

@@ -44,8 +44,7 @@ public sealed record FormationStatus(
             .Append("FormedThrough = ").Append(FormedThrough)
             .Append(", Pending = ").Append(Pending)
             .Append(", MemoriesFormed = ").Append(MemoriesFormed)
-            .Append(", Attempts = ").Append(Attempts)
-            .Append(", Setting = ").Append(Setting);
+            .Append(", Attempts = ").Append(Attempts);
         return true;
     }
 }

@@ -63,7 +63,7 @@ public sealed class MemoryStore
         string? instructions = null, CancellationToken cancellationToken = default) =>
         Conversation(conversationId).SetFormationAsync(new FormationSettings(userId, extractor, instructions), cancellationToken);
 
-    /// <summary>Where a conversation's memory formation stands, or null when it is off.</summary>
+    /// <summary>Where a conversation's memory formation stands (its own setting or the silo-wide default), or null when it is off.</summary>
     public Task<FormationStatus?> GetFormationAsync(string conversationId, CancellationToken cancellationToken = default) =>
         Conversation(conversationId).GetFormationAsync(cancellationToken);
 
@@ -85,6 +85,18 @@ public sealed class MemoryStore
     {
         ArgumentNullException.ThrowIfNull(messages);
         var sequences = await Conversation(conversationId).AppendMessagesAsync(messages.ToArray(), cancellationToken).ConfigureAwait(false);
+        await Directory.TouchAsync(conversationId, cancellationToken).ConfigureAwait(false);
+        return sequences;
+    }
+
+    /// <summary>Appends raw messages to a conversation's history and names its user (<paramref name="userId"/>, a user
+    /// grain key): under the silo-wide formation default the conversation then forms that user's memories; see
+    /// <see cref="IConversationGrain.AppendMessagesForUserAsync"/>. Returns the messages' sequence numbers.</summary>
+    public async Task<IReadOnlyList<long>> AppendRawMessagesForUserAsync(string conversationId, string userId, IEnumerable<RawMessage> messages,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var sequences = await Conversation(conversationId).AppendMessagesForUserAsync(userId, messages.ToArray(), cancellationToken).ConfigureAwait(false);
         await Directory.TouchAsync(conversationId, cancellationToken).ConfigureAwait(false);
         return sequences;
     }

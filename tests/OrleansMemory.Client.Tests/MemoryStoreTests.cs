@@ -91,7 +91,18 @@ public abstract class MemoryStoreTests(StoreClusterFixture fixture)
         Assert.Null(await store.GetFormationAsync(conversation));
         var status = await store.SetFormationAsync(conversation, "ada", instructions: "health only");
         Assert.Equal(("ada", "rules", "health only", 0L, 0L), (status.UserId, status.Extractor, status.Instructions, status.FormedThrough, status.Pending));
-        Assert.Equal("ada", (await store.GetFormationAsync(conversation))!.UserId);
+        Assert.Equal(("ada", FormationStatus.OwnSetting), ((await store.GetFormationAsync(conversation))!.UserId, (await store.GetFormationAsync(conversation))!.Setting));
+        // Appends that name the user, through a store with its own directory (the other tests list the shared one).
+        var appending = new MemoryStore(fixture.Cluster.Client, Options.Create(new MemoryStoreOptions { DirectoryKey = $"tenant-{Guid.NewGuid():N}" }));
+        Assert.Equal([1L], await appending.AppendRawMessagesForUserAsync(conversation, "ada", [new RawMessage("", "assistant", "Hello Ada.")]));
+        var other = await Assert.ThrowsAsync<MemoryValidationException>(() =>
+            appending.AppendRawMessagesForUserAsync(conversation, "bob", [new RawMessage("", "assistant", "Hello Bob.")]));
+        Assert.Equal("userId", other.ParamName);
+        Assert.Single(await store.LoadRawMessagesAsync(conversation)); // refused before anything was stored
+        var plain = "formation-" + Guid.NewGuid().ToString("N");
+        await appending.AppendRawMessagesForUserAsync(plain, "ada", [new RawMessage("", "user", "I'm a baker.")]);
+        Assert.Null(await store.GetFormationAsync(plain)); // no silo-wide default here: naming the user turns nothing on
+        Assert.Equal([conversation, plain], await appending.ListConversationsAsync());
         Assert.True(await store.DisableFormationAsync(conversation));
         Assert.False(await store.DisableFormationAsync(conversation));
         Assert.Null(await store.GetFormationAsync(conversation));

@@ -201,41 +201,14 @@ public sealed partial class DeployFilesTests
         Assert.NotEmpty(keys);
         foreach (var key in keys)
         {
-            Assert.True(IsSetting(typeof(SiloOptions), key.Split("__")[1..]), $"{key} is not a setting of OrleansMemory.Silo");
+            Assert.True(IsSetting(key.Replace("__", ":", StringComparison.Ordinal)), $"{key} is not a setting of OrleansMemory.Silo");
         }
     }
 
-    private static bool IsSetting(Type type, string[] path)
-    {
-        if (path.Length == 0)
-        {
-            return true;
-        }
-
-        if (path[0] == "Grains")
-        {
-            return typeof(Grains.MemoryGrainOptions).GetProperty(path[1]) is not null;
-        }
-
-        var property = type.GetProperty(path[0]);
-        if (property is null)
-        {
-            return false;
-        }
-
-        var next = property.PropertyType;
-        if (next.IsGenericType && next.GetGenericTypeDefinition() == typeof(Dictionary<,>))
-        {
-            return path.Length == 2 && next.GetGenericArguments()[1] == typeof(string) || path.Length > 2 && IsSetting(next.GetGenericArguments()[1], path[2..]);
-        }
-
-        if (next.IsGenericType && next.GetGenericTypeDefinition() == typeof(List<>))
-        {
-            return path.Length == 2 && next.GetGenericArguments()[0] == typeof(string) || path.Length > 2 && IsSetting(next.GetGenericArguments()[0], path[2..]);
-        }
-
-        return path.Length == 1 || IsSetting(next, path[1..]);
-    }
+    /// <summary>The silo's own check of a key (<see cref="ConfigurationKeyCheck"/>).</summary>
+    private static bool IsSetting(string key) => !ConfigurationKeyCheck.Failures(
+        new ConfigurationBuilder().AddInMemoryCollection([new(key, "x")]).Build().GetSection(SiloOptions.SectionName),
+        typeof(SiloOptions), SiloComposition.BoundSections).Any();
 
     private static SiloOptions LoadOptions(IDictionary<string, string?> environment) =>
         SiloConfigurationLoader.Load(new ConfigurationBuilder()

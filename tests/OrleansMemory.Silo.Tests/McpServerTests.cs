@@ -78,6 +78,24 @@ public sealed class McpServerTests(McpSiloFixture silo) : IClassFixture<McpSiloF
         var read = await Ok(client, "get_messages", new() { ["conversation_id"] = conversation, ["after"] = 1 });
         Assert.Equal("Noted!", Assert.Single(read.GetProperty("messages").EnumerateArray()).GetProperty("content").GetString());
 
+        // user_id names the conversation's user (the silo-wide formation default forms for it): another user is refused.
+        using (var formation = new HttpClient { BaseAddress = silo.Address })
+        {
+            formation.DefaultRequestHeaders.Authorization = new("Bearer", McpSiloFixture.ReadWriteA);
+            await formation.PutAsync($"/v1/conversations/{conversation}/formation", Http.Body("""{"user_id":"carol"}""")).Expect(200);
+        }
+
+        var more = Json("""[{"role":"user","content":"I'm a baker."}]""");
+        var named = await Ok(client, "append_messages", new() { ["conversation_id"] = conversation, ["messages"] = more, ["user_id"] = "carol" });
+        Assert.Equal([3L], named.GetProperty("sequences").EnumerateArray().Select(e => e.GetInt64()));
+        var other = await Error(client, "append_messages", new() { ["conversation_id"] = conversation, ["messages"] = more, ["user_id"] = "dave" });
+        Assert.Equal((400, "user_id"), (other.GetProperty("status").GetInt32(), other.GetProperty("errors").EnumerateObject().Single().Name));
+        await using (var pinned = await silo.ConnectAsync(McpSiloFixture.PinnedA))
+        {
+            var forbidden = await Error(pinned, "append_messages", new() { ["conversation_id"] = conversation, ["messages"] = more, ["user_id"] = "carol" });
+            Assert.Equal(403, forbidden.GetProperty("status").GetInt32());
+        }
+
         // The conflict is set up through the HTTP API with hand-made embeddings in the contradiction band.
         var user = Http.NewId("user");
         using var http = new HttpClient { BaseAddress = silo.Address };

@@ -56,10 +56,21 @@ internal static class ConversationEndpoints
             ?? throw new MemoryNotFoundException($"No document is stored for conversation '{conversationId}'."));
 
     private static async Task<Created<SequencesResponse>> AppendMessagesAsync(
-        HttpContext http, IGrainFactory grains, ApiLimits limits, string conversationId, MessagesRequest body, CancellationToken ct)
+        HttpContext http, IGrainFactory grains, ApiLimits limits, string conversationId, AppendMessagesRequest body, CancellationToken ct)
     {
         var messages = limits.Batch(body.Messages, "messages").Select(m => m.ToRawMessage()).ToList();
-        var sequences = await Grain(http, grains, conversationId).AppendMessagesAsync(messages, ct);
+        var conversation = Grain(http, grains, conversationId);
+        IReadOnlyList<long> sequences;
+        if (body.UserId is { } userId)
+        {
+            http.User.CheckPinnedUser(userId);
+            sequences = await conversation.AppendMessagesForUserAsync(Ids.GrainKey(http.Tenant(), userId, "user_id"), messages, ct);
+        }
+        else
+        {
+            sequences = await conversation.AppendMessagesAsync(messages, ct);
+        }
+
         await TouchAsync(http, grains, conversationId, ct);
         return TypedResults.Created($"{http.Request.Path}?after={sequences[0] - 1}", new SequencesResponse(sequences));
     }

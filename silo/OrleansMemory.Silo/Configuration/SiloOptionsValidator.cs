@@ -130,7 +130,7 @@ public static class SiloOptionsValidator
         try
         {
             new ConfigurationBuilder().AddInMemoryCollection(membership.Select(p => new KeyValuePair<string, string?>(p.Key, p.Value))).Build()
-                .Bind(new Orleans.Configuration.ClusterMembershipOptions(), b => b.ErrorOnUnknownConfiguration = true);
+                .Bind(new Orleans.Configuration.ClusterMembershipOptions()); // unknown keys: ConfigurationKeyCheck
         }
         catch (InvalidOperationException ex)
         {

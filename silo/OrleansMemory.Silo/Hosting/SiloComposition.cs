@@ -23,6 +23,17 @@ public static class SiloComposition
     public static readonly IReadOnlyList<IGrainStorageBackend> StorageBackends =
         [.. BuiltInGrainStorageBackends.All, AdoNetGrainStorageBackends.Sqlite, AdoNetGrainStorageBackends.Postgres, RedisGrainStorageBackend.Redis];
 
+    /// <summary>Sections under <c>OrleansMemory</c> bound to other options than <see cref="SiloOptions"/>'s own properties:
+    /// <c>Grains</c> (the memory grains' <see cref="MemoryGrainOptions"/>) and <c>Membership</c> (Orleans'
+    /// <see cref="ClusterMembershipOptions"/>, over the silo's defaults). The unknown-key check reads them from here too.</summary>
+    public static readonly IReadOnlyDictionary<string, Type> BoundSections = new Dictionary<string, Type>(StringComparer.OrdinalIgnoreCase)
+    {
+        [GrainsSection] = typeof(MemoryGrainOptions),
+        [MembershipSection] = typeof(ClusterMembershipOptions),
+    };
+
+    private const string GrainsSection = "Grains";
+    private const string MembershipSection = "Membership";
     private const string StorageSection = SiloOptions.SectionName + ":Storage";
 
     /// <summary>The IP address others reach this silo at: <see cref="SiloOptions.AdvertisedAddress"/>, else the HTTP listen
@@ -45,7 +56,7 @@ public static class SiloComposition
         AddClustering(silo, options);
         silo.Configure<Orleans.Configuration.SiloOptions>(o => o.SiloName = options.EffectiveSiloName);
         silo.Configure<ClusterMembershipOptions>(MembershipDefaults.Apply);
-        silo.Services.Configure<ClusterMembershipOptions>(silo.Configuration.GetSection(SiloOptions.SectionName + ":Membership"));
+        silo.Services.Configure<ClusterMembershipOptions>(silo.Configuration.GetSection(SiloOptions.SectionName + ":" + MembershipSection));
         silo.UseMemoryStateJson();
         var storage = AddStorage(silo, options);
         silo.Services.AddSingleton(storage);
@@ -67,7 +78,7 @@ public static class SiloComposition
                 o.ConflictThreshold = MiniLmModel.ConflictThreshold;
             }
         });
-        silo.Services.Configure<MemoryGrainOptions>(silo.Configuration.GetSection(SiloOptions.SectionName + ":Grains"));
+        silo.Services.Configure<MemoryGrainOptions>(silo.Configuration.GetSection(SiloOptions.SectionName + ":" + GrainsSection));
         silo.Services.AddMemoryEmbeddings(options.Embeddings);
         silo.AddOutgoingGrainCallFilter<OrleansMemory.Grains.Users.AddMemoryCallFilter>();
         Telemetry.TracingEmbeddingGenerator.Decorate(silo.Services);

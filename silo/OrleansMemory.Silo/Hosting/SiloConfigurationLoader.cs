@@ -1,6 +1,9 @@
 using Microsoft.Extensions.Configuration.CommandLine;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.Configuration.Memory;
+using OrleansMemory.Abstractions;
+using OrleansMemory.Embeddings;
+using OrleansMemory.Grains;
 using OrleansMemory.Silo.Auth;
 using OrleansMemory.Silo.Configuration;
 
@@ -47,13 +50,15 @@ public static class SiloConfigurationLoader
         }
     }
 
-    /// <summary>Binds and validates the options: the one place they are read. The host registers the result as
+    /// <summary>Binds and validates the options: the one place they are read. A key that names no setting (a typo the
+    /// binder would ignore) is refused with the nearest known key. The host registers the result as
     /// <c>IOptions&lt;SiloOptions&gt;</c>.</summary>
     /// <exception cref="SiloConfigurationException">One or more problems, each naming its key.</exception>
     public static SiloOptions Load(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var section = configuration.GetSection(SiloOptions.SectionName);
+        var failures = ConfigurationKeyCheck.Failures(section, typeof(SiloOptions), SiloComposition.BoundSections).ToList();
         var options = new SiloOptions();
         try
         {
@@ -62,10 +67,11 @@ public static class SiloConfigurationLoader
         catch (InvalidOperationException ex)
         {
             // The binder stops at the first value that does not convert; its message names the key.
-            throw new SiloConfigurationException([ex.InnerException is { } inner ? $"{ex.Message} {inner.Message}" : ex.Message]);
+            throw new SiloConfigurationException([.. failures, ex.InnerException is { } inner ? $"{ex.Message} {inner.Message}" : ex.Message]);
         }
 
-        var failures = SkippedEntries(section, options).ToList();
+        failures.AddRange(SkippedEntries(section, options));
+        failures.AddRange(FormationDefaultFailures(section, options));
         failures.AddRange(SiloOptionsValidator.Failures(options));
         if (ApiKeyStore.IsEnabled(options) && options.Auth.Mode == AuthMode.Auto && options.Auth.ApiKeys.Count == 0)
         {
@@ -75,6 +81,23 @@ public static class SiloConfigurationLoader
         }
 
         return failures.Count > 0 ? throw new SiloConfigurationException(failures) : options;
+    }
+
+    /// <summary>The silo-wide formation default (<c>Grains:Formation:Default</c>), checked before anything starts against
+    /// the extractors this silo registers: <c>rules</c>, and <c>llm</c> when a chat model is configured
+    /// (<c>ConflictClassifier</c>). The grains check it again at startup (any host), without the configuration key.</summary>
+    private static IEnumerable<string> FormationDefaultFailures(IConfigurationSection section, SiloOptions options)
+    {
+        var formationDefault = section.GetSection("Grains:Formation:Default");
+        if (!formationDefault.Exists())
+        {
+            return [];
+        }
+
+        var chatModel = !options.ConflictClassifier.Provider.Trim().Equals(EmbeddingProviders.None, StringComparison.OrdinalIgnoreCase);
+        var maxInstructions = int.TryParse(section["Grains:MaxReasonLength"], out var max) ? max : new MemoryGrainOptions().MaxReasonLength;
+        return (formationDefault.Get<FormationDefaultOptions>() ?? new()).Problems(
+            formationDefault.Path, ':', [FormationSettings.RulesExtractor, FormationSettings.LlmExtractor], chatModel, maxInstructions);
     }
 
     /// <summary>The binder silently leaves out a dictionary entry with a value that does not convert; storage providers

@@ -21,12 +21,16 @@ internal sealed class AgentTools(IGrainFactory grains, ApiLimits limits)
         [Description("The conversation.")] string conversation_id,
         [Description("The messages in order: role (system, user, assistant, tool), content, optional id, timestamp, name, tool_call_id, metadata.")]
         IReadOnlyList<MessageInput> messages,
+        [Description("Optional: the conversation's user. Under the silo-wide memory formation default the conversation then forms this user's memories; naming another user than the one it forms for is refused.")]
+        string? user_id = null,
         CancellationToken cancellationToken = default)
     {
         var caller = McpCaller.Of(user).Require(Scopes.Write);
         var grain = grains.GetGrain<IConversationGrain>(Ids.GrainKey(caller.Tenant, conversation_id, "conversation_id"));
         var raw = limits.Batch(messages, "messages").Select(m => m.ToRawMessage()).ToList();
-        var sequences = await grain.AppendMessagesAsync(raw, cancellationToken).ConfigureAwait(false);
+        var sequences = string.IsNullOrEmpty(user_id)
+            ? await grain.AppendMessagesAsync(raw, cancellationToken).ConfigureAwait(false)
+            : await grain.AppendMessagesForUserAsync(Ids.GrainKey(caller.Tenant, caller.User(user_id), "user_id"), raw, cancellationToken).ConfigureAwait(false);
         await grains.GetGrain<IConversationDirectoryGrain>(caller.Tenant).TouchAsync(conversation_id, cancellationToken).ConfigureAwait(false);
         return McpResults.Ok(new SequencesResponse(sequences));
     }

@@ -20,6 +20,13 @@ public interface IConversationGrain : IGrainWithStringKey
     /// <summary>Appends raw messages in order; returns their sequence numbers.</summary>
     Task<IReadOnlyList<long>> AppendMessagesAsync(IReadOnlyList<RawMessage> messages, CancellationToken cancellationToken = default);
 
+    /// <summary>Appends raw messages in order, as <see cref="AppendMessagesAsync"/>, and names the conversation's user: a
+    /// conversation without formation settings of its own then forms this user's memories under the silo-wide default
+    /// (<c>OrleansMemory:Grains:Formation:Default</c>), when one is configured.</summary>
+    /// <exception cref="MemoryValidationException">The user id is invalid, or the conversation already forms memories for
+    /// another user (nothing is appended then).</exception>
+    Task<IReadOnlyList<long>> AppendMessagesForUserAsync(string userId, IReadOnlyList<RawMessage> messages, CancellationToken cancellationToken = default);
+
     /// <summary>Reads up to <paramref name="limit"/> messages whose sequence is greater than <paramref name="afterSequence"/>.</summary>
     Task<MessagePage> GetMessagesAsync(long afterSequence = 0, int limit = 100, CancellationToken cancellationToken = default);
 
@@ -52,10 +59,13 @@ public interface IConversationGrain : IGrainWithStringKey
     /// <exception cref="MemoryValidationException">The user id is not valid or the extractor is not registered.</exception>
     Task<FormationStatus> SetFormationAsync(FormationSettings settings, CancellationToken cancellationToken = default);
 
-    /// <summary>Where memory formation stands, or null when it is off.</summary>
+    /// <summary>Where memory formation stands (<see cref="FormationStatus.Setting"/>: the conversation's own settings or the
+    /// silo-wide default; under the default, <see cref="FormationStatus.UserId"/> is null until an append names the user),
+    /// or null when it is off.</summary>
     Task<FormationStatus?> GetFormationAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Turns memory formation off (the cursor is forgotten; formed memories and their records stay).</summary>
+    /// <summary>Turns memory formation off (the cursor is forgotten; formed memories and their records stay), the silo-wide
+    /// default included: it no longer applies to this conversation until settings are set again. False when it was off.</summary>
     /// <returns>Whether it was on.</returns>
     Task<bool> DisableFormationAsync(CancellationToken cancellationToken = default);
 

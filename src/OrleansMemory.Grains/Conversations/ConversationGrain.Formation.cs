@@ -24,7 +24,19 @@ public sealed partial class ConversationGrain
 
     private MemoryFormationOptions FormationOptions => Options.Formation;
 
-    private long Pending => _formationState.State.Settings is null ? 0 : Math.Max(0, _messages.Count - _formationState.State.FormedThrough);
+    private long Pending => Settings is null ? 0 : Math.Max(0, _messages.Count - _formationState.State.FormedThrough);
+
+    /// <summary>The settings formation runs with: the conversation's own; else, unless it was turned off, the silo-wide
+    /// default for the user its appends named; null: formation does not run.</summary>
+    private FormationSettings? Settings => _formationState.State switch
+    {
+        { Settings: { } own } => own,
+        { Off: false, DefaultUserId: { } user } when FormationOptions.Default is { } silo => silo.For(user),
+        _ => null,
+    };
+
+    /// <summary>The silo-wide default applies to this conversation (it has no settings of its own and was not turned off).</summary>
+    private bool UnderDefault => _formationState.State is { Settings: null, Off: false } && FormationOptions.Default is not null;
 
     /// <inheritdoc />
     public async Task<FormationStatus> SetFormationAsync(FormationSettings settings, CancellationToken cancellationToken = default)
@@ -45,12 +57,13 @@ public sealed partial class ConversationGrain
         await WithFormationWritesAsync(async () =>
         {
             var state = _formationState.State;
-            if (state.Settings?.UserId != settings.UserId)
+            if (Settings?.UserId != settings.UserId)
             {
                 state.FormedThrough = 0; // a new user: the whole history is formed for them (ids repeat for a user seen before, and are recognised)
             }
 
             state.Settings = settings with { Extractor = extractor.Name, Instructions = string.IsNullOrWhiteSpace(settings.Instructions) ? null : settings.Instructions };
+            state.Off = false;
             state.Attempts = 0;
             state.LastError = null;
             state.LastErrorAt = null;
@@ -67,7 +80,7 @@ public sealed partial class ConversationGrain
     /// <inheritdoc />
     public async Task<bool> DisableFormationAsync(CancellationToken cancellationToken = default)
     {
-        if (_formationState.State.Settings is null)
+        if (Settings is null && !UnderDefault)
         {
             return false;
         }
@@ -75,6 +88,7 @@ public sealed partial class ConversationGrain
         await WithFormationWritesAsync(async () =>
         {
             _formationState.State.Settings = null;
+            _formationState.State.Off = true; // the silo-wide default no longer applies to this conversation
             _formationState.State.FormedThrough = 0;
             _formationState.State.Attempts = 0;
             _formationEpoch++;
@@ -99,12 +113,21 @@ public sealed partial class ConversationGrain
             }
 
             var state = _formationState.State;
-            if (state.Settings?.UserId == userId || state.Users.Contains(userId))
+            if (state.Settings?.UserId == userId || state.DefaultUserId == userId || state.Users.Contains(userId))
             {
+                if (Settings?.UserId == userId)
+                {
+                    state.FormedThrough = 0;
+                }
+
                 if (state.Settings?.UserId == userId)
                 {
                     state.Settings = null;
-                    state.FormedThrough = 0;
+                }
+
+                if (state.DefaultUserId == userId)
+                {
+                    state.DefaultUserId = null;
                 }
 
                 state.Users.Remove(userId);
@@ -113,10 +136,22 @@ public sealed partial class ConversationGrain
         });
     }
 
-    private FormationStatus? Status() => _formationState.State is { Settings: { } s } state
-        ? new FormationStatus(s.UserId, s.Extractor, s.Instructions, state.FormedThrough, Pending, state.LastError, state.LastErrorAt,
-            _formation.Count, state.TokensUsed, state.Attempts)
-        : null;
+    private FormationStatus? Status()
+    {
+        var state = _formationState.State;
+        var setting = state.Settings is null ? FormationStatus.DefaultSetting : FormationStatus.OwnSetting;
+        if (Settings is { } s)
+        {
+            return new FormationStatus(s.UserId, s.Extractor, s.Instructions, state.FormedThrough, Pending, state.LastError, state.LastErrorAt,
+                _formation.Count, state.TokensUsed, state.Attempts, setting);
+        }
+
+        // Under the silo default, before an append named the user: nothing runs yet.
+        return UnderDefault && FormationOptions.Default is { } silo
+            ? new FormationStatus(null, silo.Extractor.Trim(), silo.Instructions, state.FormedThrough, 0, state.LastError, state.LastErrorAt,
+                _formation.Count, state.TokensUsed, state.Attempts, setting)
+            : null;
+    }
 
     private IMemoryExtractor Extractor(string name)
     {
@@ -129,7 +164,7 @@ public sealed partial class ConversationGrain
     /// <summary>After an append: formation runs soon, in its own turn.</summary>
     private void FormAfterAppend()
     {
-        if (_formationState.State.Settings is null)
+        if (Settings is null)
         {
             return;
         }

@@ -14,7 +14,7 @@ public sealed partial class ConversationGrain
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(FormationOptions.StepTimeout);
         var state = _formationState.State;
-        var settings = state.Settings!;
+        var settings = Settings!;
         var epoch = _formationEpoch;
         var generation = state.Generation;
         var from = (int)state.FormedThrough;

@@ -6,8 +6,15 @@ namespace OrleansMemory.Grains.Conversations;
 /// error. Small, written once per formation step.</summary>
 internal sealed class FormationState
 {
-    /// <summary>The settings; null when formation is off.</summary>
+    /// <summary>The conversation's own settings (PUT); null when it has none.</summary>
     public FormationSettings? Settings { get; set; }
+
+    /// <summary>Turned off explicitly (DELETE): the silo-wide default does not apply either, until settings are PUT.</summary>
+    public bool Off { get; set; }
+
+    /// <summary>The user an append named (<c>AppendMessagesForUserAsync</c>): the conversation forms this user's memories
+    /// under the silo-wide default while it has no settings of its own.</summary>
+    public string? DefaultUserId { get; set; }
 
     /// <summary>The last message sequence processed.</summary>
     public long FormedThrough { get; set; }

@@ -34,6 +34,7 @@ public static class MemoryGrainsSiloBuilderExtensions
         }
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MemoryGrainOptions>, MemoryGrainOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MemoryGrainOptions>, FormationDefaultValidator>());
         services.TryAddSingleton<IMemoryClassifier, RuleBasedMemoryClassifier>();
         services.TryAddSingleton<FormationLimiter>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, PendingWork.StartupResume>();

@@ -38,6 +38,10 @@ public sealed class MemoryFormationOptions
     /// <summary>The longest wait between retries: 5 minutes.</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>The silo-wide default: formation for conversations without a setting of their own, once an append names
+    /// their user; null (the default): none, formation runs only where it was turned on.</summary>
+    public FormationDefaultOptions? Default { get; set; }
+
     /// <summary>Problems with the values, for the options validator.</summary>
     internal IEnumerable<string> Problems()
     {

@@ -24,9 +24,16 @@ public sealed record MessageInput(
     public RawMessage ToRawMessage() => new(Id ?? "", Role, Content, Timestamp ?? default, Name, ToolCallId, Metadata);
 }
 
-/// <summary>Messages to append or to replace the history with.</summary>
+/// <summary>Messages to replace the history with.</summary>
 /// <param name="Messages">The messages, in order.</param>
 public sealed record MessagesRequest(IReadOnlyList<MessageInput> Messages);
+
+/// <summary>Messages to append.</summary>
+/// <param name="Messages">The messages, in order.</param>
+/// <param name="UserId">Optional: the conversation's user (in the caller's tenant). Under the silo-wide formation default
+/// (<c>OrleansMemory:Grains:Formation:Default</c>) the conversation then forms this user's memories; naming another user
+/// than the one it forms for is refused.</param>
+public sealed record AppendMessagesRequest(IReadOnlyList<MessageInput> Messages, string? UserId = null);
 
 /// <summary>The sequence numbers given to appended messages.</summary>
 /// <param name="Sequences">One per message, in order.</param>

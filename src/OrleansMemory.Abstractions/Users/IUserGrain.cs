@@ -40,6 +40,12 @@ public interface IUserGrain : IGrainWithStringKey
     /// <returns>One result per memory, in order.</returns>
     Task<IReadOnlyList<AddMemoryResult>> AddFormedMemoriesAsync([Immutable] IReadOnlyList<FormedMemory> memories, CancellationToken cancellationToken = default);
 
+    /// <summary>Records that a conversation forms this user's memories (called before it starts), so that erasing the
+    /// user reaches the conversation's setting and records even before it has formed anything.</summary>
+    /// <param name="conversationKey">The conversation grain's key.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task LinkConversationAsync(string conversationKey, CancellationToken cancellationToken = default);
+
     /// <summary>Removes the link of this user's memories to a deleted conversation (the memories stay).</summary>
     /// <param name="conversationKey">The conversation grain's key.</param>
     /// <param name="cancellationToken">Cancels the call.</param>

@@ -54,6 +54,7 @@ public sealed partial class ConversationGrain
             throw new MemoryValidationException("The llm extractor needs a chat client; none is configured (OrleansMemory:ConflictClassifier).", "settings.Extractor");
         }
 
+        await LinkUserAsync(settings.UserId, cancellationToken);
         await WithFormationWritesAsync(async () =>
         {
             var state = _formationState.State;

@@ -24,6 +24,7 @@ public sealed partial class ConversationGrain
         var sequences = await AppendMessagesAsync(messages, cancellationToken);
         if (UnderDefault && state.DefaultUserId is null)
         {
+            await LinkUserAsync(userId, cancellationToken);
             await WithFormationWritesAsync(async () =>
             {
                 state.DefaultUserId = userId;
@@ -39,4 +40,10 @@ public sealed partial class ConversationGrain
 
         return sequences;
     }
+
+    /// <summary>Tells the user's grain that this conversation forms its memories before the setting is stored, so that the
+    /// user's erasure reaches the setting (a crash between leaves the user a link to a conversation with nothing to
+    /// forget, which erasure passes over).</summary>
+    private Task LinkUserAsync(string userId, CancellationToken cancellationToken) =>
+        GrainFactory.GetGrain<IUserGrain>(userId).LinkConversationAsync(this.GetPrimaryKeyString(), cancellationToken);
 }

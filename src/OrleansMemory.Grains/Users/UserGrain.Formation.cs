@@ -92,6 +92,13 @@ public sealed partial class UserGrain
     }
 
     /// <inheritdoc />
+    public Task LinkConversationAsync(string conversationKey, CancellationToken cancellationToken = default)
+    {
+        Guard.Id(conversationKey, nameof(conversationKey), Options);
+        return RememberFormingConversationAsync(conversationKey);
+    }
+
+    /// <inheritdoc />
     public async Task UnlinkConversationAsync(string conversationKey, CancellationToken cancellationToken = default)
     {
         Guard.Id(conversationKey, nameof(conversationKey), Options);

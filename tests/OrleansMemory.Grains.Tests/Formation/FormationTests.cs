@@ -190,6 +190,20 @@ public sealed class FormationTests
     }
 
     [Fact]
+    public async Task Erasing_the_user_turns_off_a_conversation_set_up_for_it_that_has_formed_nothing_yet()
+    {
+        await using var cluster = await StartAsync();
+        var quiet = cluster.Factory.GetGrain<IConversationGrain>("t5b/quiet");
+        var hana = cluster.Factory.GetGrain<IUserGrain>("t5b/hana");
+        await quiet.SetFormationAsync(new FormationSettings("t5b/hana"));
+        await quiet.AppendMessageAsync(new RawMessage("", "user", "What time is it?")); // nothing to remember
+        Assert.Equal(1, (await DrainedAsync(quiet)).FormedThrough);
+
+        await hana.DeleteAllDataAsync();
+        Assert.Null(await quiet.GetFormationAsync()); // the setting naming the erased user is gone
+    }
+
+    [Fact]
     public async Task Replaced_history_is_not_formed_again_and_new_turns_get_new_ids()
     {
         await using var cluster = await StartAsync();

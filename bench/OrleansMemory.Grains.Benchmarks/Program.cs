@@ -2,7 +2,7 @@ using OrleansMemory.Grains.Benchmarks;
 
 // dotnet run -c Release --project bench/OrleansMemory.Grains.Benchmarks [-- --quick] [search] [activation] [similar] [writes] [hot] [bystanders] [append] [formation] [formation-latency]
 // [--dims=384,1536] [--stores=file,postgres] [--page-bytes=N] (activation; --stores=memory,file also narrows hot)
-// [--cases=64x1@50,64x4] (hot: searchers x writers @ adds/s each; default all)
+// [--cases=64x1@50,64x4] (hot: searchers x writers @ adds/s each; default all) [--rounds=N] (bystanders: rounds of both phases; default 4, 1 with --quick)
 // One silo per part in this process. Activation also runs on PostgreSQL when ORLEANSMEMORY_TEST_POSTGRES is set
 // (scripts/test-servers.sh); it creates and drops its own schema.
 var quick = args.Contains("--quick");
@@ -135,6 +135,7 @@ try
         Console.WriteLine();
         Console.WriteLine($"Bystanders of a hot user: 64 closed-loop searchers on one 10,000 x 384 user (load average {LoadAverage()}):");
         Console.WriteLine(BystanderBenchmark.Header);
+        var probes = new List<string>();
         foreach (var (name, uri) in new[] { ("memory", (string?)null), ("file", fileUri) })
         {
             if (Only("--stores", name) is false)
@@ -143,8 +144,14 @@ try
             }
 
             await using var silo = await BenchSilo.StartAsync(uri);
-            Console.WriteLine(await BystanderBenchmark.RunAsync(silo.Grains, name, TimeSpan.FromSeconds(quick ? 2 : 5)));
+            var (rows, probed) = await BystanderBenchmark.RunAsync(silo.Grains, name, TimeSpan.FromSeconds(quick ? 2 : 5), rounds: Number("--rounds") ?? (quick ? 1 : 4));
+            Console.WriteLine(rows);
+            probes.Add(probed);
         }
+
+        Console.WriteLine();
+        Console.WriteLine("Where the calls waited (thread pool probe every 5 ms; file provider spans):");
+        probes.ForEach(Console.WriteLine);
     }
 
     if (Part("formation") || Part("formation-latency"))
@@ -201,5 +208,10 @@ finally
         await drop.ExecuteNonQueryAsync();
     }
 }
+
+// --rounds=N and the like: an integer option, null when not given.
+int? Number(string option) => args.FirstOrDefault(a => a.StartsWith(option + "=", StringComparison.Ordinal)) is { } given
+    ? int.Parse(given[(option.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture)
+    : null;
 
 static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using OrleansMemory.Abstractions;
+using OrleansMemory.VectorIndex;
 
 namespace OrleansMemory.Grains.Benchmarks;
 
@@ -18,8 +19,10 @@ internal static class BystanderBenchmark
     private const int CallsPerSecond = 50;
 
     /// <summary>Runs <paramref name="rounds"/> rounds of both phases, each phase <paramref name="duration"/> long; returns
-    /// the table's rows and, per phase, where the calls waited (<see cref="BystanderProbes"/>).</summary>
-    public static async Task<(string Rows, string Probes)> RunAsync(IGrainFactory grains, string storage, TimeSpan duration, int rounds)
+    /// the table's rows and, per phase, where the calls waited (<see cref="BystanderProbes"/>). With
+    /// <paramref name="compareYield"/>, each round has a third phase: beside the storm with search threads that do not
+    /// yield between searches (rows marked so).</summary>
+    public static async Task<(string Rows, string Probes)> RunAsync(IGrainFactory grains, string storage, TimeSpan duration, int rounds, bool compareYield = false)
     {
         const int Dimension = 384;
         var hot = grains.GetGrain<IUserGrain>($"bench-storm-{Guid.NewGuid():N}");
@@ -41,48 +44,84 @@ internal static class BystanderBenchmark
         };
         var alone = calls.Select(_ => new Percentiles()).ToArray();
         var beside = calls.Select(_ => new Percentiles()).ToArray();
+        var besideNotYielding = calls.Select(_ => new Percentiles()).ToArray();
         using var aloneProbes = new BystanderProbes();
         using var besideProbes = new BystanderProbes();
+        using var notYieldingProbes = new BystanderProbes();
         var queries = Enumerable.Range(0, 64).Select(i => BenchData.RandomVector(new Random(100 + i), Dimension)).ToArray();
-        var searches = 0L;
-        var measured = 0L;
-        var stormSeconds = 0.0;
+        var measured = new long[2];
+        var stormSeconds = new double[2];
         for (var round = 0; round < rounds; round++)
         {
             phase++;
             aloneProbes.Active = true;
             await MeasureAsync(calls, duration, alone);
             aloneProbes.Active = false;
-
-            phase++;
-            using var stop = new CancellationTokenSource();
-            var storm = Enumerable.Range(0, 64).Select(s => Task.Run(async () =>
+            foreach (var yielding in compareYield ? [true, false] : new[] { true })
             {
-                while (!stop.IsCancellationRequested)
+                var k = yielding ? 0 : 1;
+                phase++;
+                SearchThreads.YieldBetweenSearches = yielding;
+                try
                 {
-                    await hot.SearchAsync(queries[s], 10);
-                    Interlocked.Increment(ref searches);
+                    var (searches, seconds) = await StormAsync(hot, queries, calls, duration, yielding ? beside : besideNotYielding, yielding ? besideProbes : notYieldingProbes);
+                    measured[k] += searches;
+                    stormSeconds[k] += seconds;
                 }
-            })).ToArray();
-            await Task.Delay(TimeSpan.FromSeconds(1)); // the storm reaches its pace
-            var before = Interlocked.Read(ref searches);
-            var started = Stopwatch.GetTimestamp();
-            besideProbes.Active = true;
-            await MeasureAsync(calls, duration, beside);
-            besideProbes.Active = false;
-            stormSeconds += Stopwatch.GetElapsedTime(started).TotalSeconds;
-            measured += Interlocked.Read(ref searches) - before;
-            await stop.CancelAsync();
-            await Task.WhenAll(storm);
+                finally
+                {
+                    SearchThreads.YieldBetweenSearches = true;
+                }
+            }
         }
 
-        var rate = measured / stormSeconds;
         await hot.DeleteAllDataAsync();
         await other.DeleteAllDataAsync();
-        return (string.Join(Environment.NewLine, calls.Select((c, i) =>
-            $"| {storage} | {c.Name} | {alone[i].Count} | {Ms(alone[i], 50)} | {Ms(alone[i], 99)} | {beside[i].Count} | {Ms(beside[i], 50)} | {Ms(beside[i], 99)} | " +
-            $"{(beside[i].Count > 0 ? $"{beside[i].P(99) / alone[i].P(99):F2}x" : "no call finished")} | {rate:N0} |")),
-            $"- {storage}, alone: {aloneProbes.Summary()}{Environment.NewLine}- {storage}, beside the storm: {besideProbes.Summary()}");
+        var rows = calls.Select((c, i) => Row(storage, c.Name, alone[i], beside[i], measured[0] / stormSeconds[0]));
+        if (compareYield)
+        {
+            rows = rows.Concat(calls.Select((c, i) => Row(storage, c.Name + " (searches not yielding)", alone[i], besideNotYielding[i], measured[1] / stormSeconds[1])));
+        }
+
+        var probes = $"- {storage}, alone: {aloneProbes.Summary()}{Environment.NewLine}- {storage}, beside the storm: {besideProbes.Summary()}";
+        if (compareYield)
+        {
+            probes += $"{Environment.NewLine}- {storage}, beside the storm, searches not yielding: {notYieldingProbes.Summary()}";
+        }
+
+        return (string.Join(Environment.NewLine, rows), probes);
+    }
+
+    private static string Row(string storage, string call, Percentiles alone, Percentiles beside, double rate) =>
+        $"| {storage} | {call} | {alone.Count} | {Ms(alone, 50)} | {Ms(alone, 99)} | {beside.Count} | {Ms(beside, 50)} | {Ms(beside, 99)} | " +
+        $"{(beside.Count > 0 ? $"{beside.P(99) / alone.P(99):F2}x" : "no call finished")} | {rate:N0} |";
+
+    /// <summary>One phase beside the storm: 64 closed-loop searchers on the hot user, a second to reach their pace, then
+    /// the calls measured; returns the searches made while measuring and the seconds measured.</summary>
+    private static async Task<(long Searches, double Seconds)> StormAsync(IUserGrain hot, float[][] queries, (string Name, Func<int, Task> Call)[] calls,
+        TimeSpan duration, Percentiles[] results, BystanderProbes probes)
+    {
+        var searches = 0L;
+        using var stop = new CancellationTokenSource();
+        var storm = Enumerable.Range(0, 64).Select(s => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await hot.SearchAsync(queries[s], 10);
+                Interlocked.Increment(ref searches);
+            }
+        })).ToArray();
+        await Task.Delay(TimeSpan.FromSeconds(1)); // the storm reaches its pace
+        var before = Interlocked.Read(ref searches);
+        var started = Stopwatch.GetTimestamp();
+        probes.Active = true;
+        await MeasureAsync(calls, duration, results);
+        probes.Active = false;
+        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var measured = Interlocked.Read(ref searches) - before;
+        await stop.CancelAsync();
+        await Task.WhenAll(storm);
+        return (measured, seconds);
     }
 
     private static string Ms(Percentiles times, double percentile) => times.Count > 0 ? times.P(percentile).ToString("F2") : "-";

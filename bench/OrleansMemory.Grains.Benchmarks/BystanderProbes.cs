@@ -27,7 +27,7 @@ internal sealed class BystanderProbes : IDisposable
             {
                 if (Active)
                 {
-                    _spans.GetOrAdd($"{a.OperationName} ({Root(a).GetTagItem("grain_type")})", _ => []).Add(a.Duration.TotalMilliseconds);
+                    _spans.GetOrAdd($"{a.OperationName} ({Root(a).GetTagItem("grain.type")})", _ => []).Add(a.Duration.TotalMilliseconds);
                 }
             },
         };

@@ -50,7 +50,7 @@ public sealed class FileGrainStorageTests : CatalogConformanceTests, IDisposable
 
         await WriteAsync(Storage, Id("u1", GrainType), "x");
 
-        var write = Assert.Single(spans, a => a.OperationName == "file write state" && (string?)a.GetTagItem("grain_type") == GrainType);
+        var write = Assert.Single(spans, a => a.OperationName == "file write state" && (string?)a.GetTagItem("grain.type") == GrainType);
         var steps = spans.Where(a => a.TraceId == write.TraceId && a != write).ToList();
         Assert.Equal(["file check", "file fsync", "file fsync call", "file serialize", "file write"], steps.Select(a => a.OperationName).Order(StringComparer.Ordinal));
         var fsync = steps.Single(a => a.OperationName == "file fsync");

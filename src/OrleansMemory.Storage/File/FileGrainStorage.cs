@@ -125,7 +125,7 @@ public sealed partial class FileGrainStorage : IGrainStorage, IGrainStorageCatal
     {
         ArgumentNullException.ThrowIfNull(grainState);
         using var activity = FileStorageActivity.Start("file write state");
-        activity?.SetTag("grain_type", grainId.Type.ToString());
+        activity?.SetTag("grain.type", grainId.Type.ToString());
         byte[] bytes;
         using (FileStorageActivity.Start("file serialize"))
         {

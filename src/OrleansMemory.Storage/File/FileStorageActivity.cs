@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace OrleansMemory.Storage;
 
 /// <summary>Spans of the file provider's writes (source <see cref="SourceName"/>): <c>file write state</c> (the whole
-/// write, tagged <c>grain_type</c>) and its steps: <c>file serialize</c>, <c>file check</c> (reading the current record
+/// write, tagged <c>grain.type</c>) and its steps: <c>file serialize</c>, <c>file check</c> (reading the current record
 /// for its ETag), <c>file write</c> (the temporary file), <c>file fsync</c> (from asking a flush thread to its answer) and,
 /// on the flush thread, <c>file fsync call</c> (the flush to disk alone). Nothing is recorded unless a listener (a
 /// tracer, a benchmark) listens to the source.</summary>

@@ -2,10 +2,13 @@ using OrleansMemory.Grains.Benchmarks;
 
 // dotnet run -c Release --project bench/OrleansMemory.Grains.Benchmarks [-- --quick] [search] [activation] [similar] [writes] [hot] [bystanders] [append] [formation] [formation-latency]
 // [--dims=384,1536] [--stores=file,postgres] [--page-bytes=N] (activation; --stores=memory,file also narrows hot)
-// [--cases=64x1@50,64x4] (hot: searchers x writers @ adds/s each; default all)
+// [--cases=64x1@50,64x4] (hot: searchers x writers @ adds/s each; default all) [--rounds=N] (bystanders: rounds of both phases; default 4, 1 with --quick)
+// [--compare-yield] (bystanders, hot: also with search threads that do not yield between searches, in the same run)
 // One silo per part in this process. Activation also runs on PostgreSQL when ORLEANSMEMORY_TEST_POSTGRES is set
 // (scripts/test-servers.sh); it creates and drops its own schema.
 var quick = args.Contains("--quick");
+// --compare-yield: bystanders and hot also run with search threads that do not yield between searches (same process).
+var compareYield = args.Contains("--compare-yield");
 var parts = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToHashSet(StringComparer.OrdinalIgnoreCase);
 bool Part(string name) => parts.Count == 0 || parts.Contains(name);
 // --dims=384,1536 and --stores=file,postgres narrow the activation part; null when not given.
@@ -127,6 +130,12 @@ try
 
             await using var silo = await BenchSilo.StartAsync(uri);
             Console.WriteLine(await HotUserBenchmark.RunAsync(silo.Grains, name, TimeSpan.FromSeconds(quick ? 2 : 5), cases));
+            if (compareYield)
+            {
+                OrleansMemory.VectorIndex.SearchThreads.YieldBetweenSearches = false;
+                Console.WriteLine(await HotUserBenchmark.RunAsync(silo.Grains, name + ", searches not yielding", TimeSpan.FromSeconds(quick ? 2 : 5), cases));
+                OrleansMemory.VectorIndex.SearchThreads.YieldBetweenSearches = true;
+            }
         }
     }
 
@@ -135,6 +144,7 @@ try
         Console.WriteLine();
         Console.WriteLine($"Bystanders of a hot user: 64 closed-loop searchers on one 10,000 x 384 user (load average {LoadAverage()}):");
         Console.WriteLine(BystanderBenchmark.Header);
+        var probes = new List<string>();
         foreach (var (name, uri) in new[] { ("memory", (string?)null), ("file", fileUri) })
         {
             if (Only("--stores", name) is false)
@@ -143,8 +153,14 @@ try
             }
 
             await using var silo = await BenchSilo.StartAsync(uri);
-            Console.WriteLine(await BystanderBenchmark.RunAsync(silo.Grains, name, TimeSpan.FromSeconds(quick ? 2 : 5)));
+            var (rows, probed) = await BystanderBenchmark.RunAsync(silo.Grains, name, TimeSpan.FromSeconds(quick ? 2 : 5), rounds: Number("--rounds") ?? (quick ? 1 : 4), compareYield);
+            Console.WriteLine(rows);
+            probes.Add(probed);
         }
+
+        Console.WriteLine();
+        Console.WriteLine("Where the calls waited (thread pool probe every 5 ms; file provider spans):");
+        probes.ForEach(Console.WriteLine);
     }
 
     if (Part("formation") || Part("formation-latency"))
@@ -201,5 +217,10 @@ finally
         await drop.ExecuteNonQueryAsync();
     }
 }
+
+// --rounds=N and the like: an integer option, null when not given.
+int? Number(string option) => args.FirstOrDefault(a => a.StartsWith(option + "=", StringComparison.Ordinal)) is { } given
+    ? int.Parse(given[(option.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture)
+    : null;
 
 static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";

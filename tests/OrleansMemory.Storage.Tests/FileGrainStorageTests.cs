@@ -36,6 +36,30 @@ public sealed class FileGrainStorageTests : CatalogConformanceTests, IDisposable
     }
 
     [Fact]
+    public async Task A_write_is_traced_whole_and_by_step_with_the_fsync_on_the_flush_thread()
+    {
+        const string GrainType = "traced grain"; // no other test writes this type: its spans are this test's
+        var spans = new System.Collections.Concurrent.ConcurrentBag<System.Diagnostics.Activity>();
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = s => s.Name == FileStorageActivity.SourceName,
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllData,
+            ActivityStopped = spans.Add,
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+
+        await WriteAsync(Storage, Id("u1", GrainType), "x");
+
+        var write = Assert.Single(spans, a => a.OperationName == "file write state" && (string?)a.GetTagItem("grain.type") == GrainType);
+        var steps = spans.Where(a => a.TraceId == write.TraceId && a != write).ToList();
+        Assert.Equal(["file check", "file fsync", "file fsync call", "file serialize", "file write"], steps.Select(a => a.OperationName).Order(StringComparer.Ordinal));
+        var fsync = steps.Single(a => a.OperationName == "file fsync");
+        var call = steps.Single(a => a.OperationName == "file fsync call");
+        Assert.Equal(fsync.SpanId, call.ParentSpanId); // the flush thread's span sits under the wait for it
+        Assert.True(call.Duration <= fsync.Duration && fsync.Duration <= write.Duration);
+    }
+
+    [Fact]
     public async Task Records_keep_backups_and_log_pages_do_not()
     {
         var id = Id("default/backed");

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 
 namespace OrleansMemory.Storage;
 
@@ -9,7 +10,7 @@ namespace OrleansMemory.Storage;
 internal static class DiskFlush
 {
     private const int Threads = 4;
-    private static readonly BlockingCollection<(FileStream Stream, TaskCompletionSource Done)> s_requests = Start();
+    private static readonly BlockingCollection<(FileStream Stream, TaskCompletionSource Done, Activity? Parent)> s_requests = Start();
 
     /// <summary>Flushes the stream's buffers and the file's data to disk. The caller's continuation (the rest of the
     /// provider's write: a rename and a hash) runs on the flushing thread, not behind the thread pool's queue; the
@@ -17,13 +18,13 @@ internal static class DiskFlush
     public static Task FlushAsync(FileStream stream)
     {
         var done = new TaskCompletionSource();
-        s_requests.Add((stream, done));
+        s_requests.Add((stream, done, Activity.Current));
         return done.Task;
     }
 
-    private static BlockingCollection<(FileStream, TaskCompletionSource)> Start()
+    private static BlockingCollection<(FileStream, TaskCompletionSource, Activity?)> Start()
     {
-        var requests = new BlockingCollection<(FileStream, TaskCompletionSource)>();
+        var requests = new BlockingCollection<(FileStream, TaskCompletionSource, Activity?)>();
         for (var i = 0; i < Threads; i++)
         {
             new Thread(() => Run(requests)) { IsBackground = true, Name = "OrleansMemory disk flush" }.Start();
@@ -32,13 +33,17 @@ internal static class DiskFlush
         return requests;
     }
 
-    private static void Run(BlockingCollection<(FileStream Stream, TaskCompletionSource Done)> requests)
+    private static void Run(BlockingCollection<(FileStream Stream, TaskCompletionSource Done, Activity? Parent)> requests)
     {
-        foreach (var (stream, done) in requests.GetConsumingEnumerable())
+        foreach (var (stream, done, parent) in requests.GetConsumingEnumerable())
         {
             try
             {
-                stream.Flush(flushToDisk: true);
+                using (FileStorageActivity.Start("file fsync call", parent))
+                {
+                    stream.Flush(flushToDisk: true);
+                }
+
                 done.SetResult();
             }
             catch (Exception ex)

@@ -124,6 +124,8 @@ public sealed partial class FileGrainStorage : IGrainStorage, IGrainStorageCatal
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(grainState);
+        using var activity = FileStorageActivity.Start("file write state");
+        activity?.SetTag("grain.type", grainId.Type.ToString());
         byte[] bytes;
         using (FileStorageActivity.Start("file serialize"))
         {

@@ -2,9 +2,11 @@ using System.Diagnostics;
 
 namespace OrleansMemory.Storage;
 
-/// <summary>Spans of the file provider's steps inside one write (source <see cref="SourceName"/>): <c>file serialize</c>,
-/// <c>file check</c> (reading the current record for its ETag), <c>file write</c> (the temporary file) and
-/// <c>file fsync</c>. Nothing is recorded unless a listener (a tracer, a benchmark) listens to the source.</summary>
+/// <summary>Spans of the file provider's writes (source <see cref="SourceName"/>): <c>file write state</c> (the whole
+/// write, tagged <c>grain.type</c>) and its steps: <c>file serialize</c>, <c>file check</c> (reading the current record
+/// for its ETag), <c>file write</c> (the temporary file), <c>file fsync</c> (from asking a flush thread to its answer) and,
+/// on the flush thread, <c>file fsync call</c> (the flush to disk alone). Nothing is recorded unless a listener (a
+/// tracer, a benchmark) listens to the source.</summary>
 public static class FileStorageActivity
 {
     /// <summary>The activity source name.</summary>
@@ -13,4 +15,8 @@ public static class FileStorageActivity
     internal static readonly ActivitySource Source = new(SourceName);
 
     internal static Activity? Start(string step) => Source.HasListeners() ? Source.StartActivity(step, ActivityKind.Internal) : null;
+
+    /// <summary>Starts a step under <paramref name="parent"/> (a step on another thread than its write's).</summary>
+    internal static Activity? Start(string step, Activity? parent) =>
+        Source.HasListeners() ? Source.StartActivity(step, ActivityKind.Internal, parent?.Context ?? default) : null;
 }

@@ -137,28 +137,31 @@ internal static class AddBench
             }
 
             Console.WriteLine();
-            // 1 and 8 callers alternately, twice: the ratio is against the single caller measured beside it.
-            var rates = new Dictionary<int, List<double>> { [1] = [], [8] = [] };
-            foreach (var callers in new[] { 1, 8, 1, 8 })
+            await CallersAsync("text only (the silo embeds)", Add, perRound);
+
+            // The same with vectors the callers send: no model, so what remains is HTTP, the grain and the disk, where
+            // adds that wait for each other share one write per record (group commit).
+            var random = new Random(5);
+            var nextVector = 0;
+            async Task AddVector()
             {
-                var total = callers == 1 ? perRound : 4 * perRound;
-                var cpu0 = Cpu();
-                var start = Stopwatch.GetTimestamp();
-                var left = total;
-                await Task.WhenAll(Enumerable.Range(0, callers).Select(_ => Task.Run(async () =>
+                var vector = new float[384];
+                for (var i = 0; i < vector.Length; i++)
                 {
-                    while (Interlocked.Decrement(ref left) >= 0)
-                    {
-                        await Add();
-                    }
-                })));
-                var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-                rates[callers].Add(total / seconds);
-                Console.WriteLine($"{callers} caller(s): {total / seconds:F0} adds/s, CPU {(Cpu() - cpu0) / total:F2} ms per add" +
-                    (callers > 1 ? $"; {total / seconds / rates[1][^1]:F2}x the single caller's rate just before (target >= 3)" : ""));
+                    vector[i] = (float)((random.NextDouble() * 2) - 1);
+                }
+
+                using var response = await http.PostAsJsonAsync("/v1/users/vector-adder/memories", new { text = Facts.Get(nextVector++), embedding = vector });
+                response.EnsureSuccessStatusCode();
+                await response.Content.ReadAsByteArrayAsync();
             }
 
-            Console.WriteLine($"8 callers / 1 caller, mean of two pairs: {rates[8].Average() / rates[1].Average():F2} (target >= 3)");
+            for (var w = 0; w < 30; w++)
+            {
+                await AddVector();
+            }
+
+            await CallersAsync("with the callers' vectors", AddVector, perRound * 4);
             Console.WriteLine($"storage: {DirectorySize(storage) / 1048576.0:F1} MiB on disk for {next} adds (load average {Load()})");
         }
         finally
@@ -167,6 +170,32 @@ internal static class AddBench
             await silo.DisposeAsync();
             storage.Delete(recursive: true);
         }
+    }
+
+    /// <summary>1 and 8 callers alternately, twice: each 8-caller rate against the single caller measured just before it.</summary>
+    private static async Task CallersAsync(string name, Func<Task> add, int perRound)
+    {
+        var rates = new Dictionary<int, List<double>> { [1] = [], [8] = [] };
+        foreach (var callers in new[] { 1, 8, 1, 8 })
+        {
+            var total = callers == 1 ? perRound : 4 * perRound;
+            var cpu0 = Cpu();
+            var start = Stopwatch.GetTimestamp();
+            var left = total;
+            await Task.WhenAll(Enumerable.Range(0, callers).Select(_ => Task.Run(async () =>
+            {
+                while (Interlocked.Decrement(ref left) >= 0)
+                {
+                    await add();
+                }
+            })));
+            var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            rates[callers].Add(total / seconds);
+            Console.WriteLine($"{name}, {callers} caller(s): {total / seconds:F0} adds/s, CPU {(Cpu() - cpu0) / total:F2} ms per add" +
+                (callers > 1 ? $"; {total / seconds / rates[1][^1]:F2}x the single caller's rate just before" : ""));
+        }
+
+        Console.WriteLine($"{name}: 8 callers / 1 caller, mean of two pairs: {rates[8].Average() / rates[1].Average():F2} (target >= 3)");
     }
 
     private static async Task<(double Ms, double Cpu)> TimeAsync(Func<Task> call, int count)

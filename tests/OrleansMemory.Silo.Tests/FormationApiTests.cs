@@ -21,7 +21,7 @@ public sealed class FormationApiTests(SiloFactory silo)
               {"role":"assistant","content":"Good to know. I love cooking."},
               {"role":"user","content":"Can you suggest a dessert?"}]}
             """)).Expect(201);
-        var status = await DrainedAsync(client, conversation);
+        var status = await client.FormationDrainedAsync(conversation);
         Assert.Equal((3L, 0L, 1), (status.GetProperty("formed_through").GetInt64(), status.GetProperty("pending").GetInt64(),
             status.GetProperty("memories_formed").GetInt32()));
         Assert.Equal(System.Text.Json.JsonValueKind.Null, status.GetProperty("last_error").ValueKind);
@@ -52,21 +52,5 @@ public sealed class FormationApiTests(SiloFactory silo)
         var llm = await client.PutAsync($"/v1/conversations/{conversation}/formation", Http.Body("""{"user_id":"u1","extractor":"llm"}""")).ExpectProblem(400);
         Assert.Contains("chat client", llm, StringComparison.Ordinal);
         await silo.Client(SiloFactory.ReadOnlyA).PutAsync($"/v1/conversations/{conversation}/formation", Http.Body("""{"user_id":"u1"}""")).ExpectProblem(403);
-    }
-
-    private static async Task<System.Text.Json.JsonElement> DrainedAsync(HttpClient client, string conversation)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var status = await client.GetAsync($"/v1/conversations/{conversation}/formation").Expect(200);
-            if (status.GetProperty("pending").GetInt64() == 0 && status.GetProperty("attempts").GetInt32() == 0)
-            {
-                return status;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"formation did not drain: {status}");
-            await Task.Delay(50);
-        }
     }
 }

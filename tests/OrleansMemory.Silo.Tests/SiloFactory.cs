@@ -110,6 +110,23 @@ public static class Http
 
     public static StringContent Body(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
 
+    /// <summary>Polls a conversation's formation status until nothing is pending and no attempt failed (60 s at most).</summary>
+    public static async Task<JsonElement> FormationDrainedAsync(this HttpClient client, string conversation)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var status = await client.GetAsync($"/v1/conversations/{conversation}/formation").Expect(200);
+            if (status.GetProperty("pending").GetInt64() == 0 && status.GetProperty("attempts").GetInt32() == 0)
+            {
+                return status;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"formation did not drain: {status}");
+            await Task.Delay(50);
+        }
+    }
+
     public static Task<HttpResponseMessage> PostJson(this HttpClient client, string url, object body) =>
         client.PostAsJsonAsync(url, body, SiloFactory.Json);
 

@@ -34,22 +34,6 @@ public sealed class FormationDefaultApiTests
             ? new { messages = new[] { new { role = "user", content = text } } }
             : (object)new { messages = new[] { new { role = "user", content = text } }, user_id = user })));
 
-    private static async Task<JsonElement> DrainedAsync(HttpClient client, string conversation)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            var status = await client.GetAsync($"/v1/conversations/{conversation}/formation").Expect(200);
-            if (status.GetProperty("pending").GetInt64() == 0 && status.GetProperty("attempts").GetInt32() == 0)
-            {
-                return status;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"formation did not drain: {status}");
-            await Task.Delay(50);
-        }
-    }
-
     private static async Task<List<string>> MemoriesAsync(HttpClient client, string user) =>
         [.. (await client.GetAsync($"/v1/users/{user}/memories").Expect(200)).GetProperty("memories").EnumerateArray().Select(m => m.GetProperty("text").GetString()!)];
 
@@ -69,7 +53,7 @@ public sealed class FormationDefaultApiTests
                 await Append(client, "talk", "I live in Lisbon.").Expect(201); // no user named: nothing forms yet
                 Assert.Equal(JsonValueKind.Null, (await client.GetAsync("/v1/conversations/talk/formation").Expect(200)).GetProperty("user_id").ValueKind);
                 await Append(client, "talk", "hi! btw I'm allergic to peanuts", "alice").Expect(201);
-                var formed = await DrainedAsync(client, "talk");
+                var formed = await client.FormationDrainedAsync("talk");
                 Assert.Equal(("default", "alice", 2L), (formed.GetProperty("setting").GetString(), formed.GetProperty("user_id").GetString(),
                     formed.GetProperty("formed_through").GetInt64()));
                 Assert.Equal(["I live in Lisbon.", "I'm allergic to peanuts."], await MemoriesAsync(client, "alice"));
@@ -87,7 +71,7 @@ public sealed class FormationDefaultApiTests
                 var own = await client.PutAsync("/v1/conversations/own/formation", Http.Body("""{"user_id":"carol"}""")).Expect(200);
                 Assert.Equal("own", own.GetProperty("setting").GetString());
                 await Append(client, "own", "I'm a baker.", "carol").Expect(201);
-                Assert.Equal(("own", 1), ((await DrainedAsync(client, "own")).GetProperty("setting").GetString(),
+                Assert.Equal(("own", 1), ((await client.FormationDrainedAsync("own")).GetProperty("setting").GetString(),
                     (await client.GetAsync("/v1/conversations/own/formation").Expect(200)).GetProperty("memories_formed").GetInt32()));
 
                 await client.DeleteAsync("/v1/conversations/off/formation").Expect(204); // the default applied: now it does not
@@ -104,7 +88,7 @@ public sealed class FormationDefaultApiTests
                 Assert.Equal(("default", "alice", 2L), (resumed.GetProperty("setting").GetString(), resumed.GetProperty("user_id").GetString(),
                     resumed.GetProperty("formed_through").GetInt64()));
                 await Append(client, "talk", "I'm a drummer.").Expect(201); // the user is known: appends need not name it again
-                Assert.Equal(3L, (await DrainedAsync(client, "talk")).GetProperty("formed_through").GetInt64());
+                Assert.Equal(3L, (await client.FormationDrainedAsync("talk")).GetProperty("formed_through").GetInt64());
                 Assert.Contains("I'm a drummer.", await MemoriesAsync(client, "alice"));
                 Assert.Equal("own", (await client.GetAsync("/v1/conversations/own/formation").Expect(200)).GetProperty("setting").GetString());
                 await client.GetAsync("/v1/conversations/off/formation").ExpectProblem(404);

@@ -26,12 +26,13 @@ internal sealed class WriteBatch
         }
     }
 
-    /// <summary>Refuses an operation on <paramref name="record"/> that must store at once (a clear, a trim) while a batch is open.</summary>
+    /// <summary>Refuses an operation on <paramref name="record"/> that stores at once (a clear, a trim, a page rewrite, an
+    /// erasure mark) while a batch is open: it would not be part of the batch's commit.</summary>
     public void ThrowIfOpen(string record)
     {
         if (_open)
         {
-            throw new InvalidOperationException($"'{record}' cannot be cleared or trimmed inside a write batch.");
+            throw new InvalidOperationException($"'{record}' stores at once, so it cannot change inside a write batch.");
         }
     }
 

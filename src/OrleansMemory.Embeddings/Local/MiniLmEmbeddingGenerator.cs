@@ -4,8 +4,8 @@ namespace OrleansMemory.Embeddings.Local;
 
 /// <summary>The local all-MiniLM-L6-v2 encoder (<see cref="MiniLmModel"/>) behind Microsoft.Extensions.AI's
 /// <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/>: 384-dimensional unit vectors, no network, no key. Texts are
-/// encoded in runs of similar length (the model pads every text of a run to the longest one) on the caller's thread
-/// (the batching generator's worker in the silo; the work is CPU-bound, so a hop to another thread would only add a wait).
+/// encoded in runs of similar length (the model pads every text of a run to the longest one) on the model's own thread,
+/// so that a run never holds a thread-pool thread the silo's grain turns and sockets need (<see cref="ModelThread"/>).
 /// <c>GetService&lt;EmbeddingPipeline&gt;()</c> gives <see cref="MiniLmModel.PipelineId"/>.
 /// Wrap it in <see cref="Batching.BatchingEmbeddingGenerator"/> so that concurrent requests share a run.</summary>
 public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>
@@ -28,18 +28,8 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(values);
-        try
-        {
-            return Task.FromResult(Generate(values, options, cancellationToken));
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            return Task.FromCanceled<GeneratedEmbeddings<Embedding<float>>>(cancellationToken);
-        }
-        catch (Exception ex)
-        {
-            return Task.FromException<GeneratedEmbeddings<Embedding<float>>>(ex);
-        }
+        var texts = values as string[] ?? values.ToArray();
+        return ModelThread.RunAsync(() => Generate(texts, options, cancellationToken), cancellationToken);
     }
 
     /// <summary>Encodes synchronously on the calling thread.</summary>
@@ -71,7 +61,7 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
         return result;
     }
 
-    private GeneratedEmbeddings<Embedding<float>> Generate(IEnumerable<string> values, EmbeddingGenerationOptions? options, CancellationToken cancellationToken)
+    private GeneratedEmbeddings<Embedding<float>> Generate(string[] texts, EmbeddingGenerationOptions? options, CancellationToken cancellationToken)
     {
         if (options?.Dimensions is { } dimensions && dimensions != MiniLmModel.Dimensions)
         {
@@ -79,7 +69,6 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        var texts = values as string[] ?? values.ToArray();
         var vectors = texts.Length == 0 ? [] : Encode(texts, cancellationToken);
         var embeddings = new GeneratedEmbeddings<Embedding<float>>(vectors.Length);
         var now = DateTimeOffset.UtcNow;

@@ -45,6 +45,29 @@ public sealed class WireSerializationTests(MemoryClusterFixture fixture) : IClas
         "null",
     ];
 
+    [Fact]
+    public async Task A_group_of_adds_comes_back_with_each_result_and_each_error_as_sent()
+    {
+        var key = Key("wire-adds");
+        var vector = new float[Dim];
+        vector[3] = 1;
+        var metadata = new Dictionary<string, JsonElement> { ["source"] = Json("""{"app":"notes","tags":["a","b"]}""") };
+        var attempts = await Grains.GetGrain<IUserAddsGrain>(key).AddMemoriesAsync([
+            new AddMemoryCall("naïve café – 東京", vector, MemoryTypes.Preference, 0.7, metadata, "wire-key"),
+            new AddMemoryCall(" ", vector, MemoryTypes.Fact, 0.5, null, null),
+        ]);
+
+        var added = attempts[0].Result!;
+        Assert.Null(attempts[0].Error);
+        Assert.Equal(("naïve café – 東京", MemoryTypes.Preference, 0.7), (added.Memory.Text, added.Memory.Type, added.Memory.Importance));
+        AssertSameJson(metadata["source"], added.Memory.Metadata!["source"]);
+        var error = Assert.IsType<MemoryValidationException>(attempts[1].Error);
+        Assert.Null(attempts[1].Result);
+        Assert.Equal("text", error.ParamName);
+        Assert.Contains("text", error.Message, StringComparison.Ordinal);
+        Assert.Equal(added.Memory.Id, (await Grains.GetGrain<IUserGrain>(key).GetMemoryAsync(added.Memory.Id))!.Id);
+    }
+
     [Theory]
     [MemberData(nameof(Documents))]
     public async Task Json_documents_arrive_as_sent(string json)

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using OrleansMemory.VectorIndex.Tests;
 using Xunit.Abstractions;
 
 namespace OrleansMemory.Cluster.Tests;
@@ -57,7 +58,7 @@ public sealed class FrozenSiloWriteTests(ITestOutputHelper output)
                 var (r1, u1, e1) = await UntilAcknowledgedAsync(clients, () => next++, $"/v1/conversations/{prefix}c{w % Targets}/messages", messageBody, null);
                 messages.Add(id);
                 var text = $"writer {w} memory {n}";
-                var memoryBody = JsonSerializer.Serialize(new { text, embedding = RandomVector(random) });
+                var memoryBody = JsonSerializer.Serialize(new { text, embedding = Vectors.Random(Dimension, random) });
                 var (r2, u2, e2) = await UntilAcknowledgedAsync(clients, () => next++, $"/v1/users/{prefix}u{w % Targets}/memories", memoryBody, $"{prefix}w{w}-k{n}");
                 added.Add(text);
                 Interlocked.Add(ref retries, r1 + r2);
@@ -186,8 +187,6 @@ public sealed class FrozenSiloWriteTests(ITestOutputHelper output)
             output.WriteLine($"conversation c{t}: {stored.Count} messages for {expected.Count} acknowledged; user u{t}: {texts.Count} memories for {added.Count} acknowledged");
         }
     }
-
-    private static float[] RandomVector(Random random) => [.. Enumerable.Range(0, Dimension).Select(_ => (float)((random.NextDouble() * 2) - 1))];
 
     private sealed record Run(IReadOnlyDictionary<int, List<string>> Messages, IReadOnlyDictionary<int, List<string>> Memories);
 }

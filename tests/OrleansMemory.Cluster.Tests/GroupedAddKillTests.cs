@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
+using OrleansMemory.VectorIndex.Tests;
 using Xunit.Abstractions;
 
 namespace OrleansMemory.Cluster.Tests;
@@ -39,7 +40,7 @@ public sealed class GroupedAddKillTests(ITestOutputHelper output)
                         var (user, text) = ($"user-{w % 2}", $"writer {w} remembers fact {n}");
                         try
                         {
-                            using var response = await http.PostAsJsonAsync($"/v1/users/{user}/memories", new { text, embedding = Vector(random) });
+                            using var response = await http.PostAsJsonAsync($"/v1/users/{user}/memories", new { text, embedding = Vectors.Random(16, random) });
                             if (response.IsSuccessStatusCode)
                             {
                                 var body = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -96,16 +97,5 @@ public sealed class GroupedAddKillTests(ITestOutputHelper output)
         {
             directory.Delete(recursive: true);
         }
-    }
-
-    private static float[] Vector(Random random)
-    {
-        var v = new float[16];
-        for (var i = 0; i < v.Length; i++)
-        {
-            v[i] = (float)((random.NextDouble() * 2) - 1);
-        }
-
-        return v;
     }
 }

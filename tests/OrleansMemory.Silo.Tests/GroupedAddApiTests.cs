@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using OrleansMemory.VectorIndex.Tests;
 using Xunit.Abstractions;
 
 namespace OrleansMemory.Silo.Tests;
@@ -20,7 +21,7 @@ public sealed partial class GroupedAddApiTests(ITestOutputHelper output)
                 "--OrleansMemory:Embeddings:Provider=none");
             var client = silo.Client;
             var random = new Random(11);
-            var bodies = Enumerable.Range(0, Adds).Select(i => new { text = $"fact {i} of the grouped test", embedding = UnitVector(random, 32) }).ToList();
+            var bodies = Enumerable.Range(0, Adds).Select(i => new { text = $"fact {i} of the grouped test", embedding = Vectors.Random(32, random) }).ToList();
             var answers = await Task.WhenAll(bodies.Select(body => client.PostJson("/v1/users/grouped/memories", body).Expect(201)));
 
             Assert.Equal(bodies.Select(b => b.text), answers.Select(a => a.GetProperty("memory").GetProperty("text").GetString()));
@@ -40,18 +41,6 @@ public sealed partial class GroupedAddApiTests(ITestOutputHelper output)
         {
             storage.Delete(recursive: true);
         }
-    }
-
-    private static float[] UnitVector(Random random, int dimension)
-    {
-        var v = new float[dimension];
-        for (var i = 0; i < dimension; i++)
-        {
-            v[i] = (float)((random.NextDouble() * 2) - 1);
-        }
-
-        var norm = MathF.Sqrt(v.Sum(x => x * x));
-        return [.. v.Select(x => x / norm)];
     }
 
     private static long Sum(Regex series, string metrics) => series.Matches(metrics).Sum(m => long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));

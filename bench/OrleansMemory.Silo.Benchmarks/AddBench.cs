@@ -2,13 +2,10 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using OrleansMemory.Embeddings.Local;
-using OrleansMemory.Silo.Hosting;
 
 /// <summary>Issue 24 item 1 and 2: where the time and CPU of one add go. One silo in this process as the executable
 /// composes it (file storage in a temporary directory, defaults, the local model, HTTP on Kestrel over loopback), text-only
@@ -26,17 +23,13 @@ internal static class AddBench
         var perRound = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 150;
         var rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3;
         var storage = Directory.CreateTempSubdirectory("omem-add-bench-");
-        var silo = SiloApplication.Create([
-            "--OrleansMemory:Http:Port=0", $"--OrleansMemory:SiloPort={FreePort()}", $"--OrleansMemory:GatewayPort={FreePort()}",
-            "--OrleansMemory:Storage:Type=file", $"--OrleansMemory:Storage:BaseDirectory={storage.FullName}",
-            "--Logging:LogLevel:Default=Critical", "--OrleansMemory:ShutdownTimeout=00:00:05",
-        ]);
+        var silo = BenchSilo.Create("--OrleansMemory:Storage:Type=file", $"--OrleansMemory:Storage:BaseDirectory={storage.FullName}");
         silo.MapPost("/bench/empty", () => Results.NoContent()).AllowAnonymous();
         await silo.StartAsync();
         using var tally = new SpanTally();
         try
         {
-            var address = new Uri(silo.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+            var address = BenchSilo.Address(silo);
             using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = address };
             var generator = new MiniLmEmbeddingGenerator();
             var floorFile = Path.Combine(storage.FullName, "floor.json");
@@ -220,11 +213,4 @@ internal static class AddBench
 
     internal static long DirectorySize(DirectoryInfo directory) =>
         directory.EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
-
-    internal static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -2,8 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using Microsoft.Agents.AI;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -12,7 +10,6 @@ using ModelContextProtocol.Client;
 using OrleansMemory.Abstractions;
 using OrleansMemory.AgentFramework;
 using OrleansMemory.Hosting;
-using OrleansMemory.Silo.Hosting;
 
 /// <summary>Issue 21's figures, each beside its same-run baseline: <c>search_memories</c> through MCP against the same
 /// search through the HTTP API, and an agent run with <see cref="OrleansMemoryProvider"/> against the same run without
@@ -46,17 +43,15 @@ internal static class AgentBench
         var memories = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10_000;
         var calls = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 300;
         var storage = Directory.CreateTempSubdirectory("omem-agent-bench-");
-        var gateway = FreePort();
-        var silo = SiloApplication.Create([
-            "--OrleansMemory:Http:Port=0", $"--OrleansMemory:SiloPort={FreePort()}", $"--OrleansMemory:GatewayPort={gateway}",
-            "--OrleansMemory:Storage:Type=memory", $"--OrleansMemory:Storage:BaseDirectory={storage.FullName}",
-            // Critical only: memory storage's grains leave before the others at shutdown, which logs errors of no interest here.
-            "--Logging:LogLevel:Default=Critical", "--OrleansMemory:ShutdownTimeout=00:00:05",
-        ]);
+        var gateway = BenchSilo.FreePort();
+        // Critical only (the default here): memory storage's grains leave before the others at shutdown, which logs errors
+        // of no interest here.
+        var silo = BenchSilo.Create($"--OrleansMemory:GatewayPort={gateway}",
+            "--OrleansMemory:Storage:Type=memory", $"--OrleansMemory:Storage:BaseDirectory={storage.FullName}");
         await silo.StartAsync();
         try
         {
-            var address = new Uri(silo.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+            var address = BenchSilo.Address(silo);
             var seeded = await SeedAsync(silo.Services.GetRequiredService<IGrainFactory>(), memories);
             Console.WriteLine($"agent integrations: one user of {seeded} memories (asked {memories}), local embedding model, {calls} calls a side " +
                 $"in 5 alternating rounds after a warm-up, sequential (load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]})");
@@ -205,13 +200,6 @@ internal static class AgentBench
     {
         var sorted = times.Order().ToList();
         return sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>A model that answers at once, so the figures are the agent's and the provider's own.</summary>

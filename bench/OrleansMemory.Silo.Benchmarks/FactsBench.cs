@@ -3,11 +3,8 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using OrleansMemory.Abstractions;
-using OrleansMemory.Silo.Hosting;
 
 /// <summary>Issue 24 items 3 and 4: <c>count</c> templated one-sentence facts (<see cref="Facts"/>) added as text to one
 /// user over HTTP by <c>callers</c> concurrent callers, on a silo with default settings and file storage (the local model
@@ -20,15 +17,11 @@ internal static class FactsBench
         var count = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10_000;
         var callers = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 8;
         var storage = Directory.CreateTempSubdirectory("omem-facts-bench-");
-        var silo = SiloApplication.Create([
-            "--OrleansMemory:Http:Port=0", $"--OrleansMemory:SiloPort={AddBench.FreePort()}", $"--OrleansMemory:GatewayPort={AddBench.FreePort()}",
-            "--OrleansMemory:Storage:Type=file", $"--OrleansMemory:Storage:BaseDirectory={storage.FullName}",
-            "--Logging:LogLevel:Default=Critical", "--OrleansMemory:ShutdownTimeout=00:00:05",
-        ]);
+        var silo = BenchSilo.Create("--OrleansMemory:Storage:Type=file", $"--OrleansMemory:Storage:BaseDirectory={storage.FullName}");
         await silo.StartAsync();
         try
         {
-            var address = new Uri(silo.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+            var address = BenchSilo.Address(silo);
             using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = address };
             long textBytes = 0, idBytes = 0, created = 0;
             var next = -1;

@@ -31,6 +31,9 @@ public sealed class AddMemoryCallFilter(IServiceProvider services) : IOutgoingGr
     private static readonly int CancellationArgument = Array.FindIndex(AddMemory.GetParameters(), p => p.ParameterType == typeof(CancellationToken));
 
     private readonly IEmbeddingGenerator<string, Embedding<float>>? _generator = services.GetService<IEmbeddingGenerator<string, Embedding<float>>>();
+
+    /// <summary>The generator's <c>provider/model</c>, read once: the same for every call.</summary>
+    private string? _model;
     private readonly MemoryGrainOptions _options = services.GetRequiredService<IOptions<MemoryGrainOptions>>().Value;
     private readonly IGrainFactory _grains = services.GetRequiredService<IGrainFactory>();
 
@@ -81,7 +84,7 @@ public sealed class AddMemoryCallFilter(IServiceProvider services) : IOutgoingGr
 
         var vector = await _generator.GenerateVectorAsync(text, cancellationToken: cancellationToken).ConfigureAwait(false);
         request.SetArgument(1, vector.ToArray());
-        return UserGrain.ModelOf(_generator);
+        return _model ??= UserGrain.ModelOf(_generator);
     }
 
     /// <summary>Queues the add when another of its lane is in flight (the task of its result); otherwise marks the lane

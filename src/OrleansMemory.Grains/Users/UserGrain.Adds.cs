@@ -16,7 +16,7 @@ public sealed partial class UserGrain : IUserAddsGrain
             var attempts = new AddMemoryAttempt[adds.Count];
             for (var i = 0; i < adds.Count; i++)
             {
-                var add = adds[i] ?? throw new MemoryValidationException($"adds[{i}] is null.", nameof(adds));
+                var add = adds[i]; // Guard.Items refused null items
                 var changes = Writes.Changes;
                 try
                 {

@@ -6,7 +6,10 @@ namespace OrleansMemory.Silo.Tests;
 
 /// <summary>Concurrent HTTP adds to one user on a real Kestrel silo with file storage: adds that arrive while another is
 /// in flight go to the user grain together and are stored with one write per changed record (group commit); each
-/// caller still gets its own answer, every add is stored, and the metrics count each add.</summary>
+/// caller still gets its own answer, every add is stored, and the metrics count each add. It runs alone: OpenTelemetry's
+/// listener sees every in-process meter of the same name, so adds made by silos of tests running beside it would be
+/// counted in this silo's <c>/metrics</c> too.</summary>
+[Collection(MetricsCountedAlone.Name)]
 public sealed partial class GroupedAddApiTests(ITestOutputHelper output)
 {
     private const int Adds = 48;
@@ -50,4 +53,11 @@ public sealed partial class GroupedAddApiTests(ITestOutputHelper output)
 
     [GeneratedRegex("""orleansmemory_storage_operations_total\{[^}]*grain_type="user"[^}]*operation="write"[^}]*\} (\d+)""")]
     private static partial Regex UserWrites();
+}
+
+/// <summary>Tests that count exact figures in <c>/metrics</c>: run after the parallel tests, one at a time.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class MetricsCountedAlone
+{
+    public const string Name = "metrics counted alone";
 }

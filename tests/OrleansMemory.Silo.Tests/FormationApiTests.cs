@@ -5,6 +5,12 @@ namespace OrleansMemory.Silo.Tests;
 [Collection(SiloCollection.Name)]
 public sealed class FormationApiTests(SiloFactory silo)
 {
+    /// <summary>Formation marks its embeddings as background work with a property the grains spell out (they do not
+    /// reference the embeddings package); the local model must read the same name.</summary>
+    [Fact]
+    public void Formation_marks_its_embeddings_with_the_property_the_local_model_reads() =>
+        Assert.Equal(OrleansMemory.Embeddings.BackgroundEmbeddings.PropertyName, OrleansMemory.Grains.Users.FormationEmbeddings.BackgroundProperty);
+
     [Fact]
     public async Task Turns_appended_after_formation_is_on_become_memories_with_their_source()
     {

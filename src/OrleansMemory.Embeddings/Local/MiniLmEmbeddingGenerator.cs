@@ -5,7 +5,8 @@ namespace OrleansMemory.Embeddings.Local;
 /// <summary>The local all-MiniLM-L6-v2 encoder (<see cref="MiniLmModel"/>) behind Microsoft.Extensions.AI's
 /// <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/>: 384-dimensional unit vectors, no network, no key. Texts are
 /// encoded in runs of similar length (the model pads every text of a run to the longest one) on the model's own thread,
-/// so that a run never holds a thread-pool thread the silo's grain turns and sockets need (<see cref="ModelThread"/>).
+/// so that a run never holds a thread-pool thread the silo's grain turns and sockets need (<see cref="ModelThread"/>);
+/// requests marked as background work (<see cref="BackgroundEmbeddings"/>) run at the lowest scheduling priority.
 /// <c>GetService&lt;EmbeddingPipeline&gt;()</c> gives <see cref="MiniLmModel.PipelineId"/>.
 /// Wrap it in <see cref="Batching.BatchingEmbeddingGenerator"/> so that concurrent requests share a run.</summary>
 public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>
@@ -29,7 +30,9 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
     {
         ArgumentNullException.ThrowIfNull(values);
         var texts = values as string[] ?? values.ToArray();
-        return ModelThread.RunAsync(() => Generate(texts, options, cancellationToken), cancellationToken);
+        // Background work never loads the model: ONNX Runtime's threads would inherit the background thread's idle policy.
+        var thread = BackgroundEmbeddings.IsRequested(options) && MiniLmModel.IsLoaded ? ModelThread.Background : ModelThread.Interactive;
+        return thread.RunAsync(() => Generate(texts, options, cancellationToken), cancellationToken);
     }
 
     /// <summary>Encodes synchronously on the calling thread.</summary>

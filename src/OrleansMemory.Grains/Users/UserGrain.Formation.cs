@@ -30,13 +30,13 @@ public sealed partial class UserGrain
         }
 
         // What earlier offers stored is answered as they were; the rest is embedded in one batch: a step's memories
-        // cost the model one call, not one each.
+        // cost the model one call, not one each, run as background work that gives way to interactive calls.
         var keys = memories.Select(FormedKey).ToList();
         var earlier = keys.Select((key, i) => EarlierOffer(memories[i], key)).ToList();
         var fresh = memories.Where((_, i) => earlier[i] is null).ToList();
         var vectors = _generator is null || fresh.Count == 0
             ? null
-            : (await _generator.GenerateAsync(fresh.Select(m => m.Text), cancellationToken: cancellationToken)).Select(e => e.Vector.ToArray()).ToList();
+            : (await _generator.GenerateAsync(fresh.Select(m => m.Text), FormationEmbeddings.Options(), cancellationToken)).Select(e => e.Vector.ToArray()).ToList();
         var results = new List<AddMemoryResult>(memories.Count);
         var next = 0;
         for (var i = 0; i < memories.Count; i++)

@@ -76,6 +76,47 @@ public sealed class FormationTests
     }
 
     [Fact]
+    public async Task Formation_embeds_as_background_work_and_a_direct_add_does_not()
+    {
+        var generator = new MarkRecordingGenerator();
+        await using var cluster = await StartAsync(s => s.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(generator));
+        var conversation = cluster.Factory.GetGrain<IConversationGrain>("t1/marked");
+        var user = cluster.Factory.GetGrain<IUserGrain>("t1/marked-user");
+        await user.AddMemoryAsync("I play the cello", embedding: null);
+        await conversation.SetFormationAsync(new FormationSettings("t1/marked-user"));
+        await conversation.AppendMessagesAsync([new RawMessage("", "user", "I live in Porto."), new RawMessage("", "user", "I'm allergic to cats.")]);
+        await DrainedAsync(conversation);
+
+        Assert.Equal([("I play the cello", false), ("I live in Porto.|I'm allergic to cats.", true)], generator.Requests.Select(r => (string.Join('|', r.Texts), r.Background)));
+    }
+
+    /// <summary>Records each request's texts and whether it was marked as background work.</summary>
+    private sealed class MarkRecordingGenerator : IEmbeddingGenerator<string, Embedding<float>>
+    {
+        private readonly AiIntegrationTests.BagOfWordsGenerator _inner = new();
+
+        public List<(string[] Texts, bool Background)> Requests { get; } = [];
+
+        public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null,
+            CancellationToken cancellationToken = default)
+        {
+            var texts = values.ToArray();
+            lock (Requests)
+            {
+                Requests.Add((texts, options?.AdditionalProperties?.TryGetValue(Users.FormationEmbeddings.BackgroundProperty, out var mark) is true && mark is true));
+            }
+
+            return _inner.GenerateAsync(texts, options, cancellationToken);
+        }
+
+        public object? GetService(Type serviceType, object? serviceKey = null) => null;
+
+        public void Dispose()
+        {
+        }
+    }
+
+    [Fact]
     public async Task A_formed_memory_offered_again_is_added_once_and_counted_once()
     {
         await using var cluster = await StartAsync();

@@ -1,6 +1,6 @@
 using OrleansMemory.Grains.Benchmarks;
 
-// dotnet run -c Release --project bench/OrleansMemory.Grains.Benchmarks [-- --quick] [search] [activation] [similar] [writes] [hot] [bystanders] [append] [formation] [formation-latency]
+// dotnet run -c Release --project bench/OrleansMemory.Grains.Benchmarks [-- --quick] [search] [activation] [similar] [writes] [hot] [bystanders] [append] [formation] [formation-latency] [formation-backlog]
 // [--dims=384,1536] [--stores=file,postgres] [--page-bytes=N] (activation; --stores=memory,file also narrows hot)
 // [--cases=64x1@50,64x4] (hot: searchers x writers @ adds/s each; default all) [--rounds=N] (bystanders: rounds of both phases; default 4, 1 with --quick)
 // [--compare-yield] (bystanders, hot: also with search threads that do not yield between searches, in the same run)
@@ -163,25 +163,29 @@ try
         probes.ForEach(Console.WriteLine);
     }
 
-    if (Part("formation") || Part("formation-latency"))
+    if (Part("formation") || Part("formation-latency") || Part("formation-backlog"))
     {
         var llm = Environment.GetEnvironmentVariable("OMEM_FORMATION_LLM_MODEL") is { Length: > 0 };
-        Console.WriteLine();
-        Console.WriteLine($"Formation, file storage, MiniLM embeddings (load average {LoadAverage()}); append latency in ms, formation off vs on, same run:");
-        Console.WriteLine("| calls | p50 off | p50 on | ratio | p99 off | p99 on | ratio | samples |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
-        await using var eager = await BenchSilo.StartAsync(fileUri, services: s =>
-        {
-            FormationBenchmark.AddServices(s, llm);
-            Microsoft.Extensions.DependencyInjection.OptionsServiceCollectionExtensions.Configure<OrleansMemory.Grains.MemoryGrainOptions>(s, o => o.Formation.YieldAboveCpuPercent = 100);
-        });
         await using var silo = await BenchSilo.StartAsync(fileUri, services: s => FormationBenchmark.AddServices(s, llm));
-        Console.WriteLine(await FormationBenchmark.AppendLatencyAsync([("never yielding", eager), ("yielding (default)", silo)],
-            rounds: quick ? 1 : 3, appendsPerCaller: quick ? 50 : 150));
-        await using var cheap = await BenchSilo.StartAsync(fileUri, services: s => FormationBenchmark.AddServices(s, llm, cheapEmbeddings: true));
-        Console.WriteLine(await FormationBenchmark.AppendLatencyAsync([("yielding (default)", silo), ("word-hash embeddings", cheap)],
-            rounds: quick ? 1 : 9, appendsPerCaller: quick ? 25 : 100, interval: TimeSpan.FromMilliseconds(50))); // 7,200 samples: a p99 of 2,400 swung 0.45-1.25 with nothing formed
-        if (!Part("formation"))
+        if (!Part("formation-backlog")) // formation-backlog: only the backlog and quality parts
+        {
+            Console.WriteLine();
+            Console.WriteLine($"Formation, file storage, MiniLM embeddings (load average {LoadAverage()}); append latency in ms, formation off vs on, same run:");
+            Console.WriteLine("| calls | p50 off | p50 on | ratio | p99 off | p99 on | ratio | samples |");
+            Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+            await using var eager = await BenchSilo.StartAsync(fileUri, services: s =>
+            {
+                FormationBenchmark.AddServices(s, llm);
+                Microsoft.Extensions.DependencyInjection.OptionsServiceCollectionExtensions.Configure<OrleansMemory.Grains.MemoryGrainOptions>(s, o => o.Formation.YieldAboveCpuPercent = 100);
+            });
+            Console.WriteLine(await FormationBenchmark.AppendLatencyAsync([("never yielding", eager), ("yielding (default)", silo)],
+                rounds: quick ? 1 : 3, appendsPerCaller: quick ? 50 : 150));
+            await using var cheap = await BenchSilo.StartAsync(fileUri, services: s => FormationBenchmark.AddServices(s, llm, cheapEmbeddings: true));
+            Console.WriteLine(await FormationBenchmark.AppendLatencyAsync([("yielding (default)", silo), ("word-hash embeddings", cheap)],
+                rounds: quick ? 1 : 9, appendsPerCaller: quick ? 25 : 100, interval: TimeSpan.FromMilliseconds(50))); // 7,200 samples: a p99 of 2,400 swung 0.45-1.25 with nothing formed
+        }
+
+        if (!Part("formation") && !Part("formation-backlog"))
         {
             return;
         }

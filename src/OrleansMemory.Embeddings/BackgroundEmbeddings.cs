@@ -4,8 +4,9 @@ namespace OrleansMemory.Embeddings;
 
 /// <summary>Marks an embedding request as background work that nobody waits for (memory formation): a request whose
 /// <see cref="EmbeddingGenerationOptions.AdditionalProperties"/> hold <see cref="PropertyName"/> = <c>true</c>. The local
-/// model runs it at the lowest scheduling priority, so that it takes only the CPU interactive calls leave idle; the
-/// batching queue passes it on alone (<see cref="Batching.BatchingEmbeddingGenerator"/>); a remote generator ignores it.</summary>
+/// model runs it on a thread at the lowest scheduling priority, which interactive work preempts at once (ONNX Runtime's
+/// worker thread, shared with interactive runs, keeps the normal priority); the batching queue passes it on alone
+/// (<see cref="Batching.BatchingEmbeddingGenerator"/>); a remote generator ignores it.</summary>
 public static class BackgroundEmbeddings
 {
     /// <summary>The property that marks a request as background work. The grains, which do not reference this package,

@@ -34,6 +34,24 @@ public sealed class HostingTests
     }
 
     [Fact]
+    public async Task A_remote_endpoint_embeds_background_requests_without_seeing_the_mark()
+    {
+        await using var server = await OpenAICompatibleServer.StartAsync();
+        await using var provider = new ServiceCollection().AddLogging()
+            .AddMemoryEmbeddings(new EmbeddingOptions { Provider = "openai", Endpoint = server.BaseUrl, Model = "nomic-embed-text", ApiKey = "sk-test" })
+            .BuildServiceProvider();
+        var generator = provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();
+        var background = new EmbeddingGenerationOptions { AdditionalProperties = new() { [BackgroundEmbeddings.PropertyName] = true } };
+
+        var embeddings = await generator.GenerateAsync(["a", "bb"], background);
+
+        Assert.Equal([1f, 2f], embeddings.Select(e => e.Vector.Span[0]));
+        var fields = Assert.Single(server.EmbeddingFields);
+        Assert.Contains("input", fields);
+        Assert.DoesNotContain(fields, f => f.Contains("orleansmemory", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task The_conflict_classifier_chat_client_talks_to_the_configured_endpoint()
     {
         await using var server = await OpenAICompatibleServer.StartAsync();

@@ -23,6 +23,9 @@ internal sealed class OpenAICompatibleServer : IAsyncDisposable
 
     public ConcurrentQueue<(string Path, string? Model, string? Authorization, int Inputs)> Requests { get; } = new();
 
+    /// <summary>The top-level fields of each embeddings request body.</summary>
+    public ConcurrentQueue<string[]> EmbeddingFields { get; } = new();
+
     public string ChatAnswer { get; set; } = "hello";
 
     public string BaseUrl { get; private set; } = "";
@@ -46,6 +49,7 @@ internal sealed class OpenAICompatibleServer : IAsyncDisposable
         var input = body["input"]!;
         var texts = input is JsonArray array ? array.Select(n => n!.GetValue<string>()).ToArray() : [input.GetValue<string>()];
         Requests.Enqueue(("embeddings", body["model"]?.GetValue<string>(), http.Request.Headers.Authorization, texts.Length));
+        EmbeddingFields.Enqueue([.. body.AsObject().Select(field => field.Key)]);
         var base64 = body["encoding_format"]?.GetValue<string>() == "base64";
         var data = texts.Select((t, i) =>
         {

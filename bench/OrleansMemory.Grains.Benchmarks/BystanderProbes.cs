@@ -6,7 +6,8 @@ namespace OrleansMemory.Grains.Benchmarks;
 
 /// <summary>Where a bystander's call waits beside the storm: the thread pool's queue (a probe work item queued every
 /// 5 ms to the pool's global queue, timed until it runs; the pool's pending work items and threads sampled at the same
-/// moments) and the file provider's steps (its activity spans, source <see cref="FileStorageActivity.SourceName"/>).</summary>
+/// moments), the garbage collector's pauses and the file provider's steps (its activity spans, source
+/// <see cref="FileStorageActivity.SourceName"/>).</summary>
 internal sealed class BystanderProbes : IDisposable
 {
     private readonly ActivityListener _listener;
@@ -16,9 +17,14 @@ internal sealed class BystanderProbes : IDisposable
     private readonly ConcurrentBag<int> _threads = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _sampler;
+    private readonly GcPauses _gcPauses;
+    private (long Timestamp, long Bytes)? _activeSince;
+    private long _allocated;
+    private TimeSpan _activeTime;
 
     public BystanderProbes()
     {
+        _gcPauses = new GcPauses(() => Active);
         _listener = new ActivityListener
         {
             ShouldListenTo = s => s.Name == FileStorageActivity.SourceName,
@@ -36,7 +42,29 @@ internal sealed class BystanderProbes : IDisposable
     }
 
     /// <summary>Whether measurements are kept now (this probe's phase is being measured).</summary>
-    public bool Active { get; set; }
+    public bool Active
+    {
+        get => _activeSince is not null;
+        set
+        {
+            if (value == Active)
+            {
+                return;
+            }
+
+            if (value)
+            {
+                _activeSince = (Stopwatch.GetTimestamp(), GC.GetTotalAllocatedBytes());
+            }
+            else
+            {
+                _allocated += GC.GetTotalAllocatedBytes() - _activeSince!.Value.Bytes;
+                _activeTime += Stopwatch.GetElapsedTime(_activeSince.Value.Timestamp);
+                _activeSince = null;
+            }
+        }
+    }
+
 
     /// <summary>One line: the pool probe's wait and the pool's queue and threads, then each file span's count, p50 and p99.</summary>
     public string Summary()
@@ -51,7 +79,7 @@ internal sealed class BystanderProbes : IDisposable
         var pending = _pending.Order().ToArray();
         var threads = _threads.Order().ToArray();
         return $"pool queue wait {Cell(_poolWaits)}; pending items p50 {At(pending, 50)}, p99 {At(pending, 99)}; " +
-            $"threads {(threads.Length == 0 ? 0 : threads[0])}-{(threads.Length == 0 ? 0 : threads[^1])}" + (spans.Length > 0 ? Environment.NewLine + "  - " + spans : "");
+            $"threads {(threads.Length == 0 ? 0 : threads[0])}-{(threads.Length == 0 ? 0 : threads[^1])}; GC pauses {_gcPauses.Summary()} ms, allocated {_allocated / 1048576.0 / Math.Max(_activeTime.TotalSeconds, 1e-9):F0} MiB/s" + (spans.Length > 0 ? Environment.NewLine + "  - " + spans : "");
     }
 
     public void Dispose()
@@ -59,6 +87,7 @@ internal sealed class BystanderProbes : IDisposable
         _stop.Cancel();
         _sampler.Wait();
         _listener.Dispose();
+        _gcPauses.Dispose();
         _stop.Dispose();
     }
 

@@ -3,8 +3,9 @@ using System.Diagnostics.Tracing;
 namespace OrleansMemory.Grains.Benchmarks;
 
 /// <summary>Every garbage-collection pause of this process while it listens (the runtime's GC events: from suspending
-/// the threads to restarting them), so that a latency tail can be compared with the pauses that caused it.</summary>
-internal sealed class GcPauses : EventListener
+/// the threads to restarting them), so that a latency tail can be compared with the pauses that caused it; with
+/// <c>recording</c>, only the pauses that end while it answers true.</summary>
+internal sealed class GcPauses(Func<bool>? recording = null) : EventListener
 {
     private const int SuspendBegin = 9; // GCSuspendEEBegin_V1
     private const int RestartEnd = 3;   // GCRestartEEEnd_V1
@@ -44,7 +45,7 @@ internal sealed class GcPauses : EventListener
         {
             _suspended = e.TimeStamp;
         }
-        else if (e.EventId == RestartEnd && _suspended is { } start)
+        else if (e.EventId == RestartEnd && _suspended is { } start && (recording?.Invoke() ?? true))
         {
             lock (_pauses)
             {

@@ -14,9 +14,8 @@ public static class FileStorageActivity
 
     internal static readonly ActivitySource Source = new(SourceName);
 
-    internal static Activity? Start(string step) => Source.HasListeners() ? Source.StartActivity(step, ActivityKind.Internal) : null;
-
-    /// <summary>Starts a step under <paramref name="parent"/> (a step on another thread than its write's).</summary>
-    internal static Activity? Start(string step, Activity? parent) =>
+    /// <summary>Starts a step under <paramref name="parent"/> (a step on another thread than its write's), or under the
+    /// current activity when null.</summary>
+    internal static Activity? Start(string step, Activity? parent = null) =>
         Source.HasListeners() ? Source.StartActivity(step, ActivityKind.Internal, parent?.Context ?? default) : null;
 }

@@ -18,7 +18,8 @@ internal sealed class BystanderProbes : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _sampler;
     private readonly GcPauses _gcPauses;
-    private (long Timestamp, long Bytes)? _activeSince;
+    private volatile bool _active;
+    private (long Timestamp, long Bytes) _activeSince;
     private long _allocated;
     private TimeSpan _activeTime;
 
@@ -42,12 +43,13 @@ internal sealed class BystanderProbes : IDisposable
     }
 
     /// <summary>Whether measurements are kept now (this probe's phase is being measured).</summary>
+    /// <remarks>Read by the listeners' threads; set by the benchmark's, which also counts the bytes allocated meanwhile.</remarks>
     public bool Active
     {
-        get => _activeSince is not null;
+        get => _active;
         set
         {
-            if (value == Active)
+            if (value == _active)
             {
                 return;
             }
@@ -58,15 +60,16 @@ internal sealed class BystanderProbes : IDisposable
             }
             else
             {
-                _allocated += GC.GetTotalAllocatedBytes() - _activeSince!.Value.Bytes;
-                _activeTime += Stopwatch.GetElapsedTime(_activeSince.Value.Timestamp);
-                _activeSince = null;
+                _allocated += GC.GetTotalAllocatedBytes() - _activeSince.Bytes;
+                _activeTime += Stopwatch.GetElapsedTime(_activeSince.Timestamp);
             }
+
+            _active = value;
         }
     }
 
-
-    /// <summary>One line: the pool probe's wait and the pool's queue and threads, then each file span's count, p50 and p99.</summary>
+    /// <summary>One line: the pool probe's wait, the pool's queue and threads, the GC's pauses and the allocation rate, then
+    /// each file span's count, p50 and p99.</summary>
     public string Summary()
     {
         static string Cell(IEnumerable<double> values)

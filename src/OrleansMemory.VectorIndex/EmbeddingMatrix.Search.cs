@@ -73,6 +73,8 @@ public sealed partial class EmbeddingMatrix
                             found.Add(row, score);
                         }
                     }
+
+                    part.Release();
                 }
             }
 
@@ -94,7 +96,8 @@ public sealed partial class EmbeddingMatrix
                 }
             }
 
-            return top.ToList();
+            found.Release();
+            return top.TakeList();
         }
         finally
         {

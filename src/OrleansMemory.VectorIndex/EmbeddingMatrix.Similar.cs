@@ -67,6 +67,6 @@ public sealed partial class EmbeddingMatrix
             }
         }
 
-        return top.ToList();
+        return top.TakeList();
     }
 }

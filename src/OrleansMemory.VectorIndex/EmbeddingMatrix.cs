@@ -133,15 +133,23 @@ public sealed partial class EmbeddingMatrix
     /// <exception cref="ArgumentException">The vector is empty, or its norm is zero or not finite.</exception>
     public static float[] Normalize(ReadOnlySpan<float> vector)
     {
+        var normalized = new float[vector.Length];
+        Normalize(vector, normalized);
+        return normalized;
+    }
+
+    /// <summary>Writes <paramref name="vector"/> divided by its L2 norm into the first elements of
+    /// <paramref name="destination"/> (so that a pooled buffer serves).</summary>
+    /// <exception cref="ArgumentException">The vector is empty, or its norm is zero or not finite.</exception>
+    public static void Normalize(ReadOnlySpan<float> vector, Span<float> destination)
+    {
         var norm = vector.IsEmpty ? 0 : TensorPrimitives.Norm(vector);
         if (!(norm > 0) || !float.IsFinite(norm))
         {
             throw new ArgumentException("The vector is empty, a zero vector or has a norm that is not finite.", nameof(vector));
         }
 
-        var normalized = new float[vector.Length];
-        TensorPrimitives.Divide(vector, norm, normalized);
-        return normalized;
+        TensorPrimitives.Divide(vector, norm, destination[..vector.Length]);
     }
 
     /// <summary>The exact scan: the <paramref name="topK"/> rows most similar to <paramref name="query"/> (normalised) with
@@ -178,7 +186,7 @@ public sealed partial class EmbeddingMatrix
             }
         }
 
-        return top.ToList();
+        return top.TakeList();
     }
 
     private const int BlockRows = 256;

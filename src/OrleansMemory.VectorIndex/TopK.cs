@@ -1,12 +1,17 @@
+using System.Buffers;
+
 namespace OrleansMemory.VectorIndex;
 
 /// <summary>The best <c>k</c> (row, score) pairs seen with a score of at least <c>minScore</c>: a min-heap on the
 /// score, so the weakest kept pair is the root and a new pair costs O(log k) when it enters. Ties keep the pair seen
-/// first. <see cref="ToList"/> returns them best first.</summary>
+/// first. Its arrays are rented from the shared pool, because a search makes two of them and a storm of searches made
+/// them a good part of what the process allocated: <see cref="TakeList"/> returns the pairs best first and gives the arrays
+/// back, <see cref="Release"/> gives them back without a list; after either, this copy (and any copy of it) is not used
+/// again. Arrays never given back (a search that throws) are only garbage.</summary>
 internal struct TopK(int k, float minScore)
 {
-    private readonly int[] _rows = new int[k];
-    private readonly float[] _scores = new float[k];
+    private readonly int[] _rows = ArrayPool<int>.Shared.Rent(k);
+    private readonly float[] _scores = ArrayPool<float>.Shared.Rent(k);
     private int _found;
 
     /// <summary>Whether a score would enter the list.</summary>
@@ -74,8 +79,8 @@ internal struct TopK(int k, float minScore)
         _rows[i] = row;
     }
 
-    /// <summary>The kept pairs, best first (equal scores: lower row first).</summary>
-    public readonly List<(int Row, float Score)> ToList()
+    /// <summary>The kept pairs, best first (equal scores: lower row first); the arrays go back to the pool.</summary>
+    public readonly List<(int Row, float Score)> TakeList()
     {
         var result = new List<(int Row, float Score)>(_found);
         for (var i = 0; i < _found; i++)
@@ -83,8 +88,16 @@ internal struct TopK(int k, float minScore)
             result.Add((_rows[i], _scores[i]));
         }
 
+        Release();
         result.Sort(static (a, b) => b.Score != a.Score ? b.Score.CompareTo(a.Score) : a.Row.CompareTo(b.Row));
         return result;
+    }
+
+    /// <summary>Gives the arrays back to the pool.</summary>
+    public readonly void Release()
+    {
+        ArrayPool<int>.Shared.Return(_rows);
+        ArrayPool<float>.Shared.Return(_scores);
     }
 
     /// <summary>Heap order: a lower score is weaker; among equal scores the later row (higher index) is weaker.</summary>

@@ -85,6 +85,40 @@ public sealed class CompactRowsTests
     }
 
     [Fact]
+    public void A_search_hit_is_made_once_and_never_outlives_a_change_of_its_row()
+    {
+        var rows = new MemoryRows();
+        rows.Add(Sample(0));
+        rows.Add(Sample(1));
+        var hit = rows.Hit(0)!;
+        Assert.Same(hit, rows.Hit(0)); // made once
+        AssertSame(Sample(0), hit);
+
+        rows[0] = hit with { Text = "changed", MentionCount = 9 };
+        Assert.Equal(("changed", 9), (rows.Hit(0)!.Text, rows.Hit(0)!.MentionCount));
+        rows[0] = Sample(0, archived: true);
+        Assert.True(rows.Hit(0)!.IsArchived);
+        rows[0] = null;
+        Assert.Null(rows.Hit(0));
+
+        // Another user's rows in the same silo-wide cache: their own memories, whatever was cached for the same row.
+        var other = new MemoryRows();
+        other.Add(Sample(5));
+        AssertSame(Sample(5), other.Hit(0));
+        AssertSame(Sample(1), rows.Hit(1));
+
+        rows.Clear(); // an erasure: no copy stays in the cache, and new rows at the same places are not taken for the old
+        rows.Add(Sample(7));
+        rows.Add(Sample(8));
+        AssertSame(Sample(7), rows.Hit(0));
+        AssertSame(Sample(8), rows.Hit(1));
+
+        var kept = rows.Hit(0);
+        rows.ForgetHits(); // a deactivation
+        Assert.NotSame(kept, rows.Hit(0));
+    }
+
+    [Fact]
     public void Rows_replaced_many_times_are_compacted_and_keep_their_latest_values_and_metadata_index()
     {
         var rows = new MemoryRows();

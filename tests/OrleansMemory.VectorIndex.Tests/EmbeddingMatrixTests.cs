@@ -40,4 +40,43 @@ public sealed class EmbeddingMatrixTests
         Assert.Equal(Enumerable.Range(0, rows).Count(i => i % 2 == 0 && i != 5 && TensorPrimitives.Dot(vectors[i], query) >= 0), withArchived.Count);
         Assert.Throws<ArgumentException>(() => matrix.Search(new float[dimension + 1], 1, 0, false, null));
     }
+
+    [Theory]
+    [InlineData(600)]    // the exact scan
+    [InlineData(5000)]   // int8 candidates, then re-ranked
+    [InlineData(30000)]  // the int8 scan split across cores (more than 8 MiB of codes)
+    public void Searches_in_a_row_rank_alike_though_their_lists_come_from_one_pool(int rows)
+    {
+        // The top-k lists are rented and given back: a search must not see what an earlier one (with another k, another
+        // floor) left in the arrays it gets.
+        const int Dimension = 384;
+        var random = new Random(rows);
+        var matrix = new EmbeddingMatrix();
+        var vectors = new List<float[]>();
+        for (var i = 0; i < rows; i++)
+        {
+            vectors.Add(EmbeddingMatrix.Normalize(Vectors.Random(Dimension, random)));
+            matrix.Add(vectors[i], RowState.Live);
+        }
+
+        foreach (var (topK, minScore) in new[] { (100, 0f), (1, 0f), (37, 0.05f), (10, 0f), (3, 0.9f), (10, 0f) })
+        {
+            var raw = Vectors.Random(Dimension, random);
+            var query = new float[Dimension + 5]; // a pooled buffer is longer than the vector
+            query.AsSpan().Fill(float.NaN);
+            EmbeddingMatrix.Normalize(raw, query);
+            Assert.Equal(EmbeddingMatrix.Normalize(raw), query[..Dimension]);
+            Assert.All(query[Dimension..], value => Assert.True(float.IsNaN(value)));
+
+            var expected = Enumerable.Range(0, rows)
+                .Select(i => (Row: i, Score: TensorPrimitives.Dot(vectors[i], raw) / TensorPrimitives.Norm(raw)))
+                .Where(x => x.Score >= minScore)
+                .OrderByDescending(x => x.Score)
+                .Take(topK)
+                .ToList();
+            var found = matrix.Search(query.AsSpan(0, Dimension), topK, minScore, includeArchived: false, accept: null, candidates: 400);
+            Assert.Equal(expected.Select(e => e.Row), found.Select(f => f.Row));
+            Assert.Equal(found.Select(f => f.Row), matrix.SearchExact(query.AsSpan(0, Dimension), topK, minScore, false, null).Select(f => f.Row));
+        }
+    }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Numerics.Tensors;
 using OrleansMemory.Abstractions;
 
@@ -9,6 +10,14 @@ internal static class EmbeddingInput
     /// <summary>Validates an embedding and returns a normalised copy.</summary>
     /// <exception cref="MemoryValidationException">Wrong dimension, NaN or infinite values, or a zero vector.</exception>
     public static float[] Normalize(float[]? vector, int expectedDimension, int maxDimension, string paramName)
+    {
+        Check(vector, expectedDimension, maxDimension, paramName);
+        return EmbeddingMatrix.Normalize(vector);
+    }
+
+    /// <summary>Validates an embedding (as <see cref="Normalize"/> does, without the copy).</summary>
+    /// <exception cref="MemoryValidationException">Wrong dimension, NaN or infinite values, or a zero vector.</exception>
+    public static void Check([NotNull] float[]? vector, int expectedDimension, int maxDimension, string paramName)
     {
         if (vector is null || vector.Length == 0)
         {
@@ -39,7 +48,5 @@ internal static class EmbeddingInput
         {
             throw new MemoryValidationException($"{paramName} is a zero vector (or its norm is not finite); it has no direction to compare.", paramName);
         }
-
-        return EmbeddingMatrix.Normalize(vector);
     }
 }

@@ -26,6 +26,7 @@ internal sealed partial class MemoryRows
     private double[] _importance = [];
     private long[] _createdTicks = [];
     private long _replacedBytes;
+    private readonly long _hitOwner = SearchHitCache.NewOwner();
 
     /// <summary>The number of rows (deleted ones included).</summary>
     public int Count { get; private set; }
@@ -54,6 +55,24 @@ internal sealed partial class MemoryRows
             Set(row, value);
             CompactIfMostlyReplaced();
         }
+    }
+
+    /// <summary>The memory of a row that a search found: as <see cref="this[int]"/>, but kept in the silo's
+    /// <see cref="SearchHitCache"/>, so that a hit found again is not made again.</summary>
+    public SemanticMemory? Hit(int row)
+    {
+        if (SearchHitCache.Get(_hitOwner, row) is { } cached)
+        {
+            return cached;
+        }
+
+        var memory = this[row];
+        if (memory is not null)
+        {
+            SearchHitCache.Put(_hitOwner, row, memory);
+        }
+
+        return memory;
     }
 
     /// <summary>Whether a row holds a memory (not deleted).</summary>
@@ -159,6 +178,7 @@ internal sealed partial class MemoryRows
 
     public void Clear()
     {
+        ForgetHits();
         _arena.Clear();
         _typeIds.Clear();
         _typeNames.Clear();
@@ -172,6 +192,16 @@ internal sealed partial class MemoryRows
         _createdTicks = [];
         _replacedBytes = 0;
         Count = 0;
+    }
+
+    /// <summary>Drops every hit of these rows from the silo's <see cref="SearchHitCache"/>: when the rows are cleared (an
+    /// erasure keeps no copy of a memory's text, not even in memory) and when the grain deactivates.</summary>
+    public void ForgetHits()
+    {
+        for (var row = 0; row < Count; row++)
+        {
+            SearchHitCache.Forget(_hitOwner, row);
+        }
     }
 
     private void Set(int row, SemanticMemory? memory)
@@ -195,6 +225,7 @@ internal sealed partial class MemoryRows
 
     private void SetDeleted(int row)
     {
+        SearchHitCache.Forget(_hitOwner, row);
         _ids[row] = default;
         _unpackedIds.Remove(row);
         _states[row] = Deleted;
@@ -204,6 +235,7 @@ internal sealed partial class MemoryRows
 
     private void SetColumns(int row, string id, string type, double importance, long createdUtcTicks, byte state, long position)
     {
+        SearchHitCache.Forget(_hitOwner, row);
         if (!_typeIds.TryGetValue(type, out var typeId))
         {
             _typeIds[type] = typeId = _typeNames.Count;

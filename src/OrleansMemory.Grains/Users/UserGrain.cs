@@ -67,6 +67,13 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
         SketchBetweenCalls();
     }
 
+    /// <summary>Drops this activation's search hits from the silo-wide cache: they would only take room from live users.</summary>
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _memories.ForgetHits();
+        return base.OnDeactivateAsync(reason, cancellationToken);
+    }
+
     /// <inheritdoc />
     public Task<AddMemoryResult> AddMemoryAsync(string text, float[]? embedding = null, string type = MemoryTypes.Fact, double importance = 0.5,
         IReadOnlyDictionary<string, JsonElement>? metadata = null, string? idempotencyKey = null, CancellationToken cancellationToken = default) =>
@@ -202,7 +209,7 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
         Guard.Range(topK, 1, 1000, nameof(topK));
         Guard.UnitInterval(minScore, nameof(minScore));
         var accept = CompileFilter(filter);
-        var query = EmbeddingInput.Normalize(queryEmbedding, _matrix.Dimension, Options.MaxEmbeddingDimension, nameof(queryEmbedding));
+        EmbeddingInput.Check(queryEmbedding, _matrix.Dimension, Options.MaxEmbeddingDimension, nameof(queryEmbedding));
         if (_matrix.Count == 0)
         {
             return [];
@@ -210,19 +217,23 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
 
         var start = Stopwatch.GetTimestamp();
         var mask = _memories.RentMask(filter);
+        var query = ArrayPool<float>.Shared.Rent(queryEmbedding.Length); // a storm of searches allocates little
         try
         {
-            var hits = _matrix.Search(query, topK, (float)minScore, filter?.IncludeArchived ?? false, accept, mask, Options.SearchCandidates);
+            EmbeddingMatrix.Normalize(queryEmbedding, query);
+            var hits = _matrix.Search(query.AsSpan(0, queryEmbedding.Length), topK, (float)minScore, filter?.IncludeArchived ?? false, accept, mask,
+                Options.SearchCandidates);
             var results = new MemorySearchResult[hits.Count];
             for (var i = 0; i < hits.Count; i++)
             {
-                results[i] = new MemorySearchResult(_memories[hits[i].Row]!, hits[i].Score);
+                results[i] = new MemorySearchResult(_memories.Hit(hits[i].Row)!, hits[i].Score);
             }
 
             return results;
         }
         finally
         {
+            ArrayPool<float>.Shared.Return(query);
             if (mask is not null)
             {
                 ArrayPool<bool>.Shared.Return(mask);

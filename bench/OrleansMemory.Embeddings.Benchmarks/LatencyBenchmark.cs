@@ -71,6 +71,6 @@ internal static class LatencyBenchmark
         return sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
     }
 
-    private static string LoadAverage() =>
+    internal static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 }

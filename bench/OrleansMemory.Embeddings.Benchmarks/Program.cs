@@ -2,6 +2,7 @@ using OrleansMemory.Embeddings.Benchmarks;
 
 // dotnet run -c Release --project bench/OrleansMemory.Embeddings.Benchmarks -- [quality|speed|all] [seconds per figure]
 //   ... -- latency [texts per round] [rounds]       single-text embed: encoder directly (the floor) vs the batching generator
+//   ... -- batch-cost [seconds per case]            encoder CPU per text by batch size, 1 or 2 intra-op threads, 1 or 2 runs at once
 //   ... -- onnx-memory [embeds] [rounds] [variant,variant...]   RSS and speed of ONNX session settings, each in a child process
 //   ... -- silo-memory [adds] [callers]             silo RSS with the model loaded and one user growing to [adds] memories
 //   ... -- reference-vectors <reference-tokens.json> <reference-vectors.json>
@@ -19,6 +20,9 @@ switch (what)
         return;
     case "silo-memory":
         await SiloMemoryBenchmark.RunAsync(Arg(1, 10_000), Arg(2, 8), Console.Out);
+        return;
+    case "batch-cost":
+        BatchCostBenchmark.Run(AllTexts(), TimeSpan.FromSeconds(Arg(1, 3)), Console.Out);
         return;
     case "onnx-memory":
         await OnnxMemoryBenchmark.RunAsync(Arg(1, 1000), Arg(2, 1), args.Length > 3 ? args[3] : null, Console.Out);

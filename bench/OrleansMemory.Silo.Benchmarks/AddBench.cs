@@ -38,7 +38,7 @@ internal static class AddBench
             var next = 0;
             async Task Add()
             {
-                using var response = await http.PostAsJsonAsync("/v1/users/adder/memories", new { text = Facts.Get(next++) });
+                using var response = await http.PostAsJsonAsync("/v1/users/adder/memories", new { text = Facts.Get(Interlocked.Increment(ref next) - 1) }); // 8 callers at once: each fact once
                 response.EnsureSuccessStatusCode();
                 await response.Content.ReadAsByteArrayAsync();
             }
@@ -130,7 +130,7 @@ internal static class AddBench
             }
 
             Console.WriteLine();
-            await CallersAsync("text only (the silo embeds)", Add, perRound);
+            await CallersAsync("text only (the silo embeds)", Add, perRound, tally);
 
             // The same with vectors the callers send: no model, so what remains is HTTP, the grain and the disk, where
             // adds that wait for each other share one write per record (group commit).
@@ -144,7 +144,7 @@ internal static class AddBench
                     vector[i] = (float)((random.NextDouble() * 2) - 1);
                 }
 
-                using var response = await http.PostAsJsonAsync("/v1/users/vector-adder/memories", new { text = Facts.Get(nextVector++), embedding = vector });
+                using var response = await http.PostAsJsonAsync("/v1/users/vector-adder/memories", new { text = Facts.Get(Interlocked.Increment(ref nextVector) - 1), embedding = vector });
                 response.EnsureSuccessStatusCode();
                 await response.Content.ReadAsByteArrayAsync();
             }
@@ -154,7 +154,7 @@ internal static class AddBench
                 await AddVector();
             }
 
-            await CallersAsync("with the callers' vectors", AddVector, perRound * 4);
+            await CallersAsync("with the callers' vectors", AddVector, perRound * 4, tally);
             Console.WriteLine($"storage: {DirectorySize(storage) / 1048576.0:F1} MiB on disk for {next} adds (load average {Load()})");
         }
         finally
@@ -166,13 +166,14 @@ internal static class AddBench
     }
 
     /// <summary>1 and 8 callers alternately, twice: each 8-caller rate against the single caller measured just before it.</summary>
-    private static async Task CallersAsync(string name, Func<Task> add, int perRound)
+    private static async Task CallersAsync(string name, Func<Task> add, int perRound, SpanTally tally)
     {
         var rates = new Dictionary<int, List<double>> { [1] = [], [8] = [] };
         foreach (var callers in new[] { 1, 8, 1, 8 })
         {
             var total = callers == 1 ? perRound : 4 * perRound;
             var cpu0 = Cpu();
+            var batches0 = tally.ModelBatches;
             var start = Stopwatch.GetTimestamp();
             var left = total;
             await Task.WhenAll(Enumerable.Range(0, callers).Select(_ => Task.Run(async () =>
@@ -184,7 +185,9 @@ internal static class AddBench
             })));
             var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
             rates[callers].Add(total / seconds);
-            Console.WriteLine($"{name}, {callers} caller(s): {total / seconds:F0} adds/s, CPU {(Cpu() - cpu0) / total:F2} ms per add" +
+            var batches = tally.ModelBatches;
+            var perBatch = batches.Batches > batches0.Batches ? $", {(double)(batches.Texts - batches0.Texts) / (batches.Batches - batches0.Batches):F1} texts per model batch" : "";
+            Console.WriteLine($"{name}, {callers} caller(s): {total / seconds:F0} adds/s, CPU {(Cpu() - cpu0) / total:F2} ms per add{perBatch}" +
                 (callers > 1 ? $"; {total / seconds / rates[1][^1]:F2}x the single caller's rate just before" : ""));
         }
 

@@ -4,7 +4,7 @@ using System.Diagnostics.Metrics;
 
 /// <summary>A bench-only listener: sums the durations of the product's spans (ASP.NET Core's request, embedding, storage,
 /// the file provider's steps, the user grain's similarity check) and of the <c>orleansmemory.operation.duration</c>
-/// histogram by operation, so that one add can be split into its parts.</summary>
+/// histogram by operation, so that one add can be split into its parts; and the model's batch sizes.</summary>
 internal sealed class SpanTally : IDisposable
 {
     private static readonly HashSet<string> Sources =
@@ -16,6 +16,8 @@ internal sealed class SpanTally : IDisposable
     private readonly ConcurrentDictionary<string, (long Count, double Ms)> _sums = new();
     private readonly ActivityListener _listener;
     private readonly MeterListener _meters;
+    private long _batches;
+    private long _batchedTexts;
 
     public SpanTally()
     {
@@ -30,7 +32,7 @@ internal sealed class SpanTally : IDisposable
         {
             InstrumentPublished = (instrument, listener) =>
             {
-                if (instrument.Name == "orleansmemory.operation.duration")
+                if (instrument.Name is "orleansmemory.operation.duration" or "orleansmemory.embedding.batch_size")
                 {
                     listener.EnableMeasurementEvents(instrument);
                 }
@@ -46,8 +48,16 @@ internal sealed class SpanTally : IDisposable
                 }
             }
         });
+        _meters.SetMeasurementEventCallback<int>((_, texts, _, _) =>
+        {
+            Interlocked.Increment(ref _batches);
+            Interlocked.Add(ref _batchedTexts, texts);
+        });
         _meters.Start();
     }
+
+    /// <summary>Model batches and the texts they carried since the process started (the batching generator's histogram).</summary>
+    public (long Batches, long Texts) ModelBatches => (Interlocked.Read(ref _batches), Interlocked.Read(ref _batchedTexts));
 
     public void Reset() => _sums.Clear();
 

@@ -14,15 +14,17 @@ namespace OrleansMemory.VectorIndex;
 /// and waited up to the next scheduler tick (4 ms at 250 Hz) behind it, at every wakeup. So a search thread yields the
 /// CPU at the end of the first search after each <see cref="YieldEvery"/> of searching (<see cref="YieldBetweenSearches"/>):
 /// a thread that woke meanwhile runs then; when none waits, the yield is one system call. Yielding after every search
-/// cost a hot user a fifth to a quarter of its searches per second on a loaded machine; every half millisecond showed
-/// no loss (same-run comparisons in bench/README.md).</summary>
+/// cost a hot user a fifth to a quarter of its searches per second on a loaded machine. Every quarter millisecond keeps
+/// another user's adds and a conversation's appends within 1.2x of their p99 without the storm, where every half
+/// millisecond let them reach 1.5x, for about 6 % of the hot user's searches per second (same-run comparisons in
+/// bench/README.md).</summary>
 internal static partial class SearchThreads
 {
     /// <summary>The niceness of the search threads on Linux: CFS gives a nice-0 thread about ten times their share.</summary>
     private const int Niceness = 10;
 
     /// <summary>How long a search thread searches before it yields (at the end of the search that crosses it).</summary>
-    private static readonly TimeSpan YieldEvery = TimeSpan.FromMicroseconds(500);
+    private static readonly TimeSpan YieldEvery = TimeSpan.FromMicroseconds(250);
 
     /// <summary>Whether search threads yield the CPU every <see cref="YieldEvery"/> (default). Off only to measure the
     /// difference in the same process (the benchmarks).</summary>

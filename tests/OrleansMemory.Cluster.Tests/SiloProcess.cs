@@ -71,8 +71,11 @@ public sealed class SiloProcess : IAsyncDisposable
     public static string SiloDll { get; } = FindSiloDll();
 
     /// <summary>Starts a silo on free loopback ports with <paramref name="settings"/> as command-line configuration.</summary>
-    public static SiloProcess Start(string name, IReadOnlyDictionary<string, string> settings) =>
-        new(name, FreePort(), FreePort(), FreePort(), settings);
+    public static SiloProcess Start(string name, IReadOnlyDictionary<string, string> settings)
+    {
+        var ports = FreePorts(3);
+        return new(name, ports[0], ports[1], ports[2], settings);
+    }
 
     /// <summary>Starts a silo as <see cref="Start"/> does and waits until it is ready. A port the OS reported free can be
     /// taken by another process before the silo binds it (tests run beside each other): such a start is retried on
@@ -174,11 +177,26 @@ public sealed class SiloProcess : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
+    /// <summary>Loopback ports free at the time of asking, all different: each is held until all are chosen, because a
+    /// port given back at once can be handed out again by the next ask (two settings then named the same port).</summary>
+    private static int[] FreePorts(int count)
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var listeners = new List<TcpListener>();
+        try
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var listener = new TcpListener(IPAddress.Loopback, 0);
+                listeners.Add(listener);
+                listener.Start();
+            }
+
+            return [.. listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port)];
+        }
+        finally
+        {
+            listeners.ForEach(l => l.Stop());
+        }
     }
 
     private static string FindSiloDll()

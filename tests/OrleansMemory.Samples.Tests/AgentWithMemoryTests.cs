@@ -14,9 +14,10 @@ public sealed class AgentWithMemoryTests
         var dll = SampleProcess.AssemblyPath("AgentWithMemory");
         Assert.True(File.Exists(dll), $"The sample was not built: {dll}");
         var storage = Directory.CreateTempSubdirectory("omem-agent-sample-");
-        var gateway = SampleProcess.FreePort();
+        var ports = SampleProcess.FreePorts(2);
+        var gateway = ports[1];
         var silo = SiloApplication.Create([
-            "--OrleansMemory:Http:Port=0", $"--OrleansMemory:SiloPort={SampleProcess.FreePort()}", $"--OrleansMemory:GatewayPort={gateway}",
+            "--OrleansMemory:Http:Port=0", $"--OrleansMemory:SiloPort={ports[0]}", $"--OrleansMemory:GatewayPort={gateway}",
             "--OrleansMemory:Storage:Type=memory", $"--OrleansMemory:Storage:BaseDirectory={storage.FullName}",
             "--Logging:LogLevel:Default=Warning", "--OrleansMemory:ShutdownTimeout=00:00:05",
         ]);

@@ -11,8 +11,8 @@ public sealed class ExistingOrleansAppTests
         var dll = SampleProcess.AssemblyPath("ExistingOrleansApp");
         Assert.True(File.Exists(dll), $"The sample was not built: {dll}");
 
-        var (exitCode, output) = await SampleProcess.RunAsync(dll,
-            [$"--SiloPort={SampleProcess.FreePort()}", $"--GatewayPort={SampleProcess.FreePort()}"], TimeSpan.FromMinutes(2));
+        var ports = SampleProcess.FreePorts(2);
+        var (exitCode, output) = await SampleProcess.RunAsync(dll, [$"--SiloPort={ports[0]}", $"--GatewayPort={ports[1]}"], TimeSpan.FromMinutes(2));
 
         Assert.True(exitCode == 0, $"Exit code {exitCode}. Output:\n{output}");
         Assert.Contains("greeter: Hello, Alice! (greeting #1 from front-desk)", output);

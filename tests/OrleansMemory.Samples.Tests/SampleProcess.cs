@@ -59,12 +59,26 @@ internal static class SampleProcess
         }
     }
 
-    /// <summary>A loopback port free at the time of asking.</summary>
-    public static int FreePort()
+    /// <summary>Loopback ports free at the time of asking, all different: each is held until all are chosen, because a
+    /// port given back at once can be handed out again by the next ask (two settings then named the same port).</summary>
+    public static int[] FreePorts(int count)
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var listeners = new List<TcpListener>();
+        try
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var listener = new TcpListener(IPAddress.Loopback, 0);
+                listeners.Add(listener);
+                listener.Start();
+            }
+
+            return [.. listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port)];
+        }
+        finally
+        {
+            listeners.ForEach(l => l.Stop());
+        }
     }
 
     private static void Append(StringBuilder output, string? line)

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -30,7 +28,8 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
         }
 
         var storage = Directory.CreateTempSubdirectory("omem-dashboard-");
-        var (alphaPort, betaPort) = (FreePort(), FreePort());
+        var ports = LoopbackPorts.Free(2);
+        var (alphaPort, betaPort) = (ports[0], ports[1]);
         await using var alpha = await StartAsync(storage, "alpha", alphaPort, primary: null);
         await using var beta = await StartAsync(storage, "beta", betaPort, primary: alphaPort);
         var address = Address(alpha);
@@ -180,10 +179,4 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
     private static async Task<string[][]> Rows(IPage page, string selector) =>
         await page.EvalOnSelectorAllAsync<string[][]>(selector, "rows => rows.map(r => [...r.cells].map(c => c.textContent))");
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -36,7 +36,7 @@ public sealed class LogFloodTests(ITestOutputHelper output)
         };
         var storage = Directory.CreateTempSubdirectory("omem-flood-");
         var captured = new CapturingLoggerProvider();
-        var gatewayPort = FreePort();
+        var gatewayPort = LoopbackPorts.Free();
         var builder = WebApplication.CreateBuilder(["--OrleansMemory:Http:Port=0", "--OrleansMemory:SiloPort=0", $"--OrleansMemory:GatewayPort={gatewayPort}",
             "--OrleansMemory:Storage:Type=file", $"--OrleansMemory:Storage:BaseDirectory={storage.FullName}", "--OrleansMemory:Auth:Mode=Required",
             $"--OrleansMemory:Auth:ApiKeys:0:Key={ApiKey}", $"--OrleansMemory:Auth:ApiKeys:0:Tenant={markers["tenant"]}",
@@ -213,10 +213,4 @@ public sealed class LogFloodTests(ITestOutputHelper output)
 
     private static string Excerpt(string text) => text.Length <= 600 ? text : text[..600] + "...";
 
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -11,7 +11,7 @@ public sealed class OtlpExportTests
     public async Task Traces_metrics_and_logs_are_exported_with_the_configured_headers()
     {
         var received = new ConcurrentQueue<(string Path, string? Header, string? ContentType, long Length)>();
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         using var collector = new HttpListener();
         collector.Prefixes.Add($"http://127.0.0.1:{port}/");
         collector.Start();
@@ -63,10 +63,4 @@ public sealed class OtlpExportTests
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -46,13 +46,6 @@ public abstract class PrivateServer : IAsyncDisposable
         GC.SuppressFinalize(this);
     }
 
-    protected static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     protected static async Task<(int Code, string Output)> RunAsync(string command, params string[] args)
     {
         var start = new ProcessStartInfo(command) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
@@ -117,7 +110,7 @@ public sealed class PrivateRedis : PrivateServer
             return null;
         }
 
-        var redis = new PrivateRedis(System.IO.Directory.CreateTempSubdirectory("omem-private-redis-").FullName, FreePort());
+        var redis = new PrivateRedis(System.IO.Directory.CreateTempSubdirectory("omem-private-redis-").FullName, LoopbackPorts.Free());
         await redis.StartAsync();
         return redis;
     }
@@ -185,7 +178,7 @@ public sealed class PrivatePostgreSql : PrivateServer
         }
 
         var directory = System.IO.Directory.CreateTempSubdirectory("omem-private-pg-").FullName;
-        var server = new PrivatePostgreSql(directory, FreePort(), bin);
+        var server = new PrivatePostgreSql(directory, LoopbackPorts.Free(), bin);
         if (Environment.UserName == "root")
         {
             await RunAsync("chown", "postgres:postgres", directory);

@@ -14,10 +14,8 @@ namespace OrleansMemory.VectorIndex;
 /// and waited up to the next scheduler tick (4 ms at 250 Hz) behind it, at every wakeup. So a search thread yields the
 /// CPU at the end of the first search after each <see cref="YieldEvery"/> of searching (<see cref="YieldBetweenSearches"/>):
 /// a thread that woke meanwhile runs then; when none waits, the yield is one system call. Yielding after every search
-/// cost a hot user a fifth to a quarter of its searches per second on a loaded machine. Every quarter millisecond keeps
-/// another user's adds and a conversation's appends within 1.2x of their p99 without the storm, where every half
-/// millisecond let them reach 1.5x, for about 6 % of the hot user's searches per second (same-run comparisons in
-/// bench/README.md).</summary>
+/// cost a hot user a fifth to a quarter of its searches per second on a loaded machine; every quarter millisecond bounds
+/// what an add waits at each of its hand-overs, for a few percent of them (same-run comparisons in bench/README.md).</summary>
 internal static partial class SearchThreads
 {
     /// <summary>The niceness of the search threads on Linux: CFS gives a nice-0 thread about ten times their share.</summary>

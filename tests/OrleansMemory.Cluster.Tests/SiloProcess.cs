@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace OrleansMemory.Cluster.Tests;
@@ -73,7 +71,7 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <summary>Starts a silo on free loopback ports with <paramref name="settings"/> as command-line configuration.</summary>
     public static SiloProcess Start(string name, IReadOnlyDictionary<string, string> settings)
     {
-        var ports = FreePorts(3);
+        var ports = LoopbackPorts.Free(3);
         return new(name, ports[0], ports[1], ports[2], settings);
     }
 
@@ -174,28 +172,6 @@ public sealed class SiloProcess : IAsyncDisposable
         lock (_log)
         {
             _log.AppendLine(line);
-        }
-    }
-
-    /// <summary>Loopback ports free at the time of asking, all different: each is held until all are chosen, because a
-    /// port given back at once can be handed out again by the next ask (two settings then named the same port).</summary>
-    private static int[] FreePorts(int count)
-    {
-        var listeners = new List<TcpListener>();
-        try
-        {
-            for (var i = 0; i < count; i++)
-            {
-                var listener = new TcpListener(IPAddress.Loopback, 0);
-                listeners.Add(listener);
-                listener.Start();
-            }
-
-            return [.. listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port)];
-        }
-        finally
-        {
-            listeners.ForEach(l => l.Stop());
         }
     }
 

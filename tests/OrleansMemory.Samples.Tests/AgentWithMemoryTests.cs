@@ -14,7 +14,7 @@ public sealed class AgentWithMemoryTests
         var dll = SampleProcess.AssemblyPath("AgentWithMemory");
         Assert.True(File.Exists(dll), $"The sample was not built: {dll}");
         var storage = Directory.CreateTempSubdirectory("omem-agent-sample-");
-        var ports = SampleProcess.FreePorts(2);
+        var ports = LoopbackPorts.Free(2);
         var gateway = ports[1];
         var silo = SiloApplication.Create([
             "--OrleansMemory:Http:Port=0", $"--OrleansMemory:SiloPort={ports[0]}", $"--OrleansMemory:GatewayPort={gateway}",

@@ -11,7 +11,7 @@ public sealed class ExistingOrleansAppTests
         var dll = SampleProcess.AssemblyPath("ExistingOrleansApp");
         Assert.True(File.Exists(dll), $"The sample was not built: {dll}");
 
-        var ports = SampleProcess.FreePorts(2);
+        var ports = LoopbackPorts.Free(2);
         var (exitCode, output) = await SampleProcess.RunAsync(dll, [$"--SiloPort={ports[0]}", $"--GatewayPort={ports[1]}"], TimeSpan.FromMinutes(2));
 
         Assert.True(exitCode == 0, $"Exit code {exitCode}. Output:\n{output}");

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Reflection;
 using System.Text;
 
@@ -56,28 +54,6 @@ internal static class SampleProcess
         lock (output)
         {
             return (process.ExitCode, output.ToString());
-        }
-    }
-
-    /// <summary>Loopback ports free at the time of asking, all different: each is held until all are chosen, because a
-    /// port given back at once can be handed out again by the next ask (two settings then named the same port).</summary>
-    public static int[] FreePorts(int count)
-    {
-        var listeners = new List<TcpListener>();
-        try
-        {
-            for (var i = 0; i < count; i++)
-            {
-                var listener = new TcpListener(IPAddress.Loopback, 0);
-                listeners.Add(listener);
-                listener.Start();
-            }
-
-            return [.. listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port)];
-        }
-        finally
-        {
-            listeners.ForEach(l => l.Stop());
         }
     }
 

@@ -1,9 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace OrleansMemory.Silo.Tests;
+namespace OrleansMemory.Tests;
 
-/// <summary>Loopback ports free at the time of asking, for servers a test starts.</summary>
+/// <summary>Loopback ports free at the time of asking, for servers a test starts (one file, linked into the test projects
+/// that start servers).</summary>
 internal static class LoopbackPorts
 {
     /// <summary>One free port.</summary>

@@ -10,9 +10,10 @@ namespace OrleansMemory.Grains.Users;
 /// (as the grain's single writer, while no search reads it), so an entry is never stale. Thread-safe.</summary>
 internal static class SearchHitCache
 {
-    /// <summary>Entries (a power of two): direct-mapped by owner and row, a newer hit replacing an older one.</summary>
-    public const int Size = 4096;
+    /// <summary>Entries: direct-mapped by owner and row, a newer hit replacing an older one.</summary>
+    public const int Size = 1 << Bits;
 
+    /// <summary>The bits of a slot number (the top bits of the owner and row's hash).</summary>
     private const int Bits = 12;
     private static readonly Entry?[] s_entries = new Entry?[Size];
     private static long s_owners;

@@ -130,7 +130,7 @@ internal static class AddBench
             }
 
             Console.WriteLine();
-            await CallersAsync("text only (the silo embeds)", Add, perRound, tally);
+            var textOnly = await CallersAsync("text only (the silo embeds)", Add, perRound, tally);
 
             // The same with vectors the callers send: no model, so what remains is HTTP, the grain and the disk, where
             // adds that wait for each other share one write per record (group commit).
@@ -154,7 +154,8 @@ internal static class AddBench
                 await AddVector();
             }
 
-            await CallersAsync("with the callers' vectors", AddVector, perRound * 4, tally);
+            var withVectors = await CallersAsync("with the callers' vectors", AddVector, perRound * 4, tally);
+            PrintCeiling(textOnly, withVectors);
             Console.WriteLine($"storage: {DirectorySize(storage) / 1048576.0:F1} MiB on disk for {next} adds (load average {Load()})");
         }
         finally
@@ -165,10 +166,47 @@ internal static class AddBench
         }
     }
 
+    /// <summary>What the model's own cost allows 8 text-only callers on this machine's cores, even if the rest of an add
+    /// were as cheap as with the callers' vectors and every run of the model as cheap as its cheapest batch: the cores'
+    /// time divided by the model's CPU per fact text at its best (batches of 4 and 8 on the process's encoder and on a
+    /// one-thread session) plus the CPU per add of 8 callers that send their vectors, against the single caller's rate.</summary>
+    private static void PrintCeiling(CallerRates textOnly, CallerRates withVectors)
+    {
+        using var oneThread = new MiniLmEncoder(MiniLmSessionOptions.Default with { IntraOpThreads = 1 });
+        var best = double.MaxValue;
+        var f = 0;
+        foreach (var (encoder, label) in new[] { (MiniLmModel.Encoder, "the process's encoder (2 threads)"), (oneThread, "a one-thread session") })
+        {
+            foreach (var batch in new[] { 4, 8 })
+            {
+                string[] Texts() => [.. Enumerable.Range(0, batch).Select(_ => Facts.Get(f++))];
+                encoder.Encode(Texts());
+                var cpu0 = Cpu();
+                var texts = 0;
+                var start = Stopwatch.GetTimestamp();
+                while (Stopwatch.GetElapsedTime(start).TotalSeconds < 2)
+                {
+                    texts += encoder.Encode(Texts()).Length;
+                }
+
+                var perText = (Cpu() - cpu0) / texts;
+                best = Math.Min(best, perText);
+                Console.WriteLine($"model CPU per fact text, batches of {batch} on {label}: {perText:F2} ms");
+            }
+        }
+
+        var cores = Environment.ProcessorCount;
+        var ceiling = cores * 1000 / (best + withVectors.EightCpuPerAdd);
+        Console.WriteLine($"ceiling for 8 text-only callers on {cores} cores: {cores} x 1000 / ({best:F2} ms of model + {withVectors.EightCpuPerAdd:F2} ms " +
+            $"of the rest of an add) = {ceiling:F0} adds/s, {ceiling / textOnly.Single:F2}x the single caller's {textOnly.Single:F0} " +
+            $"(measured: {textOnly.Eight:F0} adds/s, {textOnly.Eight / textOnly.Single:F2}x; the 3x target needs a ceiling of 3x or more)");
+    }
+
     /// <summary>1 and 8 callers alternately, twice: each 8-caller rate against the single caller measured just before it.</summary>
-    private static async Task CallersAsync(string name, Func<Task> add, int perRound, SpanTally tally)
+    private static async Task<CallerRates> CallersAsync(string name, Func<Task> add, int perRound, SpanTally tally)
     {
         var rates = new Dictionary<int, List<double>> { [1] = [], [8] = [] };
+        var eightCpu = new List<double>();
         foreach (var callers in new[] { 1, 8, 1, 8 })
         {
             var total = callers == 1 ? perRound : 4 * perRound;
@@ -185,6 +223,11 @@ internal static class AddBench
             })));
             var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
             rates[callers].Add(total / seconds);
+            if (callers == 8)
+            {
+                eightCpu.Add((Cpu() - cpu0) / total);
+            }
+
             var batches = tally.ModelBatches;
             var perBatch = batches.Batches > batches0.Batches ? $", {(double)(batches.Texts - batches0.Texts) / (batches.Batches - batches0.Batches):F1} texts per model batch" : "";
             Console.WriteLine($"{name}, {callers} caller(s): {total / seconds:F0} adds/s, CPU {(Cpu() - cpu0) / total:F2} ms per add{perBatch}" +
@@ -192,7 +235,11 @@ internal static class AddBench
         }
 
         Console.WriteLine($"{name}: 8 callers / 1 caller, mean of two pairs: {rates[8].Average() / rates[1].Average():F2} (target >= 3)");
+        return new CallerRates(rates[1].Average(), rates[8].Average(), eightCpu.Average());
     }
+
+    /// <summary>Mean adds/s of the single-caller and 8-caller phases, and the 8 callers' CPU ms per add.</summary>
+    private sealed record CallerRates(double Single, double Eight, double EightCpuPerAdd);
 
     private static async Task<(double Ms, double Cpu)> TimeAsync(Func<Task> call, int count)
     {

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using OrleansMemory.Hosting;
 
 namespace OrleansMemory.Storage.Tests;
@@ -36,27 +38,90 @@ public sealed class FileGrainStorageTests : CatalogConformanceTests, IDisposable
     }
 
     [Fact]
-    public async Task A_write_is_traced_whole_and_by_step_with_the_fsync_on_the_flush_thread()
+    public async Task A_write_is_traced_whole_and_by_step_with_the_fsyncs_on_the_flush_threads()
     {
         const string GrainType = "traced grain"; // no other test writes this type: its spans are this test's
-        var spans = new System.Collections.Concurrent.ConcurrentBag<System.Diagnostics.Activity>();
-        using var listener = new System.Diagnostics.ActivityListener
+        var spans = new ConcurrentBag<Activity>();
+        using var listener = Listen(spans);
+
+        var first = await WriteAsync(Storage, Id("u1", GrainType), "x");
+
+        // A new grain directory: the record's directory and both of its parents are flushed after the rename.
+        var steps = Steps(spans, "file write state", GrainType);
+        Assert.Equal(["file check", "file fsync", "file fsync call", .. Enumerable.Repeat("file fsync directory", 3),
+            .. Enumerable.Repeat("file fsync directory call", 3), "file serialize", "file write"], steps.Select(a => a.OperationName).Order(StringComparer.Ordinal));
+        var write = spans.Single(a => a.OperationName == "file write state" && a.TraceId == steps[0].TraceId);
+        foreach (var (wait, name) in new[] { ("file fsync", "file fsync call"), ("file fsync directory", "file fsync directory call") })
         {
-            ShouldListenTo = s => s.Name == FileStorageActivity.SourceName,
-            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllData,
+            foreach (var call in steps.Where(a => a.OperationName == name))
+            {
+                var parent = steps.Single(a => a.SpanId == call.ParentSpanId); // the flush thread's span sits under the wait for it
+                Assert.Equal(wait, parent.OperationName);
+                Assert.True(call.Duration <= parent.Duration && parent.Duration <= write.Duration);
+            }
+        }
+
+        var fileFlushed = steps.Single(a => a.OperationName == "file fsync").StartTimeUtc;
+        Assert.All(steps.Where(a => a.OperationName == "file fsync directory"), a => Assert.True(a.StartTimeUtc >= fileFlushed));
+
+        spans.Clear();
+        await WriteAsync(Storage, Id("u1", GrainType), "y", first.ETag);
+        Assert.Single(Steps(spans, "file write state", GrainType), a => a.OperationName == "file fsync directory"); // its directory only
+    }
+
+    [Fact]
+    public async Task A_clear_flushes_the_directories_it_removed_files_from()
+    {
+        var spans = new ConcurrentBag<Activity>();
+        using var listener = Listen(spans);
+        var id = Id("cleared", "cleared grain");
+        var record = await WriteAsync(Storage, id, "v1");
+        record = await WriteAsync(Storage, id, "v2", record.ETag); // keeps a backup
+        var grainDirectory = Path.GetDirectoryName(((FileGrainStorage)Storage).GetPath("state", id))!;
+        Assert.True(Directory.Exists(Path.Combine(grainDirectory, FileStorageLayout.BackupDirectory)));
+
+        spans.Clear();
+        using (var clear = TestSource.StartActivity("clear"))
+        {
+            await Storage.ClearStateAsync("state", id, record);
+        }
+
+        // The backups directory and the grain directory went with the record: their parent is flushed, once.
+        Assert.False(Directory.Exists(grainDirectory));
+        var flushes = Steps(spans, "clear").Where(a => a.OperationName == "file fsync directory").ToList();
+        Assert.Single(flushes);
+    }
+
+    [Fact]
+    public async Task A_directory_flush_passes_over_a_missing_directory_and_reports_any_other_failure()
+    {
+        await DiskFlush.FlushDirectoryAsync(_sandbox);
+        await DiskFlush.FlushDirectoryAsync(Path.Combine(_sandbox, "gone")); // nothing there to flush
+        var file = Path.Combine(_sandbox, "a-file");
+        await File.WriteAllTextAsync(file, "x");
+        var error = await Assert.ThrowsAsync<IOException>(() => DiskFlush.FlushDirectoryAsync(Path.Combine(file, "below")));
+        Assert.Contains("Not a directory", error.Message);
+    }
+
+    private static readonly ActivitySource TestSource = new("OrleansMemory.Storage.Tests.File");
+
+    private static ActivityListener Listen(ConcurrentBag<Activity> spans)
+    {
+        var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name is FileStorageActivity.SourceName || s == TestSource,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
             ActivityStopped = spans.Add,
         };
-        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        ActivitySource.AddActivityListener(listener);
+        return listener;
+    }
 
-        await WriteAsync(Storage, Id("u1", GrainType), "x");
-
-        var write = Assert.Single(spans, a => a.OperationName == "file write state" && (string?)a.GetTagItem("grain.type") == GrainType);
-        var steps = spans.Where(a => a.TraceId == write.TraceId && a != write).ToList();
-        Assert.Equal(["file check", "file fsync", "file fsync call", "file serialize", "file write"], steps.Select(a => a.OperationName).Order(StringComparer.Ordinal));
-        var fsync = steps.Single(a => a.OperationName == "file fsync");
-        var call = steps.Single(a => a.OperationName == "file fsync call");
-        Assert.Equal(fsync.SpanId, call.ParentSpanId); // the flush thread's span sits under the wait for it
-        Assert.True(call.Duration <= fsync.Duration && fsync.Duration <= write.Duration);
+    /// <summary>The spans under the root span named <paramref name="root"/> (of <paramref name="grainType"/>, if given).</summary>
+    private static List<Activity> Steps(ConcurrentBag<Activity> spans, string root, string? grainType = null)
+    {
+        var top = Assert.Single(spans, a => a.OperationName == root && (grainType is null || (string?)a.GetTagItem("grain.type") == grainType));
+        return [.. spans.Where(a => a.TraceId == top.TraceId && a != top)];
     }
 
     [Fact]

@@ -136,6 +136,7 @@ public sealed partial class FileGrainStorage
         {
         }
 
+        await FlushRemovalsAsync(directory).ConfigureAwait(false);
         return deleted;
     }
 

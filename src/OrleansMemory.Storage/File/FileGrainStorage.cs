@@ -156,6 +156,7 @@ public sealed partial class FileGrainStorage : IGrainStorage, IGrainStorageCatal
                 DeleteTemporaryFiles(path); // nor a half-written one a crash left behind
                 var (type, key) = CatalogArguments.Parts(grainId);
                 _layout.RemoveIfEmpty(type, key);
+                await FlushRemovalsAsync(Path.GetDirectoryName(path)!).ConfigureAwait(false); // and none comes back after a power loss
             }
 
             grainState.State = CreateDefault<T>();
@@ -189,7 +190,7 @@ public sealed partial class FileGrainStorage : IGrainStorage, IGrainStorageCatal
                 previous = await CheckETagAsync(path, eTag, "write", stateName, grainId, cancellationToken).ConfigureAwait(false);
             }
 
-            _layout.EnsureSidecars(type, key, stateName);
+            var newDirectory = _layout.EnsureSidecars(type, key, stateName);
             if (previous is not null && _options.CreateBackups && !FileStorageLayout.IsLogPage(stateName))
             {
                 await BackupAsync(path, previous, cancellationToken).ConfigureAwait(false);
@@ -202,8 +203,17 @@ public sealed partial class FileGrainStorage : IGrainStorage, IGrainStorageCatal
             catch (DirectoryNotFoundException)
             {
                 // A clear of this grain's last other record removed the emptied directory meanwhile.
-                _layout.EnsureSidecars(type, key, stateName);
+                newDirectory = _layout.EnsureSidecars(type, key, stateName);
                 await WriteAtomicallyAsync(path, bytes).ConfigureAwait(false);
+            }
+
+            // The rename is durable once the directory is flushed; a new grain directory, once its parents are.
+            var directory = Path.GetDirectoryName(path)!;
+            await FlushDirectoryAsync(directory).ConfigureAwait(false);
+            if (newDirectory)
+            {
+                await FlushDirectoryAsync(Path.GetDirectoryName(directory)!).ConfigureAwait(false);
+                await FlushDirectoryAsync(_root).ConfigureAwait(false);
             }
 
             return ComputeETag(bytes.Span);
@@ -306,6 +316,7 @@ public sealed partial class FileGrainStorage : IGrainStorage, IGrainStorageCatal
         {
             DeleteBackups(path);
             DeleteTemporaryFiles(path);
+            await FlushRemovalsAsync(Path.GetDirectoryName(path)!).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -314,6 +325,29 @@ public sealed partial class FileGrainStorage : IGrainStorage, IGrainStorageCatal
         finally
         {
             gate.Release();
+        }
+    }
+
+    /// <summary>Makes removals from a grain's directory durable: its backups directory is flushed if it is still there,
+    /// then the grain directory, or, when the removal emptied and deleted it, the nearest parent still there.</summary>
+    private async Task FlushRemovalsAsync(string grainDirectory)
+    {
+        var backups = Path.Combine(grainDirectory, FileStorageLayout.BackupDirectory);
+        if (Directory.Exists(backups))
+        {
+            await FlushDirectoryAsync(backups).ConfigureAwait(false);
+        }
+
+        var typeDirectory = Path.GetDirectoryName(grainDirectory)!;
+        var directory = Directory.Exists(grainDirectory) ? grainDirectory : Directory.Exists(typeDirectory) ? typeDirectory : _root;
+        await FlushDirectoryAsync(directory).ConfigureAwait(false);
+    }
+
+    private static async Task FlushDirectoryAsync(string directory)
+    {
+        using (FileStorageActivity.Start("file fsync directory"))
+        {
+            await DiskFlush.FlushDirectoryAsync(directory).ConfigureAwait(false);
         }
     }
 

@@ -57,11 +57,13 @@ internal sealed class FileStorageLayout
 
     public static string StateSidecar(string fileBase) => "." + fileBase + ".state";
 
-    /// <summary>Writes the sidecars that keep hashed names recoverable; called before a state file is first written.</summary>
-    public void EnsureSidecars(string grainType, string key, string stateName)
+    /// <summary>Creates the grain's directory if needed and writes the sidecars that keep hashed names recoverable; called
+    /// before a state file is written. Returns whether the directory was created (its parents then need a flush).</summary>
+    public bool EnsureSidecars(string grainType, string key, string stateName)
     {
         var typeDir = TypeDirectory(grainType);
         var grainDir = GrainDirectory(grainType, key);
+        var created = !Directory.Exists(grainDir);
         Directory.CreateDirectory(grainDir);
         if (IsHashed(Path.GetFileName(typeDir)))
         {
@@ -78,6 +80,8 @@ internal sealed class FileStorageLayout
         {
             WriteSidecar(Path.Combine(grainDir, StateSidecar(fileBase)), stateName);
         }
+
+        return created;
     }
 
     /// <summary>Removes a grain directory left with nothing but sidecars (no records, no backups), then its type

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 using StackExchange.Redis;
@@ -16,9 +17,12 @@ internal interface IBaseline : IAsyncDisposable
 internal sealed class SqliteBaseline : IBaseline
 {
     private readonly string _connectionString;
+    private readonly string _synchronous;
 
-    public SqliteBaseline(string path)
+    /// <summary>WAL; <c>synchronous=FULL</c> when <paramref name="durable"/> (as the provider with DurableCommits), else NORMAL.</summary>
+    public SqliteBaseline(string path, bool durable)
     {
+        _synchronous = durable ? "FULL" : "NORMAL";
         _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true, DefaultTimeout = 30 }.ToString();
         using var connection = Open();
         Execute(connection, "PRAGMA journal_mode=WAL; CREATE TABLE IF NOT EXISTS raw_upsert (k TEXT PRIMARY KEY, v BLOB NOT NULL)");
@@ -49,7 +53,7 @@ internal sealed class SqliteBaseline : IBaseline
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
-        Execute(connection, "PRAGMA synchronous=NORMAL");
+        Execute(connection, "PRAGMA synchronous=" + _synchronous);
         return connection;
     }
 
@@ -117,7 +121,9 @@ internal sealed class RedisBaseline(string configuration, string prefix) : IBase
     }
 }
 
-internal sealed class FileBaseline(string directory) : IBaseline
+/// <summary>A durable file write done by hand: temporary file, flush, rename, flush of the directory (what makes the rename
+/// survive a power loss, as the provider does).</summary>
+internal sealed partial class FileBaseline(string directory) : IBaseline
 {
     public async Task WriteAsync(string key, byte[] payload)
     {
@@ -130,9 +136,25 @@ internal sealed class FileBaseline(string directory) : IBaseline
         }
 
         File.Move(temp, path, overwrite: true);
+        var descriptor = Open(directory, 0 /* O_RDONLY */);
+        if (descriptor < 0 || Fsync(descriptor) != 0)
+        {
+            throw new IOException($"Could not flush {directory}: error {Marshal.GetLastPInvokeError()}");
+        }
+
+        _ = Close(descriptor);
     }
 
     public Task ReadAsync(string key) => File.ReadAllBytesAsync(Path.Combine(directory, key + ".json"));
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int Open(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    private static partial int Fsync(int descriptor);
+
+    [LibraryImport("libc", EntryPoint = "close")]
+    private static partial int Close(int descriptor);
 }

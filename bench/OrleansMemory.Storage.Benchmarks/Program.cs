@@ -30,7 +30,8 @@ Console.WriteLine($"Storage benchmark: state of {bytes.Length} bytes, {seconds} 
 
 var cases = new List<(string Name, string Uri, Func<IBaseline> Baseline)>
 {
-    ("sqlite", "sqlite:" + Path.Combine(work, "bench.db"), () => new SqliteBaseline(Path.Combine(work, "bench.db"))),
+    ("sqlite", "sqlite:" + Path.Combine(work, "bench.db"), () => new SqliteBaseline(Path.Combine(work, "bench.db"), durable: false)),
+    ("sqlite-durable", "sqlite:" + Path.Combine(work, "durable.db") + "?durable=true", () => new SqliteBaseline(Path.Combine(work, "durable.db"), durable: true)),
     ("file", "file:" + Path.Combine(work, "files") + "?backups=false&pretty=false", () => new FileBaseline(Directory.CreateDirectory(Path.Combine(work, "raw")).FullName)),
 };
 if (Environment.GetEnvironmentVariable("ORLEANSMEMORY_TEST_POSTGRES") is { Length: > 0 } pg)

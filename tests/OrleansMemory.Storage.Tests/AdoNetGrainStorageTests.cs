@@ -1,5 +1,8 @@
 using Microsoft.Data.Sqlite;
 using Npgsql;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using OrleansMemory.Hosting;
 
 namespace OrleansMemory.Storage.Tests;
@@ -40,6 +43,32 @@ public sealed class SqliteGrainStorageTests : CatalogConformanceTests, IDisposab
         }
 
         Assert.Equal(["conversation/memories/head conversation/c1 orleansmemory", "user/memories/head user/x orleansmemory"], rows);
+    }
+
+    [Theory]
+    [InlineData(null, 1)] // NORMAL with WAL: survives a killed process
+    [InlineData("true", 2)] // FULL: every commit on disk before it is acknowledged
+    public async Task Connections_flush_commits_as_configured_and_zero_what_is_deleted(string? durableCommits, long synchronous)
+    {
+        var path = Path.Combine(_directory, $"configured-{durableCommits}.db");
+        var settings = new Dictionary<string, string?> { ["OrleansMemory:Storage:Type"] = "sqlite", ["OrleansMemory:Storage:DbPath"] = path,
+            ["OrleansMemory:Storage:Timeout"] = "7", ["OrleansMemory:Storage:DurableCommits"] = durableCommits };
+        await using var host = await StorageHost.StartAsync(s => s.AddAllGrainStorageBackends()
+            .AddGrainStorageFromConfiguration("configured", new ConfigurationBuilder().AddInMemoryCollection(settings).Build()));
+        await WriteAsync(host.GetStorage("configured"), Id("durable"), "d"); // through the queue when it is on
+        var source = host.Services.GetRequiredService<IOptionsMonitor<Orleans.Configuration.AdoNetGrainStorageOptions>>()
+            .Get(RelationalGrainStorageSiloBuilderExtensions.InnerProviderName("configured")).DataSource!;
+        await using var connection = await source.OpenConnectionAsync();
+        await using var command = connection.CreateCommand();
+        long Pragma(string name)
+        {
+            command.CommandText = "PRAGMA " + name;
+            return (long)command.ExecuteScalar()!;
+        }
+
+        Assert.Equal(synchronous, Pragma("synchronous"));
+        Assert.Equal(1, Pragma("secure_delete"));
+        Assert.Equal(7000, Pragma("busy_timeout"));
     }
 
     [Fact]

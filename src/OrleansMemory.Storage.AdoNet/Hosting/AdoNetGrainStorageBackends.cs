@@ -80,6 +80,7 @@ public static class AdoNetGrainStorageBackends
         o.ConnectionString = connectionString;
         o.CreateSchema = createSchema;
         o.WalMode = s.WalMode;
+        o.DurableCommits = s.DurableCommits;
         o.Schema = s.Schema;
         o.ServiceId = s.ServiceId;
     }

@@ -51,7 +51,7 @@ public static class RelationalGrainStorageSiloBuilderExtensions
             else
             {
                 o.ConnectionString = null;
-                o.DataSource = new SqliteTunedDataSource(options.EffectiveConnectionString, options.WalMode);
+                o.DataSource = new SqliteTunedDataSource(options.EffectiveConnectionString, options.WalMode, options.DurableCommits);
             }
 
             o.InitStage = options.InitStage;

@@ -23,6 +23,12 @@ public sealed class RelationalGrainStorageOptions
     /// <summary>SQLite: use write-ahead logging (set when the schema is applied).</summary>
     public bool WalMode { get; set; } = true;
 
+    /// <summary>SQLite: flush every commit to disk before it is acknowledged (<c>synchronous=FULL</c>: it survives a
+    /// power loss) and send this silo's writes to the database one at a time, so that they queue in order rather than
+    /// sleep in SQLite's busy handler (1, 2, 5, 10 ms and on: 80 ms at p99 with 16 writers). Off: <c>synchronous=NORMAL</c>
+    /// with WAL (a killed process loses nothing, a power loss the last commits), about twice the writes per second.</summary>
+    public bool DurableCommits { get; set; }
+
     /// <summary>The service id rows are keyed by; null for the silo's <c>ClusterOptions.ServiceId</c>.</summary>
     public string? ServiceId { get; set; }
 

@@ -5,11 +5,12 @@ namespace OrleansMemory.Storage;
 
 /// <summary>Hands Orleans' ADO.NET provider SQLite connections that wait for a busy database inside SQLite
 /// (<c>busy_timeout</c>, short sleeps) instead of Microsoft.Data.Sqlite's retry loop, which sleeps 150 ms between
-/// attempts, and that use <c>synchronous=NORMAL</c>, SQLite's recommended setting with WAL (durable across application
-/// crashes; a power loss may lose the last commits), and <c>secure_delete</c> (erased records leave no bytes in the
-/// file). The settings belong to the native connection, which the pool
+/// attempts; that use <c>synchronous=NORMAL</c> with WAL (SQLite's recommended setting: durable across application
+/// crashes, a power loss may lose the last commits) or <c>FULL</c> (without WAL, or with
+/// <see cref="RelationalGrainStorageOptions.DurableCommits"/>: each commit is on disk before it is acknowledged); and
+/// <c>secure_delete</c> (erased records leave no bytes in the file). The settings belong to the native connection, which the pool
 /// keeps, so each is tuned once.</summary>
-internal sealed class SqliteTunedDataSource(string connectionString, bool walMode) : DbDataSource
+internal sealed class SqliteTunedDataSource(string connectionString, bool walMode, bool durableCommits) : DbDataSource
 {
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> _tuned = [];
     private readonly int _busyTimeoutMilliseconds = (int)Math.Min(int.MaxValue, new SqliteConnectionStringBuilder(connectionString).DefaultTimeout * 1000L);
@@ -70,8 +71,9 @@ internal sealed class SqliteTunedDataSource(string connectionString, bool walMod
     {
         var command = connection.CreateCommand();
         // secure_delete: deleted and overwritten records are zeroed in the file, not left in free pages (erasure).
-        command.CommandText = $"PRAGMA busy_timeout = {_busyTimeoutMilliseconds}; PRAGMA secure_delete = ON;"
-            + (walMode ? " PRAGMA synchronous = NORMAL;" : string.Empty);
+        // synchronous: NORMAL only with WAL (without it, NORMAL can corrupt the database on a power loss).
+        var synchronous = walMode && !durableCommits ? "NORMAL" : "FULL";
+        command.CommandText = $"PRAGMA busy_timeout = {_busyTimeoutMilliseconds}; PRAGMA secure_delete = ON; PRAGMA synchronous = {synchronous};";
         return command;
     }
 }

@@ -15,6 +15,12 @@ public sealed partial class TypePrefixedGrainStorage : IGrainStorage, OrleansMem
     private readonly RelationalGrainStorageOptions _options;
     private readonly ILogger _logger;
 
+    /// <summary>SQLite with <see cref="RelationalGrainStorageOptions.DurableCommits"/>: one write at a time from this silo.
+    /// SQLite lets one writer in and makes the others sleep in its busy handler (1, 2, 5, 10, 15, 20, 25 ms and on); with
+    /// each commit flushed to disk, 16 concurrent writers saw 80 ms at p99, and queued here 6-9 ms. Without the flush
+    /// commits are short and the queue only slowed them.</summary>
+    private readonly SemaphoreSlim? _sqliteWriter;
+
     /// <summary>Creates the decorator.</summary>
     /// <param name="name">The provider's registered name.</param>
     /// <param name="inner">Orleans' ADO.NET provider.</param>
@@ -29,6 +35,7 @@ public sealed partial class TypePrefixedGrainStorage : IGrainStorage, OrleansMem
         _inner = inner;
         _options = options;
         _logger = logger;
+        _sqliteWriter = !options.IsPostgreSql && options.DurableCommits ? new SemaphoreSlim(1, 1) : null;
     }
 
     /// <summary>The provider's registered name.</summary>
@@ -88,7 +95,7 @@ public sealed partial class TypePrefixedGrainStorage : IGrainStorage, OrleansMem
     public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken)
     {
         var (state, id) = Map(stateName, grainId, _options.IsPostgreSql);
-        return _inner.WriteStateAsync(state, id, grainState, cancellationToken);
+        return WriteAsync(() => _inner.WriteStateAsync(state, id, grainState, cancellationToken), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -99,7 +106,26 @@ public sealed partial class TypePrefixedGrainStorage : IGrainStorage, OrleansMem
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken)
     {
         var (state, id) = Map(stateName, grainId, _options.IsPostgreSql);
-        return _inner.ClearStateAsync(state, id, grainState, cancellationToken);
+        return WriteAsync(() => _inner.ClearStateAsync(state, id, grainState, cancellationToken), cancellationToken);
+    }
+
+    private async Task WriteAsync(Func<Task> write, CancellationToken cancellationToken)
+    {
+        if (_sqliteWriter is null)
+        {
+            await write().ConfigureAwait(false);
+            return;
+        }
+
+        await _sqliteWriter.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await write().ConfigureAwait(false);
+        }
+        finally
+        {
+            _sqliteWriter.Release();
+        }
     }
 
     private static (string StateName, GrainId GrainId) Map(string stateName, GrainId grainId, bool refuseNul)

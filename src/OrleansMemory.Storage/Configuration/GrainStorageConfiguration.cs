@@ -19,7 +19,7 @@ public static class GrainStorageConfiguration
         ("Type", "TYPE"), ("BaseDirectory", "BASE_DIR"), ("DbPath", "DB_PATH"), ("CreateBackups", "CREATE_BACKUPS"),
         ("PrettyJson", "PRETTY_JSON"), ("WalMode", "WAL_MODE"), ("Timeout", "TIMEOUT"), ("MaxBackups", "MAX_BACKUPS"),
         ("ConnectionString", "CONNECTION_STRING"), ("KeyPrefix", "KEY_PREFIX"), ("ServiceId", "SERVICE_ID"), ("Schema", "SCHEMA"),
-        ("CreateSchema", "CREATE_SCHEMA"),
+        ("CreateSchema", "CREATE_SCHEMA"), ("DurableCommits", "DURABLE_COMMITS"),
     ];
 
     /// <summary>The settings of the section (<c>Type</c>, <c>BaseDirectory</c>, ...), each with its alias variable.</summary>
@@ -59,6 +59,7 @@ public static class GrainStorageConfiguration
             CreateBackups = Flag("CreateBackups", defaults.CreateBackups),
             PrettyJson = Flag("PrettyJson", defaults.PrettyJson),
             WalMode = Flag("WalMode", defaults.WalMode),
+            DurableCommits = Flag("DurableCommits", defaults.DurableCommits),
             Timeout = Seconds("Timeout", defaults.Timeout),
             MaxBackups = Count("MaxBackups", defaults.MaxBackups),
             ConnectionString = values.TryGetValue("ConnectionString", out var c) ? c.Value : null,

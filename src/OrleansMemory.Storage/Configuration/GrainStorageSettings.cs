@@ -22,6 +22,11 @@ public sealed record GrainStorageSettings
     /// <summary>SQLite: use write-ahead logging.</summary>
     public bool WalMode { get; init; } = true;
 
+    /// <summary>SQLite: flush every commit to disk before it is acknowledged (<c>synchronous=FULL</c>), so that it
+    /// survives a power loss, and send the silo's writes one at a time. Off (the default): with WAL, commits survive a
+    /// killed process but a power loss can lose the last ones, at about twice the write rate.</summary>
+    public bool DurableCommits { get; init; }
+
     /// <summary>Database command / busy timeout.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
 

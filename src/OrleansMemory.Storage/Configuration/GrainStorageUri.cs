@@ -3,10 +3,11 @@ namespace OrleansMemory.Storage;
 /// <summary>Parses provider URIs as the CLI takes them: <c>file:./storage_data</c>, <c>sqlite:./connectome.db</c>,
 /// <c>postgres:Host=...;Username=...</c>, <c>redis:127.0.0.1:6379</c>, <c>memory:</c>, or <c>{type}:{address}</c> for a
 /// registered backend. Options may follow the address after <c>?</c>: <c>prefix=</c> (Redis key prefix),
-/// <c>schema=</c> (PostgreSQL schema), <c>service=</c> (service id), <c>backups=</c> and <c>pretty=</c> (file).</summary>
+/// <c>schema=</c> (PostgreSQL schema), <c>service=</c> (service id), <c>backups=</c> and <c>pretty=</c> (file),
+/// <c>durable=</c> (SQLite: <see cref="GrainStorageSettings.DurableCommits"/>).</summary>
 public static class GrainStorageUri
 {
-    private static readonly string[] OptionNames = ["prefix", "schema", "service", "backups", "pretty"];
+    private static readonly string[] OptionNames = ["prefix", "schema", "service", "backups", "pretty", "durable"];
 
     /// <summary>Parses a URI into settings.</summary>
     /// <exception cref="GrainStorageConfigurationException">The URI has no type or a bad option.</exception>
@@ -56,6 +57,7 @@ public static class GrainStorageUri
             ServiceId = options.GetValueOrDefault("service"),
             CreateBackups = Flag(options, "backups", uri, settings.CreateBackups),
             PrettyJson = Flag(options, "pretty", uri, settings.PrettyJson),
+            DurableCommits = Flag(options, "durable", uri, settings.DurableCommits),
         };
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Runtime.Hosting;
@@ -8,7 +9,8 @@ using StackExchange.Redis;
 namespace OrleansMemory.Hosting;
 
 /// <summary>Registers Redis grain storage: Orleans' Redis provider (<c>AddRedisGrainStorage</c>) behind
-/// <see cref="IndexedRedisGrainStorage"/>, with a catalog.</summary>
+/// <see cref="IndexedRedisGrainStorage"/>, with a catalog and a startup check that logs whether the server keeps what
+/// it acknowledges (its append-only file and flush policy).</summary>
 public static class RedisGrainStorageSiloBuilderExtensions
 {
     /// <summary>The name under which Orleans' own Redis provider behind the provider <paramref name="name"/> is registered.</summary>
@@ -44,6 +46,8 @@ public static class RedisGrainStorageSiloBuilderExtensions
         }));
         builder.Services.AddGrainStorage(name, (sp, key) => new IndexedRedisGrainStorage(
             key, sp.GetRequiredKeyedService<IGrainStorage>(inner), sp.GetRequiredKeyedService<RedisConnection>(key), sp.GetRequiredKeyedService<RedisLayout>(key)));
+        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => new RedisPersistenceCheck(
+            name, sp.GetRequiredKeyedService<RedisConnection>(name), sp.GetRequiredService<ILogger<RedisPersistenceCheck>>()));
         builder.Services.AddKeyedSingleton<IGrainStorageCatalog>(name, (sp, key) =>
             new RedisGrainStorageCatalog(IGrainStorageDecorator.Unwrap<IndexedRedisGrainStorage>(sp.GetRequiredKeyedService<IGrainStorage>(key))));
         return builder;

@@ -69,6 +69,16 @@ public abstract partial class MemoryGrainTests
         var again = await user.AddMemoryAsync("coffee is something I dislike", Vectors.Near(Dim, 0, 6, 0.99), importance: 0.5);
         Assert.DoesNotContain(again.Conflicts, c => c.MemoryAId == liked[0] || c.MemoryAId == liked[1]);
         Assert.Equal([liked[2], liked[3]], again.Conflicts.Where(c => c.MemoryAId != negated.Memory.Id).Select(c => c.MemoryAId));
+
+        // Once its conflict is resolved (both kept), the first memory is disputed no more and may be in a new one.
+        await user.ResolveConflictAsync(negated.Conflicts[0].Id, new ConflictResolution(ConflictResolutionKind.KeepBoth));
+        var third = await user.AddMemoryAsync("I don't like coffee number 0 anymore", Vectors.Near(Dim, 0, 1, 0.9), importance: 0.5); // liked[0]'s vector
+        Assert.Contains(third.Conflicts, c => c.MemoryAId == liked[0]);
+
+        // After a reactivation the pending ones are known again from the stored conflicts: liked[2], still disputed, gets no second conflict.
+        await Cluster.DeactivateAsync(user);
+        var fourth = await user.AddMemoryAsync("I don't like coffee number 2 anymore", Vectors.Near(Dim, 0, 3, 0.86), importance: 0.5); // liked[2]'s vector
+        Assert.DoesNotContain(fourth.Conflicts, c => c.MemoryAId == liked[2]);
     }
 
     [Fact]

@@ -9,6 +9,10 @@ public sealed partial class UserGrain
     private readonly List<MemoryConflict> _conflicts = [];
     private readonly Dictionary<string, int> _conflictIndex = new(StringComparer.Ordinal);
 
+    /// <summary>How many pending conflicts each memory is in, kept as <see cref="_conflicts"/> changes: an add asks it
+    /// about each similar memory, and building it from every conflict per add grew with the user (thousands of conflicts).</summary>
+    private readonly Dictionary<string, int> _pendingConflictsOf = new(StringComparer.Ordinal);
+
     /// <inheritdoc />
     /// <remarks>Most important first (the mean importance of the two memories), ties oldest first.</remarks>
     public Task<IReadOnlyList<MemoryConflict>> GetPendingConflictsAsync(CancellationToken cancellationToken = default) =>
@@ -73,7 +77,7 @@ public sealed partial class UserGrain
         var now = Now;
         var resolved = conflict with { Status = ConflictStatus.Resolved, ResolvedAt = now, Resolution = resolution.Kind };
         await _conflictLog.SetAsync(_conflictBase + index, resolved);
-        _conflicts[index] = resolved;
+        SetConflict(index, resolved);
         events.Add(new MemoryHistoryEvent(conflict.MemoryAId, MemoryEventKind.ConflictResolved, now, reason, conflictId, conflict.MemoryBId));
         events.Add(new MemoryHistoryEvent(conflict.MemoryBId, MemoryEventKind.ConflictResolved, now, reason, conflictId, conflict.MemoryAId));
         await AddHistoryAsync(events);
@@ -103,6 +107,7 @@ public sealed partial class UserGrain
         for (var i = 0; i < _conflicts.Count; i++)
         {
             _conflictIndex[_conflicts[i].Id] = i;
+            CountPending(_conflicts[i], 1);
         }
     }
 
@@ -115,7 +120,6 @@ public sealed partial class UserGrain
     {
         var plan = new List<ConflictPlan>();
         var opened = 0;
-        HashSet<string>? disputed = null;
         foreach (var (row, score) in similar.Take(Options.MaxConflictCandidates))
         {
             if (_memories[row] is not { IsArchived: false } existing)
@@ -126,7 +130,7 @@ public sealed partial class UserGrain
             // Most similar first; past MaxPendingConflictsPerMemory, or where the older memory is already in a pending
             // conflict, only a supersession (singleton category) still applies: a conflict per similar memory buries
             // the ones a user should answer.
-            var mayOpen = opened < Options.MaxPendingConflictsPerMemory && !(disputed ??= PendingMemoryIds()).Contains(existing.Id);
+            var mayOpen = opened < Options.MaxPendingConflictsPerMemory && !_pendingConflictsOf.ContainsKey(existing.Id);
             var singletonOnly = !mayOpen;
             if (singletonOnly && !(Options.AutoResolveSingletonConflicts && memory.Importance >= existing.Importance))
             {
@@ -184,6 +188,7 @@ public sealed partial class UserGrain
         {
             _conflictIndex[conflict.Id] = _conflicts.Count;
             _conflicts.Add(conflict);
+            CountPending(conflict, 1);
         }
 
         return conflicts;
@@ -193,20 +198,35 @@ public sealed partial class UserGrain
     /// supersession of it).</summary>
     private readonly record struct ConflictPlan(int Row, SemanticMemory Existing, float Score, ConflictClassification Verdict, bool Auto);
 
-    /// <summary>The memories that are in a pending conflict now.</summary>
-    private HashSet<string> PendingMemoryIds()
+    /// <summary>Puts <paramref name="conflict"/> in place of the conflict at <paramref name="index"/>.</summary>
+    private void SetConflict(int index, MemoryConflict conflict)
     {
-        var ids = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var conflict in _conflicts)
+        CountPending(_conflicts[index], -1);
+        _conflicts[index] = conflict;
+        CountPending(conflict, 1);
+    }
+
+    /// <summary>Counts <paramref name="conflict"/> in (<paramref name="delta"/> 1) or out (-1) of
+    /// <see cref="_pendingConflictsOf"/> when it is pending.</summary>
+    private void CountPending(MemoryConflict conflict, int delta)
+    {
+        if (conflict.Status != ConflictStatus.Pending)
         {
-            if (conflict.Status == ConflictStatus.Pending)
-            {
-                ids.Add(conflict.MemoryAId);
-                ids.Add(conflict.MemoryBId);
-            }
+            return;
         }
 
-        return ids;
+        foreach (var id in (ReadOnlySpan<string>)[conflict.MemoryAId, conflict.MemoryBId])
+        {
+            var count = _pendingConflictsOf.GetValueOrDefault(id) + delta;
+            if (count > 0)
+            {
+                _pendingConflictsOf[id] = count;
+            }
+            else
+            {
+                _pendingConflictsOf.Remove(id);
+            }
+        }
     }
 
     private async Task ArchiveIfLiveAsync(string memoryId, string supersededBy, string reason, List<MemoryHistoryEvent> events)
@@ -274,7 +294,7 @@ public sealed partial class UserGrain
             };
             await _conflictLog.SetAsync(_conflictBase + i, closed);
             await _conflictLog.EraseEarlierVersionsAsync(_conflictBase + i);
-            _conflicts[i] = closed;
+            SetConflict(i, closed);
             if (open)
             {
                 var other = c.MemoryAId == memoryId ? c.MemoryBId : c.MemoryAId;
@@ -305,7 +325,7 @@ public sealed partial class UserGrain
         var c = _conflicts[index];
         var escalated = c with { Status = ConflictStatus.Escalated, EscalatedAt = now };
         await _conflictLog.SetAsync(_conflictBase + index, escalated);
-        _conflicts[index] = escalated;
+        SetConflict(index, escalated);
         events.Add(new MemoryHistoryEvent(c.MemoryAId, MemoryEventKind.ConflictEscalated, now, reason, c.Id, c.MemoryBId));
         events.Add(new MemoryHistoryEvent(c.MemoryBId, MemoryEventKind.ConflictEscalated, now, reason, c.Id, c.MemoryAId));
         LogInformationEscalated(_logger, LogId.Of(UserId), c.Id);

@@ -399,6 +399,7 @@ public sealed partial class UserGrain : MemoryGrainBase, IUserGrain
         _historyLoaded = false;
         _conflicts.Clear();
         _conflictIndex.Clear();
+        _pendingConflictsOf.Clear();
         _usage = null;
         LogInformationErased(_logger, LogId.Of(UserId));
         DeactivateOnIdle();

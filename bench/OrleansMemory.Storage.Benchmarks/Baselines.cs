@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 using StackExchange.Redis;
@@ -121,9 +120,9 @@ internal sealed class RedisBaseline(string configuration, string prefix) : IBase
     }
 }
 
-/// <summary>A durable file write done by hand: temporary file, flush, rename, flush of the directory (what makes the rename
-/// survive a power loss, as the provider does).</summary>
-internal sealed partial class FileBaseline(string directory) : IBaseline
+/// <summary>A durable file write done by hand on the calling thread: temporary file, flush, rename, flush of the
+/// directory (what makes the rename survive a power loss, as the provider does).</summary>
+internal sealed class FileBaseline(string directory) : IBaseline
 {
     public async Task WriteAsync(string key, byte[] payload)
     {
@@ -136,25 +135,10 @@ internal sealed partial class FileBaseline(string directory) : IBaseline
         }
 
         File.Move(temp, path, overwrite: true);
-        var descriptor = Open(directory, 0 /* O_RDONLY */);
-        if (descriptor < 0 || Fsync(descriptor) != 0)
-        {
-            throw new IOException($"Could not flush {directory}: error {Marshal.GetLastPInvokeError()}");
-        }
-
-        _ = Close(descriptor);
+        DiskFlush.FlushDirectory(directory);
     }
 
     public Task ReadAsync(string key) => File.ReadAllBytesAsync(Path.Combine(directory, key + ".json"));
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-
-    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
-    private static partial int Open(string path, int flags);
-
-    [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
-    private static partial int Fsync(int descriptor);
-
-    [LibraryImport("libc", EntryPoint = "close")]
-    private static partial int Close(int descriptor);
 }

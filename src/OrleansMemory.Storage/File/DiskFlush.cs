@@ -64,7 +64,8 @@ internal static partial class DiskFlush
         }
     }
 
-    private static void FlushDirectory(string directory)
+    /// <summary>Flushes a directory's entries to disk on the calling thread (see <see cref="FlushDirectoryAsync"/>).</summary>
+    internal static void FlushDirectory(string directory)
     {
         if (OperatingSystem.IsWindows())
         {

@@ -8,8 +8,8 @@ namespace OrleansMemory.Storage;
 /// attempts; that use <c>synchronous=NORMAL</c> with WAL (SQLite's recommended setting: durable across application
 /// crashes, a power loss may lose the last commits) or <c>FULL</c> (without WAL, or with
 /// <see cref="RelationalGrainStorageOptions.DurableCommits"/>: each commit is on disk before it is acknowledged); and
-/// <c>secure_delete</c> (erased records leave no bytes in the file). The settings belong to the native connection, which the pool
-/// keeps, so each is tuned once.</summary>
+/// <c>secure_delete</c> (erased records leave no bytes in the file). The settings belong to the native connection,
+/// which the pool keeps, so each is tuned once.</summary>
 internal sealed class SqliteTunedDataSource(string connectionString, bool walMode, bool durableCommits) : DbDataSource
 {
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> _tuned = [];

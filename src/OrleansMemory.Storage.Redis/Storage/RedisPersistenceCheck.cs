@@ -18,7 +18,7 @@ internal sealed partial class RedisPersistenceCheck(string name, RedisConnection
         /// <summary>No append-only file: writes since the last snapshot are lost.</summary>
         SnapshotsOnly,
 
-        /// <summary>Append-only file flushed once a second (or when the OS decides): up to a second is lost.</summary>
+        /// <summary>Append-only file flushed once a second (<c>everysec</c>) or when the OS decides (<c>no</c>).</summary>
         LastSecondAtRisk,
 
         /// <summary>Append-only file flushed before each write is answered.</summary>
@@ -90,10 +90,10 @@ internal sealed partial class RedisPersistenceCheck(string name, RedisConnection
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis storage {Provider}: the server keeps no append-only file (appendonly no), so every acknowledged write since its last snapshot is lost if Redis stops or the machine loses power. Run it with appendonly yes and appendfsync always (docs/storage.md).")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis storage {Provider}: the server keeps no append-only file (appendonly no), so every acknowledged write since its last snapshot is lost if Redis crashes or the machine loses power. Run it with appendonly yes and appendfsync always (docs/storage.md).")]
     private static partial void LogWarningSnapshotsOnly(ILogger logger, string provider);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis storage {Provider}: the server flushes its append-only file at most once a second (appendfsync is not always), so up to a second of acknowledged writes is lost if the machine loses power. Set appendfsync always for every write to survive (docs/storage.md).")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis storage {Provider}: the server does not flush its append-only file before answering each write (appendfsync is not always), so the last second or more of acknowledged writes is lost if the machine loses power. Set appendfsync always for every write to survive (docs/storage.md).")]
     private static partial void LogWarningLastSecond(ILogger logger, string provider);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Redis storage {Provider}: the server keeps an append-only file; its flush policy could not be read (CONFIG GET is not allowed). Acknowledged writes survive a power loss only with appendfsync always.")]

@@ -71,7 +71,7 @@ public sealed partial class UnknownKeyTests
             ["CONNECTOME_STORAGE_CREATE_BACKUPS"] = "true", ["CONNECTOME_STORAGE_PRETTY_JSON"] = "false", ["CONNECTOME_STORAGE_WAL_MODE"] = "true",
             ["CONNECTOME_STORAGE_TIMEOUT"] = "10", ["CONNECTOME_STORAGE_MAX_BACKUPS"] = "3", ["CONNECTOME_STORAGE_CONNECTION_STRING"] = "Host=db",
             ["CONNECTOME_STORAGE_KEY_PREFIX"] = "p", ["CONNECTOME_STORAGE_SERVICE_ID"] = "memories-eu", ["CONNECTOME_STORAGE_SCHEMA"] = "public",
-            ["CONNECTOME_STORAGE_CREATE_SCHEMA"] = "false",
+            ["CONNECTOME_STORAGE_CREATE_SCHEMA"] = "false", ["CONNECTOME_STORAGE_DURABLE_COMMITS"] = "true",
         };
         var entries = ConnectomeAliases.FromEnvironment(environment);
         Assert.Equal(environment.Count, entries.Count); // every alias variable, each onto a key the check knows
@@ -86,6 +86,7 @@ public sealed partial class UnknownKeyTests
         entries["orleansmemory:http:port"] = "5081"; // keys are case-insensitive, as the binder reads them
         var options = SiloConfigurationLoader.Load(new ConfigurationBuilder().AddInMemoryCollection(entries).Build());
         Assert.Equal(("/tmp/omem", 5081, "fast-1"), (options.Storage.BaseDirectory, options.Http.Port, options.Storage.GrainTypes["cache"]));
+        Assert.True(options.Storage.ToGrainStorageSettings("OrleansMemory:Storage", "memories-eu").DurableCommits);
     }
 
     [Fact]

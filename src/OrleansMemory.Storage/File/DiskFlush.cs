@@ -72,7 +72,8 @@ internal static partial class DiskFlush
             return;
         }
 
-        var descriptor = Open(directory, 0 /* O_RDONLY */);
+        // O_RDONLY, and on Linux O_CLOEXEC (the same value on x64 and arm64), so that no child process inherits it.
+        var descriptor = Open(directory, OperatingSystem.IsLinux() ? 0x80000 : 0);
         if (descriptor < 0)
         {
             var error = Marshal.GetLastPInvokeError();

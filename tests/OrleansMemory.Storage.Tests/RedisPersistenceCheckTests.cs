@@ -1,7 +1,5 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using OrleansMemory.Silo.Tests;
 
 namespace OrleansMemory.Storage.Tests;
 
@@ -22,47 +20,29 @@ public sealed class RedisPersistenceCheckTests
     }
 }
 
-/// <summary>Private redis-server processes with an append-only file (redis-server must be installed, as .ci/run does).</summary>
+/// <summary>A private redis-server with an append-only file (redis-server must be installed, as .ci/run does).</summary>
 public sealed class RedisAppendOnlyCheckTests
 {
-    [Theory]
-    [InlineData("always", "EveryWrite", LogLevel.Information)]
-    [InlineData("everysec", "LastSecondAtRisk", LogLevel.Warning)]
-    public async Task A_server_with_an_append_only_file_is_judged_by_its_flush_policy(string appendfsync, string expected, LogLevel level)
+    [Fact]
+    public async Task A_server_with_an_append_only_file_is_judged_by_its_flush_policy()
     {
-        var directory = Directory.CreateTempSubdirectory("omem-redis-aof-");
-        var port = FreePort();
-        using var server = Process.Start(new ProcessStartInfo("redis-server",
-            ["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "yes",
-                "--appendfsync", appendfsync, "--dir", directory.FullName]) { RedirectStandardOutput = true })!;
-        try
-        {
-            var address = $"127.0.0.1:{port},connectTimeout=1000,abortConnect=false";
-            await using var connection = new RedisConnection(address);
-            var multiplexer = await connection.GetAsync();
-            for (var i = 0; i < 100 && !multiplexer.IsConnected; i++)
-            {
-                await Task.Delay(50);
-            }
+        await using var redis = await PrivateRedis.TryCreateAsync() ?? throw new InvalidOperationException("redis-server is not installed; .ci/run installs it.");
+        await using var connection = new RedisConnection(redis.ConnectionString);
+        var multiplexer = await connection.GetAsync();
 
-            Assert.Equal(expected, (await RedisPersistenceCheck.ReadAsync(multiplexer)).ToString());
-            var log = new ListLogger();
-            await new RedisPersistenceCheck("aof", connection, log).CheckAsync(CancellationToken.None);
-            Assert.Equal(level, Assert.Single(log.Entries).Level);
-        }
-        finally
-        {
-            server.Kill();
-            await server.WaitForExitAsync();
-            directory.Delete(recursive: true);
-        }
-    }
+        // As PrivateRedis starts it: appendonly yes, appendfsync always.
+        Assert.Equal(RedisPersistenceCheck.Persistence.EveryWrite, await RedisPersistenceCheck.ReadAsync(multiplexer));
+        var log = new ListLogger();
+        await new RedisPersistenceCheck("aof", connection, log).CheckAsync(CancellationToken.None);
+        Assert.Equal(LogLevel.Information, Assert.Single(log.Entries).Level);
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        await multiplexer.GetDatabase().ExecuteAsync("CONFIG", "SET", "appendfsync", "everysec");
+        Assert.Equal(RedisPersistenceCheck.Persistence.LastSecondAtRisk, await RedisPersistenceCheck.ReadAsync(multiplexer));
+        log.Entries.Clear();
+        await new RedisPersistenceCheck("aof", connection, log).CheckAsync(CancellationToken.None);
+        var warning = Assert.Single(log.Entries);
+        Assert.Equal(LogLevel.Warning, warning.Level);
+        Assert.Contains("appendfsync is not always", warning.Message);
     }
 }
 

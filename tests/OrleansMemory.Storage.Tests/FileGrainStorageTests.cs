@@ -46,7 +46,7 @@ public sealed class FileGrainStorageTests : CatalogConformanceTests, IDisposable
 
         var first = await WriteAsync(Storage, Id("u1", GrainType), "x");
 
-        // A new grain directory: the record's directory and both of its parents are flushed after the rename.
+        // A new grain directory of a new type: the record's directory and both of its parents are flushed after the rename.
         var steps = Steps(spans, "file write state", GrainType);
         Assert.Equal(["file check", "file fsync", "file fsync call", .. Enumerable.Repeat("file fsync directory", 3),
             .. Enumerable.Repeat("file fsync directory call", 3), "file serialize", "file write"], steps.Select(a => a.OperationName).Order(StringComparer.Ordinal));
@@ -67,6 +67,10 @@ public sealed class FileGrainStorageTests : CatalogConformanceTests, IDisposable
         spans.Clear();
         await WriteAsync(Storage, Id("u1", GrainType), "y", first.ETag);
         Assert.Single(Steps(spans, "file write state", GrainType), a => a.OperationName == "file fsync directory"); // its directory only
+
+        spans.Clear();
+        await WriteAsync(Storage, Id("u2", GrainType), "z"); // a new grain of a known type: its directory and the type's
+        Assert.Equal(2, Steps(spans, "file write state", GrainType).Count(a => a.OperationName == "file fsync directory"));
     }
 
     [Fact]

@@ -190,7 +190,7 @@ public sealed partial class FileGrainStorage : IGrainStorage, IGrainStorageCatal
                 previous = await CheckETagAsync(path, eTag, "write", stateName, grainId, cancellationToken).ConfigureAwait(false);
             }
 
-            var newDirectory = _layout.EnsureSidecars(type, key, stateName);
+            var newDirectories = _layout.EnsureSidecars(type, key, stateName);
             if (previous is not null && _options.CreateBackups && !FileStorageLayout.IsLogPage(stateName))
             {
                 await BackupAsync(path, previous, cancellationToken).ConfigureAwait(false);
@@ -203,16 +203,20 @@ public sealed partial class FileGrainStorage : IGrainStorage, IGrainStorageCatal
             catch (DirectoryNotFoundException)
             {
                 // A clear of this grain's last other record removed the emptied directory meanwhile.
-                newDirectory = _layout.EnsureSidecars(type, key, stateName);
+                newDirectories = Math.Max(newDirectories, _layout.EnsureSidecars(type, key, stateName));
                 await WriteAtomicallyAsync(path, bytes).ConfigureAwait(false);
             }
 
-            // The rename is durable once the directory is flushed; a new grain directory, once its parents are.
+            // The rename is durable once the directory is flushed; a new directory, once its parent is.
             var directory = Path.GetDirectoryName(path)!;
             await FlushDirectoryAsync(directory).ConfigureAwait(false);
-            if (newDirectory)
+            if (newDirectories > 0)
             {
                 await FlushDirectoryAsync(Path.GetDirectoryName(directory)!).ConfigureAwait(false);
+            }
+
+            if (newDirectories > 1)
+            {
                 await FlushDirectoryAsync(_root).ConfigureAwait(false);
             }
 

@@ -58,12 +58,13 @@ internal sealed class FileStorageLayout
     public static string StateSidecar(string fileBase) => "." + fileBase + ".state";
 
     /// <summary>Creates the grain's directory if needed and writes the sidecars that keep hashed names recoverable; called
-    /// before a state file is written. Returns whether the directory was created (its parents then need a flush).</summary>
-    public bool EnsureSidecars(string grainType, string key, string stateName)
+    /// before a state file is written. Returns how many directories it created: 0, 1 (the grain's) or 2 (its type's
+    /// too); the parent of each new one needs a flush.</summary>
+    public int EnsureSidecars(string grainType, string key, string stateName)
     {
         var typeDir = TypeDirectory(grainType);
         var grainDir = GrainDirectory(grainType, key);
-        var created = !Directory.Exists(grainDir);
+        var created = Directory.Exists(grainDir) ? 0 : Directory.Exists(typeDir) ? 1 : 2;
         Directory.CreateDirectory(grainDir);
         if (IsHashed(Path.GetFileName(typeDir)))
         {

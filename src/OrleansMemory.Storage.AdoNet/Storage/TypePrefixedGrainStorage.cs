@@ -95,7 +95,8 @@ public sealed partial class TypePrefixedGrainStorage : IGrainStorage, OrleansMem
     public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken)
     {
         var (state, id) = Map(stateName, grainId, _options.IsPostgreSql);
-        return WriteAsync(() => _inner.WriteStateAsync(state, id, grainState, cancellationToken), cancellationToken);
+        return _sqliteWriter is null ? _inner.WriteStateAsync(state, id, grainState, cancellationToken)
+            : QueuedAsync(() => _inner.WriteStateAsync(state, id, grainState, cancellationToken), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -106,18 +107,14 @@ public sealed partial class TypePrefixedGrainStorage : IGrainStorage, OrleansMem
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken)
     {
         var (state, id) = Map(stateName, grainId, _options.IsPostgreSql);
-        return WriteAsync(() => _inner.ClearStateAsync(state, id, grainState, cancellationToken), cancellationToken);
+        return _sqliteWriter is null ? _inner.ClearStateAsync(state, id, grainState, cancellationToken)
+            : QueuedAsync(() => _inner.ClearStateAsync(state, id, grainState, cancellationToken), cancellationToken);
     }
 
-    private async Task WriteAsync(Func<Task> write, CancellationToken cancellationToken)
+    /// <summary>Runs <paramref name="write"/> when the writes queued before it are done (<see cref="_sqliteWriter"/>).</summary>
+    private async Task QueuedAsync(Func<Task> write, CancellationToken cancellationToken)
     {
-        if (_sqliteWriter is null)
-        {
-            await write().ConfigureAwait(false);
-            return;
-        }
-
-        await _sqliteWriter.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _sqliteWriter!.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             await write().ConfigureAwait(false);

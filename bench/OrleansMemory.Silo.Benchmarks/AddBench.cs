@@ -223,14 +223,15 @@ internal static class AddBench
             })));
             var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
             rates[callers].Add(total / seconds);
+            var cpuPerAdd = (Cpu() - cpu0) / total;
             if (callers == 8)
             {
-                eightCpu.Add((Cpu() - cpu0) / total);
+                eightCpu.Add(cpuPerAdd);
             }
 
             var batches = tally.ModelBatches;
             var perBatch = batches.Batches > batches0.Batches ? $", {(double)(batches.Texts - batches0.Texts) / (batches.Batches - batches0.Batches):F1} texts per model batch" : "";
-            Console.WriteLine($"{name}, {callers} caller(s): {total / seconds:F0} adds/s, CPU {(Cpu() - cpu0) / total:F2} ms per add{perBatch}" +
+            Console.WriteLine($"{name}, {callers} caller(s): {total / seconds:F0} adds/s, CPU {cpuPerAdd:F2} ms per add{perBatch}" +
                 (callers > 1 ? $"; {total / seconds / rates[1][^1]:F2}x the single caller's rate just before" : ""));
         }
 

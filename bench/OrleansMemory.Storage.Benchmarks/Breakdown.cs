@@ -98,7 +98,7 @@ internal static class Breakdown
                 var connection = new SqliteConnection(options.EffectiveConnectionString);
                 await connection.OpenAsync();
                 await using var pragma = connection.CreateCommand();
-                pragma.CommandText = "PRAGMA synchronous=NORMAL";
+                pragma.CommandText = "PRAGMA synchronous=" + (options.DurableCommits ? "FULL" : "NORMAL"); // as the provider's connections
                 await pragma.ExecuteNonQueryAsync();
                 return connection;
             };
@@ -164,7 +164,7 @@ internal static class Breakdown
             if (!options.IsPostgreSql)
             {
                 using var pragma = connection.CreateCommand();
-                pragma.CommandText = "PRAGMA synchronous=NORMAL";
+                pragma.CommandText = "PRAGMA synchronous=" + (options.DurableCommits ? "FULL" : "NORMAL"); // as the provider's connections
                 pragma.ExecuteNonQuery();
             }
 
